@@ -1,0 +1,3 @@
+from jetls.cli import main
+
+raise SystemExit(main())

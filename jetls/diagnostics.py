@@ -1,0 +1,65 @@
+"""The plain diagnostic value every analysis layer produces (no LSP types here)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import IntEnum
+
+
+class Severity(IntEnum):
+    # Same numbering as LSP's DiagnosticSeverity, so the server converts with a cast.
+    ERROR = 1
+    WARNING = 2
+    INFORMATION = 3
+    HINT = 4
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+
+class Tag(IntEnum):
+    UNNECESSARY = 1
+    DEPRECATED = 2
+
+
+@dataclass(frozen=True, slots=True)
+class Related:
+    """Another place worth seeing. `path` None means the same file."""
+
+    start: int
+    end: int
+    message: str
+    path: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    """A problem at [start, end) — offsets are str indices (code points) into the file text."""
+
+    code: str
+    severity: Severity
+    start: int
+    end: int
+    message: str
+    related: tuple[Related, ...] = ()
+    tags: tuple[Tag, ...] = ()
+    # Machine-readable payload for quick fixes, e.g. {"replace_with": "active_hours"}.
+    data: dict | None = field(default=None, compare=False)
+
+    def shifted(self, delta: int) -> "Diagnostic":
+        if not delta:
+            return self
+        return Diagnostic(
+            self.code,
+            self.severity,
+            self.start + delta,
+            self.end + delta,
+            self.message,
+            tuple(
+                r if r.path is not None else Related(r.start + delta, r.end + delta, r.message)
+                for r in self.related
+            ),
+            self.tags,
+            self.data,
+        )
