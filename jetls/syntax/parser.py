@@ -39,8 +39,6 @@ _CTRL_ML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\r(?!\n)")
 _SIMPLE_BASIC = re.compile(r'"([^"\\\x00-\x08\x0a-\x1f\x7f]*)"')
 _BASIC = re.compile(r'"((?:[^"\\\n]|\\[^\n])*)("?)')
 _LITERAL = re.compile(r"'([^'\n]*)('?)")
-_ML_BASIC = re.compile(r'"""((?:[^"\\]+|\\.|\\\n|""?(?!"))*)("{3,5})', re.S)
-_ML_LITERAL = re.compile(r"'''((?:[^']+|''?(?!'))*)('{3,5})", re.S)
 _JUNK = re.compile(r"[^ \t\r\n,\]\}#]+")
 _JUNK_KEY = re.compile(r"[^ \t\r\n=\]\[#]+")
 _TIME = r"([01][0-9]|2[0-3]):([0-5][0-9]):([0-5][0-9])(?:\.([0-9]+))?"
@@ -353,13 +351,9 @@ class _ChunkParser:
     def ml_string(self, pos: int, q: str) -> tuple[String, int]:
         text = self.text
         style = "ml-basic" if q == '"' else "ml-literal"
-        m = (_ML_BASIC if q == '"' else _ML_LITERAL).match(text, pos)
-        if m is not None:
-            closing = m.group(2)
-            content_end = m.end(2) - 3
-            end = m.end()
-            if end < self.n and text[end] == q:
-                self.error(end - 3, end + 1, f"too many quotes: at most two {q} may precede the closing {q * 3}")
+        close = self.find_ml_close(pos + 3, q)
+        if close is not None:
+            content_end, end = close
         else:
             # Unterminated: stop before the next line that looks like a table header.
             self.tail_dependent = True
@@ -385,6 +379,29 @@ class _ChunkParser:
         if raw is not None:
             return String(value, style, pos, end, content_start, raw), end
         return String(value, style, pos, end, content_start, None), end
+
+    def find_ml_close(self, i: int, q: str) -> tuple[int, int] | None:
+        """(content end, string end) of the multi-line string whose content starts at i."""
+        text, n = self.text, self.n
+        delim = q * 3
+        while True:
+            j = text.find(delim, i)
+            if j < 0:
+                return None
+            if q == '"':
+                k = j
+                while k > i and text[k - 1] == "\\":
+                    k -= 1
+                if (j - k) % 2:
+                    i = j + 1  # an escaped quote
+                    continue
+            run_end = j
+            while run_end < n and text[run_end] == q:
+                run_end += 1
+            if run_end - j > 5:
+                self.error(j + 5, run_end, f"too many quotes: at most two {q} may precede the closing {delim}")
+                return j + 2, j + 5
+            return run_end - 3, run_end
 
     def check_ctrl(self, start: int, end: int, multiline: bool) -> None:
         pattern = _CTRL_ML if multiline else _CTRL
