@@ -485,11 +485,11 @@ DATA_SOURCE = _s(
                 default="simple",
                 enum_docs=_M(
                     {
-                        "simple": "A map of experiment slug → branch (`environment.experiments`).",
-                        "native": "Telemetry-style `experiments` map with branch records.",
+                        "simple": "An `experiments` column mapping experiment slug to branch (default).",
+                        "native": "An `experiments` column mapping slug to a record with a `branch` field.",
                         "glean": "Glean `ping_info.experiments`.",
-                        "events_stream": "`experiments` in Glean events_stream tables.",
-                        "none": "No experiments column.",
+                        "events_stream": "The `experiments` column of Glean `events_stream` tables.",
+                        "none": "No experiments column (day-0 pre-enrollment rows are not filtered).",
                     }
                 ),
             ),

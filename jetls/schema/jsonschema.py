@@ -30,21 +30,23 @@ _SHARED: tuple[tuple[Node, str], ...] = (
 )
 
 DRAFT = "http://json-schema.org/draft-07/schema#"
-SCHEMA_BASE_URL = "https://github.com/mozilla/jetls/schemas/"
+
+#: Published schemas: file name → (kind, statistic vocabulary, title, files it is meant for).
+SCHEMAS: dict[str, tuple[FileKind, str, str, str]] = {
+    "jetstream-experiment.schema.json": (FileKind.EXPERIMENT, "jetstream", "Jetstream experiment config", "jetstream/*.toml"),
+    "jetstream-outcome.schema.json": (FileKind.OUTCOME, "jetstream", "Jetstream outcome", "jetstream/outcomes/*/*.toml"),
+    "jetstream-defaults.schema.json": (FileKind.DEFAULTS, "jetstream", "Jetstream defaults", "jetstream/defaults/*.toml"),
+    "jetstream-definitions.schema.json": (FileKind.DEFINITIONS, "jetstream", "Jetstream definitions", "jetstream/definitions/*.toml"),
+    "definitions.schema.json": (FileKind.DEFINITIONS, "any", "metric-hub definitions", "definitions/*.toml"),
+    "functions.schema.json": (FileKind.FUNCTIONS, "jetstream", "metric-hub functions", "definitions/functions.toml, jetstream/definitions/functions.toml"),
+    "opmon.schema.json": (FileKind.OPMON, "opmon", "OpMon config", "opmon/*.toml, opmon/defaults/*.toml"),
+    "opmon-definitions.schema.json": (FileKind.DEFINITIONS, "opmon", "OpMon definitions", "opmon/definitions/*.toml"),
+    "looker-definitions.schema.json": (FileKind.DEFINITIONS, "looker", "Looker definitions", "looker/definitions/*.toml"),
+    "featmon.schema.json": (FileKind.FEATMON, "jetstream", "Nimbus feature monitoring config", "featmon/*.toml"),
+}
 
 #: Published schemas: file name → (kind, statistic vocabulary).
-SCHEMA_FILES: dict[str, tuple[FileKind, str]] = {
-    "jetstream-experiment.schema.json": (FileKind.EXPERIMENT, "jetstream"),
-    "jetstream-outcome.schema.json": (FileKind.OUTCOME, "jetstream"),
-    "jetstream-defaults.schema.json": (FileKind.DEFAULTS, "jetstream"),
-    "jetstream-definitions.schema.json": (FileKind.DEFINITIONS, "jetstream"),
-    "definitions.schema.json": (FileKind.DEFINITIONS, "any"),
-    "functions.schema.json": (FileKind.FUNCTIONS, "jetstream"),
-    "opmon.schema.json": (FileKind.OPMON, "opmon"),
-    "opmon-definitions.schema.json": (FileKind.DEFINITIONS, "opmon"),
-    "looker-definitions.schema.json": (FileKind.DEFINITIONS, "looker"),
-    "featmon.schema.json": (FileKind.FEATMON, "jetstream"),
-}
+SCHEMA_FILES: dict[str, tuple[FileKind, str]] = {n: (k, t) for n, (k, t, _, _) in SCHEMAS.items()}
 
 _SIMPLE = {"string": "string", "integer": "integer", "float": "number", "boolean": "boolean"}
 
@@ -147,7 +149,8 @@ class _Gen:
         for shared, name in _SHARED:
             if n is shared:
                 self.definitions[name] = self.section(n) if isinstance(n, Section) else self.field(n)
-                return {"$ref": f"#/definitions/{name}"}
+                # draft-07 ignores siblings of $ref; the description is for humans and editors.
+                return {"$ref": f"#/definitions/{name}", "description": n.doc}
         return self.section(n) if isinstance(n, Section) else self.field(n)
 
     def section(self, s: Section) -> dict[str, Any]:
@@ -194,13 +197,11 @@ def json_schema(kind: FileKind, tool: str | None = None) -> dict[str, Any]:
     root = file_schema(kind, tool)
     gen = _Gen()
     body = gen.section(root)
-    name = next((n for n, (k, t) in SCHEMA_FILES.items() if k is kind and t == tool), f"{kind.value}.schema.json")
-    out: dict[str, Any] = {
-        "$schema": DRAFT,
-        "$id": SCHEMA_BASE_URL + name,
-        "title": f"jetls: {root.doc.split('.')[0].split(' (')[0]}" if root.doc else f"jetls: {kind.value}",
-        **body,
-    }
+    title = next(
+        (f"{ti} ({files})" for k, t, ti, files in SCHEMAS.values() if k is kind and t == tool),
+        f"{kind.value} ({tool} statistics)",
+    )
+    out: dict[str, Any] = {"$schema": DRAFT, "title": title, **body}
     if gen.definitions:
         out["definitions"] = dict(sorted(gen.definitions.items()))
     return out
