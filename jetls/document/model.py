@@ -18,18 +18,21 @@ SEMANTIC_CODE = "JET002"
 class Entry:
     """`key = value` (not an inline table: those become `Table`s of kind 'inline')."""
 
-    __slots__ = ("path", "part", "kv", "delta", "table")
+    __slots__ = ("part", "kv", "delta", "table")
 
-    def __init__(self, path: tuple[str, ...], part: KeyPart, kv: KeyValue, delta: int, table: "Table") -> None:
-        self.path = path
+    def __init__(self, part: KeyPart, kv: KeyValue, delta: int, table: "Table") -> None:
         self.part = part
         self.kv = kv
         self.delta = delta
-        self.table = table
+        self.table = table  # the table holding the key (for dotted keys, the innermost one)
 
     @property
     def name(self) -> str:
-        return self.path[-1]
+        return self.part.name
+
+    @property
+    def path(self) -> tuple[str, ...]:
+        return self.table.path + (self.part.name,)
 
     @property
     def value(self) -> Value:
@@ -261,6 +264,14 @@ class _Builder:
 
     def add(self, table: Table, kv: KeyValue, d: int, base_path: tuple[str, ...], inline: bool = False) -> None:
         parts = kv.key.parts
+        if len(parts) == 1:  # fast path: a plain key
+            last = parts[0]
+            value = kv.value
+            if last.name not in table.items and type(value) is not InlineTable:
+                table.items[last.name] = Entry(last, kv, d, table)
+                if type(value) is Array:
+                    self.check_array(value, d, base_path)
+                return
         if not parts:
             return
         path = base_path
@@ -303,7 +314,7 @@ class _Builder:
             for inner in value.entries:
                 self.add(sub, inner, d, path, inline=True)
             return
-        table.items[last.name] = Entry(path, last, kv, d, table)
+        table.items[last.name] = Entry(last, kv, d, table)
         if isinstance(value, Array):
             self.check_array(value, d, path)
 

@@ -53,6 +53,7 @@ _NUMBER = re.compile(
 )
 _SPECIAL_FLOAT = re.compile(r"[+-]?(?:inf|nan)")
 _BOOL = re.compile(r"true|false")
+MAX_DEPTH = 100  # real configs nest 3 levels; this keeps hostile input off the recursion limit
 _DELIMS = frozenset(" \t\r\n,]}#")
 # Heuristics for recovery: a line that starts a new statement.
 _LOOKS_LIKE_KV = re.compile(
@@ -74,7 +75,7 @@ def _looks_like_statement(text: str, pos: int) -> bool:
 
 
 class _ChunkParser:
-    __slots__ = ("text", "n", "problems", "comments", "tail_dependent")
+    __slots__ = ("text", "n", "problems", "comments", "tail_dependent", "depth")
 
     def __init__(self, text: str) -> None:
         self.text = text
@@ -82,6 +83,7 @@ class _ChunkParser:
         self.problems: list[SyntaxProblem] = []
         self.comments: list[Comment] = []
         self.tail_dependent = False
+        self.depth = 0
 
     def error(self, start: int, end: int, message: str) -> None:
         self.problems.append(SyntaxProblem(start, max(end, start), message))
@@ -264,10 +266,16 @@ class _ChunkParser:
         c = text[pos]
         if c == '"' or c == "'":
             return self.string(pos, allow_ml=True)
-        if c == "[":
-            return self.array(pos)
-        if c == "{":
-            return self.inline_table(pos)
+        if c == "[" or c == "{":
+            if self.depth >= MAX_DEPTH:
+                end = self.skip_line(pos)
+                self.error(pos, end, f"arrays and inline tables nested deeper than {MAX_DEPTH} levels are not analysed")
+                return Invalid(text[pos:end], pos, end), end
+            self.depth += 1
+            try:
+                return self.array(pos) if c == "[" else self.inline_table(pos)
+            finally:
+                self.depth -= 1
         if c in "\r\n#":
             self.error(pos, pos, "expected a value after '='")
             return Invalid("", pos, pos), pos
