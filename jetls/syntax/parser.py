@@ -423,8 +423,11 @@ class _ChunkParser:
         pos += 1
         items: list[Value] = []
         expect_value = True
+        carried = False
         while True:
             pos, crossed = self.skip_trivia(pos)
+            crossed = crossed or carried
+            carried = False
             if pos >= self.n:
                 self.error(start, start + 1, "unclosed array: missing ']'")
                 return Array(tuple(items), start, pos, False), pos
@@ -445,10 +448,14 @@ class _ChunkParser:
             items.append(item)
             if pos == before:
                 pos += 1  # ensure progress on junk
-            pos, crossed = self.skip_trivia(pos)
+            # An unclosed inner array stops at the start of a line: that counts as crossing it.
+            stopped_at_line_start = text[pos - 1] == "\n"
+            pos, carried = self.skip_trivia(pos)
+            carried = carried or stopped_at_line_start
             if pos < self.n and text[pos] == ",":
                 pos += 1
                 expect_value = True
+                carried = False
             else:
                 expect_value = False
 
