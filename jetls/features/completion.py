@@ -1,0 +1,415 @@
+"""Completion: keys, enum values, slugs, statistics, pre-treatments, template names.
+
+``complete(ws, path, offset) -> list[CompletionItem]``. Pure; no LSP types.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from jetls.checks.templates import EXPERIMENT_ATTRIBUTES
+from jetls.schema import PRE_TREATMENTS, STATISTICS, WINDOW_DOCS, WINDOWS, Field, FileKind, Section
+
+from . import _docs, _ws
+from .context import HEADER, KEY, VALUE, CursorContext, context_at
+
+#: Values of ``CompletionItem.kind``.
+ITEM_KINDS = (
+    "key", "value", "enum", "metric", "data_source", "segment", "segment_data_source", "outcome",
+    "statistic", "pre_treatment", "function", "parameter", "experiment_attribute", "window", "snippet",
+)
+
+
+@dataclass(frozen=True)
+class CompletionItem:
+    label: str
+    kind: str  # one of ITEM_KINDS
+    detail: str = ""
+    documentation: str = ""  # markdown
+    insert_text: str | None = None  # None: the label
+    is_snippet: bool = False
+    replace_span: tuple[int, int] | None = None  # absolute [start, end) the insertion replaces
+    sort_text: str | None = None
+    filter_text: str | None = None
+
+
+_SLUG_KINDS = {"metric", "data_source", "segment", "segment_data_source", "outcome"}
+
+
+def _snippet_escape(s: str) -> str:
+    return s.replace("\\", "\\\\").replace("$", "\\$").replace("}", "\\}")
+
+
+def _value_snippet(node: Any, n: int = 1) -> str:
+    """Snippet for the value of a key, by its schema type."""
+    if isinstance(node, Section):
+        return "{ $%d }" % n
+    types = getattr(node, "types", ()) or ()
+    enum = getattr(node, "enum", None)
+    first = types[0] if types else "string"
+    if first == "boolean":
+        default = getattr(node, "default", None)
+        opts = ["true", "false"] if default is not True else ["true", "false"]
+        return "${%d|%s|}" % (n, ",".join(opts))
+    if first == "array":
+        items = getattr(node, "items", None)
+        it = items if isinstance(items, str) else (items[0] if items else "string")
+        return '["$%d"]' % n if it == "string" else "[$%d]" % n
+    if first == "table":
+        return "{ $%d }" % n
+    if first in ("integer", "float"):
+        return "$%d" % n
+    if enum:
+        return '"${%d|%s|}"' % (n, ",".join(_snippet_escape(e) for e in enum))
+    if getattr(node, "template", None) or getattr(node, "sql", None):
+        return '"""\n    $%d\n"""' % n if getattr(node, "sql", None) == "query" else '"$%d"' % n
+    return '"$%d"' % n
+
+
+def _skip_key(name: str, node: Any) -> bool:
+    return bool(getattr(node, "ignored", False) or getattr(node, "deprecated", None))
+
+
+class _Completer:
+    def __init__(self, ws: Any, file: Any, ctx: CursorContext) -> None:
+        self.ws = ws
+        self.file = file
+        self.ctx = ctx
+        self.kind = _ws.kind_of(file)
+        self.platform = _ws.platform_of(ws, file)
+        self.items: list[CompletionItem] = []
+
+    # -- helpers ------------------------------------------------------------------------------
+    def add(self, item: CompletionItem) -> None:
+        self.items.append(item)
+
+    def slug_items(self, kind: str, quoted: bool, span: tuple[int, int] | None, exclude: set[str] = frozenset()) -> None:
+        cands = _ws.candidates(self.ws, self.file, kind)
+        here = str(self.file.path)
+        for slug, defs in sorted(cands.items()):
+            if slug in exclude or not slug:
+                continue
+            group = "0" if any(d.path == here for d in defs) else "1"
+            text = f'"{slug}"' if quoted else slug
+            self.add(CompletionItem(
+                label=slug,
+                kind=kind,
+                detail=_docs.slug_detail(self.ws, defs, self.platform),
+                documentation=_docs.slug_markdown(self.ws, kind, slug, defs, defs[0].platform or self.platform),
+                insert_text=text,
+                replace_span=span,
+                sort_text=f"{group}{slug}",
+                filter_text=text if quoted else slug,
+            ))
+
+    def enum_items(self, node: Any, quoted: bool, span: tuple[int, int] | None, kind: str = "enum",
+                   exclude: set[str] = frozenset()) -> None:
+        enum = getattr(node, "enum", None) or ()
+        docs = getattr(node, "enum_docs", None) or {}
+        for i, v in enumerate(enum):
+            if v in exclude:
+                continue
+            text = f'"{v}"' if quoted else v
+            doc = docs.get(v, "")
+            if kind == "pre_treatment" and v in PRE_TREATMENTS:
+                doc = PRE_TREATMENTS[v].doc
+            self.add(CompletionItem(v, kind, detail=getattr(node, "name", ""), documentation=doc,
+                                    insert_text=text, replace_span=span, sort_text=f"{i:03d}", filter_text=text))
+
+    # -- dispatch -------------------------------------------------------------------------------
+    def run(self) -> list[CompletionItem]:
+        ctx = self.ctx
+        if ctx.location == HEADER:
+            self.header()
+        elif ctx.location == KEY:
+            self.keys()
+        elif ctx.location == VALUE:
+            if ctx.jinja is not None:
+                self.template()
+            else:
+                self.value()
+        return self.items
+
+    # -- headers ---------------------------------------------------------------------------------
+    def header(self) -> None:
+        ctx = self.ctx
+        section = ctx.table_schema
+        span = ctx.replace_span
+        parent = ctx.table_path
+        if not isinstance(section, Section):
+            return
+        for name, node in section.fields.items():
+            if not isinstance(node, Section) or _skip_key(name, node):
+                continue
+            kind = "statistic" if section.entry_reference == "statistic" else "key"
+            if parent == ("segments",) and name == "data_sources":
+                kind = "key"
+            self.add(CompletionItem(name, kind, detail=node.doc.split(".")[0][:80] if kind == "key" else "statistic",
+                                    documentation=node.doc, insert_text=name, replace_span=span,
+                                    sort_text=f"0{name}"))
+        ref = section.entry_reference
+        if ref in ("metric", "data_source", "segment", "segment_data_source") and section.entries is not None:
+            self.slug_items(ref, False, span)
+
+    # -- keys -------------------------------------------------------------------------------------
+    def keys(self) -> None:
+        ctx = self.ctx
+        section = ctx.table_schema
+        span = ctx.replace_span
+        typed = ctx.key_path[-1] if ctx.key_path and ctx.key_path != ctx.table_path else None
+        existing = set(ctx.existing_keys) - ({typed} if typed else set())
+        in_inline = self._in_inline()
+        if not isinstance(section, Section):
+            return
+        is_stats = section.entry_reference == "statistic" and section.name == "statistics"
+        for name, node in section.fields.items():
+            if name in existing or _skip_key(name, node):
+                continue
+            if is_stats:
+                kind, detail = "statistic", "statistic"
+                insert = f"{name} = {{$1}}"
+            elif ctx.table_path[-1:] == ("metrics",) and name in WINDOWS:
+                kind, detail = "window", f"window (period `{WINDOWS[name]}`)"
+                insert = f'{name} = ["$1"]'
+            else:
+                kind = "key"
+                types = " | ".join(getattr(node, "types", ()) or ())
+                detail = "table" if isinstance(node, Section) else types
+                if getattr(node, "required", False):
+                    detail += " (required)"
+                if isinstance(node, Section) and not in_inline and not is_stats:
+                    # a sub-table: prefer a header below the current table
+                    insert = f"{name} = {{ $1 }}"
+                else:
+                    insert = f"{name} = {_value_snippet(node)}"
+            self.add(CompletionItem(
+                label=name, kind=kind, detail=detail, documentation=_docs.node_markdown(name, node),
+                insert_text=insert, is_snippet=True, replace_span=span,
+                sort_text=("0" if getattr(node, "required", False) else "1") + name, filter_text=name,
+            ))
+        self._skeletons(section, existing, span, in_inline)
+
+    def _in_inline(self) -> bool:
+        doc = self.file.doc
+        item = doc.lookup(self.ctx.table_path) if doc is not None and self.ctx.table_path else None
+        return getattr(item, "kind", None) == "inline"
+
+    def _skeletons(self, section: Section, existing: set[str], span: tuple[int, int] | None, in_inline: bool) -> None:
+        ctx = self.ctx
+        tp = ctx.table_path
+        tk = _ws.table_kind(tp) if tp else None
+        # Inside a new slug table: all the keys a full definition needs.
+        if tk is not None and len(tp) == (3 if tk[0] == "segment_data_source" else 2) and not (existing - {""}) and not in_inline:
+            kind, slug = tk
+            body = _SKELETON_BODY.get(kind)
+            if body:
+                self.add(CompletionItem(
+                    label=f"{_docs.KIND_LABELS[kind]} definition",
+                    kind="snippet", detail="required keys",
+                    documentation=f"Insert the keys of a full {_docs.KIND_LABELS[kind]} definition.",
+                    insert_text=body.replace("{slug}", slug), is_snippet=True, replace_span=span,
+                    sort_text="00", filter_text=ctx.prefix or body.split(" ")[0],
+                ))
+        elif section.required_keys and not in_inline:
+            missing = [k for k in section.required_keys if k not in existing]
+            if len(missing) > 1:
+                lines = [f"{k} = {_value_snippet(section.fields[k], i + 1)}" for i, k in enumerate(missing)]
+                self.add(CompletionItem(
+                    label="required keys", kind="snippet", detail=", ".join(missing),
+                    documentation="Insert every missing required key.", insert_text="\n".join(lines),
+                    is_snippet=True, replace_span=span, sort_text="00", filter_text=missing[0],
+                ))
+        # At the start of a line outside inline tables: whole-table skeletons.
+        if in_inline:
+            return
+        line_start = self.file.text.rfind("\n", 0, ctx.offset) + 1
+        if self.file.text[line_start:ctx.offset].strip() != ctx.prefix.strip():
+            return
+        root = _schema_root(self.kind)
+        for kind, snippet in _TABLE_SKELETONS.items():
+            top = snippet[1:].split(".")[0]
+            if root is None or top not in root.fields or getattr(root.fields[top], "ignored", False):
+                continue
+            self.add(CompletionItem(
+                label=snippet.split("\n")[0].replace("${1:slug}", "slug"),
+                kind="snippet", detail=f"new {_docs.KIND_LABELS[kind]}",
+                documentation=f"A `{snippet.split(chr(10))[0]}` table skeleton.",
+                insert_text=snippet, is_snippet=True, replace_span=span,
+                sort_text=f"9{kind}", filter_text=ctx.prefix or snippet[:2],
+            ))
+
+    # -- values -------------------------------------------------------------------------------------
+    def value(self) -> None:
+        ctx = self.ctx
+        node = ctx.schema
+        if node is None:
+            node = self._param_node()
+            if node is None:
+                return
+        quoted = ctx.string is None
+        span = ctx.replace_span if ctx.string is None else ctx.string_span
+        if ctx.string is not None and not ctx.string_closed:
+            span = (ctx.string_span[0], ctx.offset)
+        types = getattr(node, "types", ()) or ()
+        if ctx.in_array and "array" not in types and not isinstance(node, Section):
+            pass
+        exclude: set[str] = set()
+        if ctx.in_array:
+            for i, it in enumerate(ctx.array_items):
+                v = getattr(it, "value", None)
+                if isinstance(v, str) and i != ctx.array_index:
+                    exclude.add(v)
+        ref = getattr(node, "reference", None)
+        if ref in _SLUG_KINDS:
+            if ref == "metric" and ctx.key_path and ctx.key_path[-1] in ("numerator", "denominator"):
+                self._depends_on_first(quoted, span)
+            self.slug_items(ref, quoted, span, exclude)
+            return
+        if ref == "pre_treatment":
+            self.enum_items(node, quoted, span, "pre_treatment", exclude)
+            return
+        if getattr(node, "enum", None):
+            if "array" in types and not ctx.in_array:
+                return
+            self.enum_items(node, quoted, span, "enum", exclude)
+        if "boolean" in types and ctx.string is None:
+            for b in ("true", "false"):
+                self.add(CompletionItem(b, "value", detail="boolean", insert_text=b, replace_span=ctx.replace_span,
+                                        sort_text=b))
+
+    def _param_node(self) -> Any:
+        return None
+
+    def _depends_on_first(self, quoted: bool, span: Any) -> None:
+        """numerator / denominator: the metric's depends_on entries first."""
+        kp = self.ctx.key_path or ()
+        tk = _ws.table_kind(kp)
+        if tk is None:
+            return
+        deps = _ws.table_value(self.file, ("metrics", tk[1], "depends_on"))
+        for d in deps or ():
+            if isinstance(d, str):
+                text = f'"{d}"' if quoted else d
+                self.add(CompletionItem(d, "metric", detail="depends_on", insert_text=text, replace_span=span,
+                                        sort_text=f"00{d}", filter_text=text))
+
+    # -- templates ------------------------------------------------------------------------------------
+    def template(self) -> None:
+        ctx = self.ctx
+        j = ctx.jinja
+        node = ctx.schema
+        scope = tuple(getattr(node, "template_scope", ()) or ())
+        if not scope and getattr(node, "template", None) is None:
+            # not a template field: still offer functions in select expressions of unknown tables
+            return
+        span = j.prefix_span
+        if j.attribute_of == "parameters":
+            if "parameters" in scope:
+                self._parameters(span)
+            return
+        if j.attribute_of == "experiment":
+            if "experiment" in scope:
+                for name, val in EXPERIMENT_ATTRIBUTES.items():
+                    self.add(CompletionItem(name, "experiment_attribute", detail="experiment attribute",
+                                            documentation=_EXPERIMENT_DOCS.get(name, f"Example value: `{val}`"),
+                                            insert_text=name, replace_span=span,
+                                            sort_text=("0" if name in _COMMON_EXP else "1") + name))
+            return
+        if j.attribute_of is not None:
+            return
+        if "functions" in scope:
+            for slug, d in sorted(_ws.functions(self.ws).items()):
+                f = _ws.get_file(self.ws, d.path)
+                definition = _ws.table_value(f, ("functions", slug, "definition"))
+                fname = _ws.table_value(f, ("functions", slug, "friendly_name"))
+                desc = _ws.table_value(f, ("functions", slug, "description"))
+                doc = "\n\n".join(x for x in (
+                    f"**{fname}**" if fname else None, desc,
+                    f"```sql\n{definition}\n```" if definition else None,
+                    f"Defined in `{_ws.relpath(self.ws, d.path, f)}`",
+                ) if x)
+                self.add(CompletionItem(slug, "function", detail=_ws.relpath(self.ws, d.path, f),
+                                        documentation=doc, insert_text=f'{slug}("$1")', is_snippet=True,
+                                        replace_span=span, sort_text=f"0{slug}", filter_text=slug))
+        for var in ("parameters", "experiment"):
+            if var in scope:
+                self.add(CompletionItem(var, "parameter" if var == "parameters" else "experiment_attribute",
+                                        detail="template variable", insert_text=var, replace_span=span,
+                                        sort_text=f"1{var}"))
+
+    def _parameters(self, span: tuple[int, int]) -> None:
+        seen: set[str] = set()
+        sources: list[Any] = []
+        if self.kind in (FileKind.OUTCOME, FileKind.DEFAULTS, FileKind.EXPERIMENT, FileKind.DEFINITIONS):
+            sources.append(self.file)
+        for slug in _ws.attached_outcomes(self.file):
+            for d in _ws.definitions(self.ws, "outcome", slug, self.platform):
+                f = _ws.get_file(self.ws, d.path)
+                if f is not None and f not in sources:
+                    sources.append(f)
+        for f in sources:
+            params = _ws.table_value(f, ("parameters",))
+            if not isinstance(params, dict):
+                continue
+            for name, p in params.items():
+                if name in seen or not isinstance(p, dict):
+                    continue
+                seen.add(name)
+                doc = "\n\n".join(x for x in (
+                    f"**{p['friendly_name']}**" if p.get("friendly_name") else None,
+                    p.get("description"),
+                    f"Default: `{p['default']}`" if p.get("default") is not None else None,
+                    f"Declared in `{_ws.relpath(self.ws, str(f.path), f)}`",
+                ) if x)
+                self.add(CompletionItem(name, "parameter", detail=_ws.relpath(self.ws, str(f.path), f),
+                                        documentation=doc, insert_text=name, replace_span=span, sort_text=name))
+
+
+def _schema_root(kind: FileKind) -> Section | None:
+    from jetls.schema import file_schema
+
+    try:
+        return file_schema(kind)
+    except Exception:  # noqa: BLE001
+        return None
+
+
+_SKELETON_BODY = {
+    "metric": 'friendly_name = "$1"\ndescription = "$2"\nselect_expression = "$3"\ndata_source = "$4"\n'
+              "\n[metrics.{slug}.statistics.bootstrap_mean]\n",
+    "data_source": 'from_expression = "$1"\nexperiments_column_type = "${2|none,simple,native,glean,events_stream|}"\n',
+    "segment": 'select_expression = "$1"\ndata_source = "$2"\n',
+    "segment_data_source": 'from_expression = "$1"\nwindow_start = ${2:0}\nwindow_end = ${3:0}\n',
+}
+
+_TABLE_SKELETONS = {
+    "metric": '[metrics.${1:slug}]\nfriendly_name = "$2"\ndescription = "$3"\nselect_expression = "$4"\n'
+              'data_source = "$5"\n\n[metrics.${1:slug}.statistics.bootstrap_mean]\n',
+    "data_source": '[data_sources.${1:slug}]\nfrom_expression = "$2"\n',
+    "segment": '[segments.${1:slug}]\nselect_expression = "$2"\ndata_source = "$3"\n',
+}
+
+_COMMON_EXP = ("normandy_slug", "start_date_str", "last_enrollment_date_str", "end_date_str")
+_EXPERIMENT_DOCS = {
+    "normandy_slug": "The experiment slug (Nimbus). Use this, not `experiment.slug` (which does not exist).",
+    "start_date_str": "Start date as `YYYY-MM-DD` (error if the experiment has no start date).",
+    "end_date_str": "End date as `YYYY-MM-DD` (error if the experiment has no end date — common for live experiments).",
+    "last_enrollment_date_str": "`start_date + enrollment_period` as `YYYY-MM-DD`.",
+    "branches": "List of branches (`slug`, `ratio`), e.g. `experiment.branches | map(attribute='slug') | join(',')`.",
+    "reference_branch": "The control branch slug.",
+    "app_name": "The platform (e.g. `firefox_desktop`).",
+    "app_id": "The application id (e.g. `firefox-desktop`).",
+    "analysis_unit": "Enum; `.value` is `client_id` or `profile_group_id`.",
+}
+
+
+def complete(ws: Any, path: str, offset: int) -> list[CompletionItem]:
+    """Completion items at ``offset`` of ``path`` (absolute str index)."""
+    file = _ws.get_file(ws, path)
+    if file is None:
+        return []
+    ctx = context_at(ws, str(file.path), offset)
+    if ctx is None:
+        return []
+    return _Completer(ws, file, ctx).run()

@@ -1,0 +1,109 @@
+"""Semantic tokens for slugs (definitions and references) and template parts.
+
+``tokens(ws, path) -> list[(start, end, type, modifiers)]`` with ``type`` in TOKEN_TYPES and
+``modifiers`` a tuple of MODIFIERS names. Tokens never span lines and never overlap.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from jetls.schema import lookup
+
+from . import _ws
+
+#: Token types legend (standard LSP names so themes colour them).
+TOKEN_TYPES: tuple[str, ...] = ("variable", "type", "enumMember", "function", "parameter", "macro", "namespace", "property")
+#: Token modifiers legend.
+MODIFIERS: tuple[str, ...] = ("definition", "defaultLibrary", "deprecated")
+
+#: Slug kind -> token type.
+KIND_TOKEN = {
+    "metric": "variable",
+    "data_source": "type",
+    "segment_data_source": "type",
+    "segment": "enumMember",
+    "function": "function",
+    "parameter": "parameter",
+    "outcome": "namespace",
+    "dimension": "property",
+    "experiment_attribute": "property",
+}
+
+_DELIM = re.compile(r"\{\{-?|-?\}\}|\{%-?|-?%\}")
+_VARS = re.compile(r"(?<![\w.])(parameters|experiment)\b")
+_TAG = re.compile(r"\{\{.*?(?:\}\}|$)|\{%.*?(?:%\}|$)", re.S)
+
+
+def tokens(ws: Any, path: str) -> list[tuple[int, int, str, tuple[str, ...]]]:
+    file = _ws.get_file(ws, path)
+    if file is None or file.doc is None:
+        return []
+    out: list[tuple[int, int, str, tuple[str, ...]]] = []
+    for o in _ws.file_occurrences(ws, file):
+        t = KIND_TOKEN.get(o.kind)
+        if t is None:
+            continue
+        out.append((o.start, o.end, t, ("definition",) if o.is_definition else ()))
+    # template delimiters and variables in template fields
+    kind = _ws.kind_of(file)
+    for entry in _ws.iter_entries(file.doc):
+        try:
+            node = lookup(kind, entry.path)
+        except Exception:  # noqa: BLE001
+            node = None
+        if node is None or not getattr(node, "template", None) or getattr(node, "template", None) == "format":
+            continue
+        for _, s in _ws.string_items(entry):
+            value = s.value
+            if "{" not in value:
+                continue
+            d = entry.delta
+            for tag in _TAG.finditer(value):
+                body = tag.group()
+                for m in _DELIM.finditer(body):
+                    a = tag.start() + m.start()
+                    out.append((s.offset_of(a) + d, s.offset_of(a + len(m.group())) + d, "macro", ()))
+                for m in _VARS.finditer(body):
+                    a = tag.start() + m.start(1)
+                    out.append((s.offset_of(a) + d, s.offset_of(a + len(m.group(1))) + d, "variable", ("defaultLibrary",)))
+            if "experiment" in (getattr(node, "template_scope", ()) or ()):
+                from ._ws import template_refs
+
+                for rk, _nm, a, b in template_refs(value):
+                    if rk == "experiment_attribute":
+                        out.append((s.offset_of(a) + d, s.offset_of(b) + d, "property", ()))
+    # single-line, sorted, no overlaps
+    text = file.text
+    out = [t for t in out if t[1] > t[0] and "\n" not in text[t[0] : t[1]]]
+    out.sort(key=lambda t: (t[0], -t[1]))
+    clean: list[tuple[int, int, str, tuple[str, ...]]] = []
+    last_end = -1
+    for t in out:
+        if t[0] >= last_end:
+            clean.append(t)
+            last_end = t[1]
+    return clean
+
+
+def encode(ws: Any, path: str) -> list[int]:
+    """LSP relative encoding (line, start char, length, type index, modifier bits) in code
+    points; the server converts columns if the client uses UTF-16."""
+    file = _ws.get_file(ws, path)
+    if file is None:
+        return []
+    lines = file.tree.lines
+    data: list[int] = []
+    prev_line, prev_col = 0, 0
+    for start, end, typ, mods in tokens(ws, path):
+        line = lines.line_of(start)
+        col = start - lines.starts[line]
+        bits = 0
+        for m in mods:
+            bits |= 1 << MODIFIERS.index(m)
+        dl = line - prev_line
+        dc = col - prev_col if dl == 0 else col
+        data += [dl, dc, end - start, TOKEN_TYPES.index(typ), bits]
+        prev_line, prev_col = line, col
+    return data

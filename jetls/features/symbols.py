@@ -1,0 +1,179 @@
+"""Document outline and workspace symbol search."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from jetls.document import Entry, Table
+
+from . import _ws
+
+#: Values of ``Symbol.kind``.
+SYMBOL_KINDS = ("table", "metric", "data_source", "segment", "segment_data_source", "statistic", "window",
+                "function", "parameter", "dimension", "alert", "key", "outcome")
+
+
+@dataclass
+class Symbol:
+    name: str
+    kind: str
+    detail: str
+    start: int  # whole extent (header to the end of the table's last sub-table)
+    end: int
+    selection_start: int  # the name
+    selection_end: int
+    children: list["Symbol"] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class WorkspaceSymbol:
+    name: str
+    kind: str
+    path: str
+    start: int
+    end: int
+    container: str  # e.g. "definitions/firefox_desktop.toml"
+
+
+def _trim_end(text: str, start: int, end: int) -> int:
+    while end > start and text[end - 1] in " \t\r\n":
+        end -= 1
+    return end
+
+
+def _friendly(file: Any, path: tuple[str, ...]) -> str:
+    v = _ws.table_value(file, path + ("friendly_name",))
+    return v if isinstance(v, str) else ""
+
+
+def document_symbols(ws: Any, path: str) -> list[Symbol]:
+    """Outline: top-level sections → metric / data source / segment tables → statistics."""
+    file = _ws.get_file(ws, path)
+    if file is None or file.doc is None:
+        return []
+    text = file.text
+    roots: list[Symbol] = []
+    by_path: dict[tuple[str, ...], Symbol] = {}
+
+    def classify(p: tuple[str, ...]) -> tuple[str, str]:
+        tk = _ws.table_kind(p)
+        if tk is not None:
+            kind, slug = tk
+            n = 3 if kind == "segment_data_source" else 2
+            if len(p) == n:
+                return kind, _friendly(file, p)
+            if kind == "metric" and len(p) == n + 2 and p[n] == "statistics":
+                return "statistic", ""
+        if len(p) == 1:
+            return "table", ""
+        return "table", ""
+
+    def meaningful(p: tuple[str, ...]) -> bool:
+        if len(p) == 1:
+            return True
+        tk = _ws.table_kind(p)
+        if tk is not None:
+            n = 3 if tk[0] == "segment_data_source" else 2
+            if len(p) == n:
+                return True
+            if tk[0] == "metric" and len(p) == n + 2 and p[n] == "statistics":
+                return True
+            return False
+        if p == ("segments", "data_sources"):
+            return False
+        return len(p) == 2 and p[0] in ("experiment", "project")
+
+    def ensure(p: tuple[str, ...], sel: tuple[int, int], start: int, end: int) -> Symbol:
+        sym = by_path.get(p)
+        if sym is None:
+            kind, detail = classify(p)
+            sym = Symbol(p[-1], kind, detail, start, end, sel[0], sel[1])
+            by_path[p] = sym
+            parent = None
+            for k in range(len(p) - 1, 0, -1):
+                if p[:k] in by_path:
+                    parent = by_path[p[:k]]
+                    break
+            (parent.children if parent is not None else roots).append(sym)
+        else:
+            sym.start = min(sym.start, start)
+            sym.end = max(sym.end, end)
+        return sym
+
+    for chunk in file.tree.chunks:
+        t, d = chunk.tree, chunk.delta
+        cstart, cend = chunk.start, _trim_end(text, chunk.start, chunk.end)
+        if t.header is not None and t.header.key.parts:
+            parts = t.header.key.parts
+            names = tuple(p.name for p in parts)
+            for k in range(1, len(names) + 1):
+                p = names[:k]
+                if meaningful(p):
+                    part = parts[k - 1]
+                    s = t.header.start + d
+                    ensure(p, (part.start + d, part.end + d), s, cend)
+            base = names
+        else:
+            base = ()
+        # dotted / inline definitions and window lists inside the chunk
+        for kv in t.entries:
+            names = kv.key.names
+            full = base + names
+            for k in range(len(base) + 1, len(full) + 1):
+                p = full[:k]
+                is_table_here = k < len(full) or type(kv.value).__name__ == "InlineTable"
+                if is_table_here and meaningful(p):
+                    part = kv.key.parts[k - len(base) - 1]
+                    ensure(p, (part.start + d, part.end + d), kv.start + d, kv.end + d)
+            if len(full) == 2 and full[0] == "metrics" and full[1] in _ws.WINDOW_KEYS:
+                parent = by_path.get(("metrics",))
+                part = kv.key.parts[-1]
+                sym = Symbol(full[1], "window", "", kv.start + d, kv.end + d, part.start + d, part.end + d)
+                (parent.children if parent else roots).append(sym)
+            # inline statistics: statistics = { bootstrap_mean = {} }
+            v = kv.value
+            if type(v).__name__ == "InlineTable" and full[-1:] == ("statistics",):
+                owner = by_path.get(full[:-1])
+                for inner in v.entries:
+                    if inner.key.parts:
+                        part = inner.key.parts[0]
+                        sp = full + (part.name,)
+                        if sp not in by_path:
+                            sym = Symbol(part.name, "statistic", "", inner.start + d, inner.end + d, part.start + d, part.end + d)
+                            by_path[sp] = sym
+                            (owner.children if owner else roots).append(sym)
+    return roots
+
+
+def _matches(query: str, name: str) -> bool:
+    if not query:
+        return True
+    q, n = query.lower(), name.lower()
+    if q in n:
+        return True
+    i = 0
+    for ch in n:
+        if i < len(q) and ch == q[i]:
+            i += 1
+    return i == len(q)
+
+
+def workspace_symbols(ws: Any, query: str, limit: int = 500) -> list[WorkspaceSymbol]:
+    """Definitions (metrics, data sources, segments, functions, …) whose slug matches ``query``
+    (substring or subsequence, case-insensitive); exact/prefix matches first."""
+    out: list[WorkspaceSymbol] = []
+    for f in ws.files.values():
+        container = _ws.relpath(ws, str(f.path), f)
+        for o in _ws.file_occurrences(ws, f):
+            if o.is_definition and o.primary and _matches(query, o.slug):
+                out.append(WorkspaceSymbol(o.slug, o.kind, o.path, o.start, o.end, container))
+        if _ws.kind_of(f).value == "outcome":
+            import os
+
+            stem = os.path.splitext(os.path.basename(str(f.path)))[0]
+            if _matches(query, stem):
+                out.append(WorkspaceSymbol(stem, "outcome", str(f.path), 0, 0, container))
+    q = query.lower()
+    out.sort(key=lambda s: (s.name.lower() != q, not s.name.lower().startswith(q), s.name, s.container))
+    return out[:limit]

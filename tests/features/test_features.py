@@ -1,0 +1,436 @@
+"""Specifications of the editor features over a small fixture checkout (see conftest.py)."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from jetls.diagnostics import Diagnostic, Severity, Tag
+from jetls.features.code_actions import code_actions
+from jetls.features.completion import complete
+from jetls.features.context import HEADER, KEY, VALUE, analyze
+from jetls.features.folding import folding_ranges
+from jetls.features.hover import hover
+from jetls.features.navigation import definition, prepare_rename, references, rename
+from jetls.features.rendered_sql import rendered_sql
+from jetls.features.semantic_tokens import MODIFIERS, TOKEN_TYPES, encode, tokens
+from jetls.features.symbols import document_symbols, workspace_symbols
+
+from .conftest import cursor
+
+EXP = "jetstream/my-exp.toml"
+
+
+def labels(items, kind=None):
+    return [i.label for i in items if kind is None or i.kind == kind]
+
+
+# --------------------------------------------------------------------------------------------
+# context
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, location, table, key, prefix",
+    [
+        ('[metrics]\nweekly = ["$0', VALUE, ("metrics",), ("metrics", "weekly"), ""),
+        ("[metrics]\nweekly = [$0", VALUE, ("metrics",), ("metrics", "weekly"), ""),
+        ('[metrics.x]\ndata_source = "$0', VALUE, ("metrics", "x"), ("metrics", "x", "data_source"), ""),
+        ("[metrics.x.statistics.$0", HEADER, ("metrics", "x", "statistics"), ("metrics", "x", "statistics"), ""),
+        ("[metrics.x.statistics.boo$0", HEADER, ("metrics", "x", "statistics"), ("metrics", "x", "statistics", "boo"), "boo"),
+        ("[metrics.foo]\n$0\n[x]\n", KEY, ("metrics", "foo"), ("metrics", "foo"), ""),
+        ("[metrics.foo]\nsel$0", KEY, ("metrics", "foo"), ("metrics", "foo", "sel"), "sel"),
+        ("[metrics.x]\nstatistics = { bootstrap_mean = { dr$0 } }", KEY,
+         ("metrics", "x", "statistics", "bootstrap_mean"), ("metrics", "x", "statistics", "bootstrap_mean", "dr"), "dr"),
+    ],
+)
+def test_context_on_broken_text(text, location, table, key, prefix):
+    t, off = cursor(text)
+    ctx = analyze(t, off, "experiment")
+    assert ctx.location == location
+    assert ctx.table_path == table
+    assert ctx.key_path == key
+    if location != VALUE:
+        assert ctx.prefix == prefix
+
+
+@pytest.mark.parametrize("open_, close", [('"', ""), ("'", ""), ('"""', ""), ("'''", "")])
+def test_context_jinja_in_every_string_kind(open_, close):
+    t, off = cursor(f"[metrics.x]\nselect_expression = {open_}SUM(1) + {{{{ agg_$0")
+    ctx = analyze(t, off, "experiment")
+    assert ctx.in_string and ctx.jinja is not None
+    assert ctx.jinja.prefix == "agg_"
+    assert t[ctx.jinja.prefix_span[0] : ctx.jinja.prefix_span[1]] == "agg_"
+    t, off = cursor(f"[metrics.x]\nselect_expression = {open_}{{{{ parameters.$0")
+    ctx = analyze(t, off, "experiment")
+    assert ctx.jinja.attribute_of == "parameters" and ctx.jinja.prefix == ""
+
+
+def test_context_decoded_index_with_escapes():
+    t, off = cursor('[metrics.x]\nselect_expression = "a\\tb $0c"')
+    ctx = analyze(t, off, "experiment")
+    assert ctx.string.value[ctx.string_index :] == "c"
+
+
+# --------------------------------------------------------------------------------------------
+# completion
+# --------------------------------------------------------------------------------------------
+
+
+def test_window_completion_offers_platform_metrics_only(fx):
+    path, off = fx.edit(EXP, '[experiment]\nsegments = ["regular_users_v3"]\n[metrics]\nweekly = ["$0')
+    items = complete(fx.ws, path, off)
+    got = labels(items, "metric")
+    assert {"active_hours", "uri_count", "days_of_use"} <= set(got)
+    assert "fenix_only_metric" not in got
+    ah = next(i for i in items if i.label == "active_hours")
+    assert "Active hours" in ah.documentation and "clients_daily" in ah.documentation
+    assert "definitions/firefox_desktop.toml" in ah.detail
+    assert ah.replace_span == (off, off) and ah.insert_text == "active_hours"
+
+
+def test_window_completion_includes_local_and_attached_outcome_metrics(fx):
+    path, off = fx.edit(EXP, '[experiment]\noutcomes = ["networking"]\n[metrics]\nweekly = [$0]\n[metrics.mine]\nselect_expression = "1"\ndata_source = "main"\n')
+    items = complete(fx.ws, path, off)
+    got = labels(items, "metric")
+    assert "mine" in got and "dns_lookup_time" in got
+    mine = next(i for i in items if i.label == "mine")
+    assert mine.insert_text == '"mine"'  # no quotes typed yet
+    assert mine.sort_text < next(i for i in items if i.label == "active_hours").sort_text
+
+
+def test_data_source_completion(fx):
+    path, off = fx.edit(EXP, '[metrics.x]\ndata_source = "$0')
+    items = complete(fx.ws, path, off)
+    assert labels(items, "data_source") == ["clients_daily", "main"]
+    cd = items[0]
+    assert "mozdata.telemetry.clients_daily" in cd.documentation
+
+
+def test_segment_and_segment_data_source_and_outcome_completion(fx):
+    path, off = fx.edit(EXP, '[experiment]\nsegments = ["$0')
+    assert labels(complete(fx.ws, path, off), "segment") == ["regular_users_v3"]
+    path, off = fx.edit(EXP, '[segments.s]\ndata_source = "$0')
+    assert labels(complete(fx.ws, path, off), "segment_data_source") == ["clients_last_seen"]
+    path, off = fx.edit(EXP, '[experiment]\noutcomes = ["$0')
+    assert labels(complete(fx.ws, path, off), "outcome") == ["networking"]
+
+
+def test_statistic_header_completion(fx):
+    path, off = fx.edit(EXP, "[metrics.x.statistics.$0")
+    items = complete(fx.ws, path, off)
+    got = labels(items, "statistic")
+    assert {"bootstrap_mean", "binomial", "deciles", "population_ratio"} <= set(got)
+    assert all(i.replace_span == (off, off) for i in items)
+
+
+def test_inline_statistics_and_params_completion(fx):
+    path, off = fx.edit(EXP, "[metrics.x]\nstatistics = { $0")
+    assert "bootstrap_mean" in labels(complete(fx.ws, path, off), "statistic")
+    path, off = fx.edit(EXP, "[metrics.x]\nstatistics = { bootstrap_mean = { $0 } }")
+    assert {"num_samples", "drop_highest", "confidence_interval", "pre_treatments"} <= set(labels(complete(fx.ws, path, off)))
+
+
+def test_pre_treatment_completion(fx):
+    path, off = fx.edit(EXP, '[metrics.x.statistics.bootstrap_mean]\npre_treatments = ["$0')
+    got = labels(complete(fx.ws, path, off), "pre_treatment")
+    assert "remove_nulls" in got and "log" in got
+
+
+def test_key_completion_with_snippets_in_broken_table(fx):
+    path, off = fx.edit(EXP, '[metrics.newone]\nfriendly_name = "x\n$0\n[metrics.other\n')
+    items = complete(fx.ws, path, off)
+    keys = labels(items, "key")
+    assert "select_expression" in keys and "data_source" in keys
+    assert "friendly_name" not in keys  # already present
+    assert "exposure_basis" not in keys  # ignored key
+    sel = next(i for i in items if i.label == "select_expression")
+    assert sel.is_snippet and sel.insert_text.startswith("select_expression = ")
+    path, off = fx.edit(EXP, "[metrics.newone]\n$0")
+    items = complete(fx.ws, path, off)
+    skel = next(i for i in items if i.kind == "snippet" and i.label == "metric definition")
+    assert "select_expression" in skel.insert_text and "data_source" in skel.insert_text
+    assert "[metrics.newone.statistics.bootstrap_mean]" in skel.insert_text
+
+
+def test_enum_and_boolean_completion(fx):
+    path, off = fx.edit(EXP, "[experiment]\nskip = $0")
+    assert labels(complete(fx.ws, path, off)) == ["true", "false"]
+    path, off = fx.edit(EXP, '[experiment]\nanalysis_unit = "$0')
+    assert labels(complete(fx.ws, path, off), "enum") == ["client_id", "profile_group_id"]
+
+
+@pytest.mark.parametrize("q", ["'''", '"""', '"', "'"])
+def test_jinja_function_completion(fx, q):
+    path, off = fx.edit(EXP, f"[metrics.x]\nselect_expression = {q}{{{{ agg_$0")
+    items = complete(fx.ws, path, off)
+    fns = labels(items, "function")
+    assert fns == ["agg_any", "agg_sum"]
+    s = next(i for i in items if i.label == "agg_sum")
+    text = fx.text(EXP)
+    assert text[s.replace_span[0] : s.replace_span[1]] == "agg_"
+    assert "COALESCE(SUM({select_expr}), 0)" in s.documentation
+
+
+def test_parameters_and_experiment_attributes_in_templates(fx):
+    path, off = fx.edit(EXP, '[experiment]\noutcomes = ["networking"]\n[metrics.x]\nselect_expression = "{{ parameters.$0')
+    assert labels(complete(fx.ws, path, off), "parameter") == ["message_id"]
+    path, off = fx.edit(EXP, '[segments.data_sources.x]\nfrom_expression = "{{ experiment.$0')
+    assert "normandy_slug" in labels(complete(fx.ws, path, off), "experiment_attribute")
+    # experiment is not in scope of a metric select expression
+    path, off = fx.edit(EXP, '[metrics.x]\nselect_expression = "{{ experiment.$0')
+    assert complete(fx.ws, path, off) == []
+
+
+# --------------------------------------------------------------------------------------------
+# hover
+# --------------------------------------------------------------------------------------------
+
+
+def test_hover_on_slug(fx):
+    p = fx.path(EXP)
+    off = fx.offset_of(EXP, "active_hours") + 3
+    h = hover(fx.ws, p, off)
+    assert h is not None
+    assert "Active hours" in h.markdown and "received user input" in h.markdown
+    assert "definitions/firefox_desktop.toml" in h.markdown
+    assert "COALESCE(SUM(active_hours_sum), 0)" in h.markdown  # rendered template
+    assert fx.text(EXP)[h.start : h.end] == "active_hours"
+
+
+def test_hover_deprecated_and_keys_and_experiment_header(fx):
+    path, off = fx.edit(EXP, '[metrics]\nweekly = ["days_of_use$0"]\n')
+    assert "Deprecated" in hover(fx.ws, path, off).markdown
+    path, off = fx.edit(EXP, "[experiment]\nenrollment_per$0iod = 7\n")
+    h = hover(fx.ws, path, off)
+    assert "enrollment_period" in h.markdown and "integer" in h.markdown
+    path, off = fx.edit(EXP, '[experim$0ent]\nsegments = ["regular_users_v3"]\n')
+    h = hover(fx.ws, path, off)
+    assert "firefox_desktop" in h.markdown and "Platform" in h.markdown
+
+
+def test_hover_function_statistic_enum(fx):
+    p = fx.path(EXP)
+    h = hover(fx.ws, p, fx.offset_of(EXP, "agg_sum") + 2)
+    assert "COALESCE(SUM({select_expr}), 0)" in h.markdown
+    path, off = fx.edit(EXP, "[metrics.x.statistics.bootstr$0ap_mean]\n")
+    assert "num_samples" in hover(fx.ws, path, off).markdown
+    path, off = fx.edit(EXP, '[experiment]\nanalysis_unit = "client$0_id"\n')
+    assert "client_id" in hover(fx.ws, path, off).markdown
+
+
+# --------------------------------------------------------------------------------------------
+# navigation
+# --------------------------------------------------------------------------------------------
+
+
+def test_definition_of_metric_lands_on_header(fx):
+    p = fx.path(EXP)
+    locs = definition(fx.ws, p, fx.offset_of(EXP, "active_hours") + 1)
+    by_file = {os.path.relpath(loc.path, fx.root): loc for loc in locs}
+    assert set(by_file) == {"definitions/firefox_desktop.toml", "jetstream/definitions/firefox_desktop.toml"}
+    loc = by_file["definitions/firefox_desktop.toml"]
+    text = fx.ws.files[loc.path].text
+    assert text[loc.start : loc.end] == "active_hours"
+    assert text[: loc.end + 1].splitlines()[-1] == "[metrics.active_hours]"
+
+
+def test_definition_of_local_metric_function_outcome_data_source_parameter(fx):
+    p = fx.path(EXP)
+    locs = definition(fx.ws, p, fx.offset_of(EXP, "my_metric") + 1)
+    assert [(loc.path, fx.text(EXP)[loc.start : loc.end]) for loc in locs] == [(p, "my_metric")]
+    locs = definition(fx.ws, p, fx.offset_of(EXP, "agg_sum") + 1)
+    assert [os.path.relpath(loc.path, fx.root) for loc in locs] == ["definitions/functions.toml"]
+    locs = definition(fx.ws, p, fx.offset_of(EXP, "networking") + 1)
+    assert [(os.path.relpath(loc.path, fx.root), loc.start) for loc in locs] == [("jetstream/outcomes/firefox_desktop/networking.toml", 0)]
+    locs = definition(fx.ws, p, fx.offset_of(EXP, "clients_daily") + 1)
+    assert len(locs) == 1 and fx.ws.files[locs[0].path].text[locs[0].start : locs[0].end] == "clients_daily"
+    out = "jetstream/outcomes/firefox_desktop/networking.toml"
+    locs = definition(fx.ws, fx.path(out), fx.offset_of(out, "parameters.message_id", 0) + 100 * 0 + fx.text(out).index("message_id }}") - fx.offset_of(out, "parameters.message_id", 0))
+    assert [(loc.path, fx.text(out)[loc.start : loc.end]) for loc in locs] == [(fx.path(out), "message_id")]
+
+
+def test_references_across_files(fx):
+    p = fx.path(EXP)
+    locs = references(fx.ws, p, fx.offset_of(EXP, "active_hours") + 1)
+    files = sorted({os.path.relpath(loc.path, fx.root) for loc in locs})
+    assert files == ["definitions/firefox_desktop.toml", "jetstream/definitions/firefox_desktop.toml", EXP]
+    assert sum(1 for loc in locs if loc.path == p) == 2  # weekly + overall
+    no_decl = references(fx.ws, p, fx.offset_of(EXP, "active_hours") + 1, include_declaration=False)
+    assert all(loc.path == p for loc in no_decl) and len(no_decl) == 2
+
+
+def test_rename_metric_in_every_file(fx):
+    p = fx.path(EXP)
+    off = fx.offset_of(EXP, "active_hours") + 1
+    assert prepare_rename(fx.ws, p, off) == (fx.offset_of(EXP, "active_hours"), fx.offset_of(EXP, "active_hours") + 12, "active_hours")
+    edits = rename(fx.ws, p, off, "active_time")
+    rels = {os.path.relpath(k, fx.root): v for k, v in edits.items()}
+    assert set(rels) == {"definitions/firefox_desktop.toml", "jetstream/definitions/firefox_desktop.toml", EXP}
+    assert len(rels["jetstream/definitions/firefox_desktop.toml"]) == 2  # both statistics sub-tables
+    for path, es in edits.items():
+        text = fx.ws.files[path].text
+        for e in sorted(es, key=lambda e: -e.start):
+            assert text[e.start : e.end] == "active_hours"
+            text = text[: e.start] + e.new_text + text[e.end :]
+        assert not re.search(r"\bactive_hours\b", text)
+    with pytest.raises(ValueError):
+        rename(fx.ws, p, off, "bad-name")
+
+
+def test_rename_data_source_and_function(fx):
+    p = fx.path(EXP)
+    edits = rename(fx.ws, p, fx.offset_of(EXP, "clients_daily") + 1, "cd")
+    desktop = fx.path("definitions/firefox_desktop.toml")
+    assert len(edits[desktop]) == 4  # the table + three metrics' data_source
+    assert len(edits[p]) == 1
+    edits = rename(fx.ws, p, fx.offset_of(EXP, "agg_sum") + 1, "agg_total")
+    assert fx.path("definitions/functions.toml") in edits and len(edits[desktop]) == 2 and len(edits[p]) == 1
+    with pytest.raises(ValueError, match="file"):
+        rename(fx.ws, p, fx.offset_of(EXP, "networking") + 1, "net")
+
+
+# --------------------------------------------------------------------------------------------
+# code actions, rendered SQL
+# --------------------------------------------------------------------------------------------
+
+
+def test_quick_fix_replaces_typo(fx):
+    path, off = fx.edit(EXP, "[metrics]\nweekly = [\"active_hour$0s\"]\n[experiment]\nexposure_basis = 1\n")
+    text = fx.text(EXP)
+    s = text.index("active_hours")
+    diag = Diagnostic("JET201", Severity.ERROR, s, s + 12, "Could not locate metric active_hourss",
+                      data={"replacement": "active_hours"})
+    actions = code_actions(fx.ws, path, off, off, [diag])
+    fix = next(a for a in actions if a.title == "Replace with 'active_hours'")
+    assert fix.kind == "quickfix" and fix.is_preferred
+    assert fix.edits == {path: [type(fix.edits[path][0])(s, s + 12, "active_hours")]}
+
+
+def test_define_metric_here_and_add_statistic_and_remove_ignored(fx):
+    path, off = fx.edit(EXP, '[metrics]\nweekly = ["brand_new$0"]\n\n[metrics.lonely]\nselect_expression = "1"\ndata_source = "main"\nexposure_basis = ["x"]\n')
+    text = fx.text(EXP)
+    s = text.index("brand_new")
+    diag = Diagnostic("JET201", Severity.ERROR, s, s + 9, "Could not locate metric brand_new")
+    acts = code_actions(fx.ws, path, off, off, [diag])
+    define = next(a for a in acts if a.title == "Define metric 'brand_new' here")
+    (edit,) = define.edits[path]
+    assert edit.start == len(text) and "[metrics.brand_new]" in edit.new_text
+    assert "[metrics.brand_new.statistics.bootstrap_mean]" in edit.new_text
+    # add a statistic on a metric table without any
+    o = text.index("select_expression")
+    acts = code_actions(fx.ws, path, o, o, [])
+    add = next(a for a in acts if a.kind == "refactor")
+    assert "[metrics.lonely.statistics.bootstrap_mean]" in add.edits[path][0].new_text
+    # remove ignored key
+    k = text.index("exposure_basis")
+    diag = Diagnostic("JET104", Severity.WARNING, k, k + 14, "ignored", tags=(Tag.UNNECESSARY,),
+                      data={"replacement": "analysis_bases"})
+    acts = code_actions(fx.ws, path, k, k, [diag])
+    rm = next(a for a in acts if a.title.startswith("Remove ignored key"))
+    (e,) = rm.edits[path]
+    assert text[e.start : e.end] == 'exposure_basis = ["x"]\n'
+    assert any(a.title == "Replace with 'analysis_bases'" for a in acts)
+
+
+def test_rendered_sql(fx):
+    p = fx.path(EXP)
+    slug, sql = rendered_sql(fx.ws, p, fx.offset_of(EXP, "active_hours") + 1)
+    assert slug == "active_hours"
+    assert sql == "SELECT\n    COALESCE(SUM(active_hours_sum), 0) AS active_hours\nFROM mozdata.telemetry.clients_daily"
+    out = "jetstream/outcomes/firefox_desktop/networking.toml"
+    slug, sql = rendered_sql(fx.ws, fx.path(out), fx.offset_of(out, "AVG"))
+    assert slug == "dns_lookup_time" and "-- abc" in sql and "main_1pct" in sql
+
+
+# --------------------------------------------------------------------------------------------
+# symbols, folding, semantic tokens
+# --------------------------------------------------------------------------------------------
+
+
+def test_document_symbols_shape(fx):
+    syms = document_symbols(fx.ws, fx.path(EXP))
+    assert [(s.name, s.kind) for s in syms] == [("experiment", "table"), ("metrics", "table")]
+    metrics = syms[1]
+    assert [(c.name, c.kind) for c in metrics.children] == [("weekly", "window"), ("overall", "window"), ("my_metric", "metric")]
+    mm = metrics.children[2]
+    assert mm.detail == "My metric"
+    assert [(c.name, c.kind) for c in mm.children] == [("bootstrap_mean", "statistic")]
+    assert mm.start <= mm.children[0].start and mm.children[0].end <= mm.end
+    syms = document_symbols(fx.ws, fx.path("definitions/firefox_desktop.toml"))
+    kinds = {(c.name, c.kind) for s in syms for c in s.children}
+    assert ("active_hours", "metric") in kinds and ("clients_daily", "data_source") in kinds
+    seg = next(s for s in syms if s.name == "segments")
+    assert {(c.name, c.kind) for c in seg.children} == {("regular_users_v3", "segment"), ("clients_last_seen", "segment_data_source")}
+
+
+def test_workspace_symbols(fx):
+    got = workspace_symbols(fx.ws, "active")
+    assert got[0].name == "active_hours" and got[0].kind == "metric"
+    assert any(s.kind == "outcome" and s.name == "networking" for s in workspace_symbols(fx.ws, "netw"))
+
+
+def test_folding_ranges(fx):
+    rs = folding_ranges(fx.ws, fx.path("definitions/firefox_desktop.toml"))
+    assert (0, 6, "region") in [(r.start_line, r.end_line, r.kind) for r in rs]  # [metrics.active_hours]
+    assert (2, 4, "region") in [(r.start_line, r.end_line, r.kind) for r in rs]  # the multi-line description
+    path, _ = fx.edit(EXP, "# one\n# two\n# three\n[metrics]\nweekly = [\n  \"a\",\n  \"b\",\n]\n$0")
+    rs = [(r.start_line, r.end_line, r.kind) for r in folding_ranges(fx.ws, path)]
+    assert (0, 2, "comment") in rs and (4, 7, "region") in rs and (3, 7, "region") in rs
+
+
+def test_semantic_tokens(fx):
+    p = fx.path(EXP)
+    text = fx.text(EXP)
+    toks = [(text[s:e], t, m) for s, e, t, m in tokens(fx.ws, p)]
+    assert ("active_hours", "variable", ()) in toks
+    assert ("my_metric", "variable", ("definition",)) in toks
+    assert ("clients_daily", "type", ()) in toks
+    assert ("regular_users_v3", "enumMember", ()) in toks
+    assert ("{{", "macro", ()) in toks and ("}}", "macro", ()) in toks and ("agg_sum", "function", ()) in toks
+    assert all(t in TOKEN_TYPES for _, t, _ in toks) and all(set(m) <= set(MODIFIERS) for _, _, m in toks)
+    data = encode(fx.ws, p)
+    assert len(data) == 5 * len(toks)
+
+
+# --------------------------------------------------------------------------------------------
+# the real corpus
+# --------------------------------------------------------------------------------------------
+
+
+def _corpus() -> Path | None:
+    env = os.environ.get("JETLS_CORPUS")
+    cands = [Path(env) / "metric-hub"] if env else []
+    cands.append(Path(__file__).resolve().parents[3] / "shared" / "corpus" / "metric-hub")
+    for c in cands:
+        if (c / "definitions" / "firefox_desktop.toml").is_file():
+            return c
+    return None
+
+
+def test_definition_in_real_corpus():
+    root = _corpus()
+    if root is None:
+        pytest.skip("metric-hub corpus not available")
+    from jetls.workspace import Workspace
+
+    ws = Workspace.load(str(root))
+    desktop = str(root / "definitions" / "firefox_desktop.toml")
+    exp = None
+    for p, f in sorted(ws.files.items()):
+        rel = os.path.relpath(p, root)
+        if rel.startswith("jetstream/") and rel.count("/") == 1 and '"active_hours"' in f.text:
+            exp = f
+            break
+    assert exp is not None
+    off = exp.text.index('"active_hours"') + 2
+    locs = definition(ws, exp.path, off)
+    hits = [loc for loc in locs if loc.path == desktop]
+    assert hits, locs
+    text = ws.files[desktop].text
+    line = text[text.rfind("\n", 0, hits[0].start) + 1 : text.find("\n", hits[0].start)]
+    assert line.strip() == "[metrics.active_hours]"
+    assert text[hits[0].start : hits[0].end] == "active_hours"
