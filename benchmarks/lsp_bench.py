@@ -1,0 +1,205 @@
+"""Latency of the jetls server as an editor sees it (raw JSON-RPC over the server's pipes).
+
+Usage: python benchmarks/lsp_bench.py [--root METRIC_HUB] [-n 50] [--server "python -m jetls.server"]
+
+Prints median and p95 of: keystroke (didChange) -> fresh publishDiagnostics (for that version),
+completion, hover, definition -- on definitions/firefox_desktop.toml and on an experiment
+config -- plus cold start (spawn -> initialize answered, and -> indexing progress end) and the
+server's peak RSS (VmHWM).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import queue
+import shlex
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+EXPERIMENT = "jetstream/reminder-set-firefox-as-default.toml"
+DEFINITIONS = "definitions/firefox_desktop.toml"
+
+CAPS = {
+    "general": {"positionEncodings": ["utf-16"]},
+    "window": {"workDoneProgress": True},
+    "workspace": {"configuration": False, "workspaceEdit": {"documentChanges": True}},
+    "textDocument": {
+        "synchronization": {"dynamicRegistration": False},
+        "publishDiagnostics": {"relatedInformation": True, "versionSupport": True},
+        "completion": {"completionItem": {"snippetSupport": True}},
+        "hover": {"contentFormat": ["markdown"]},
+    },
+}
+
+
+class Server:
+    def __init__(self, cmd: list[str], cwd: str) -> None:
+        self.t0 = time.perf_counter()
+        self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, cwd=cwd)
+        self.q: queue.Queue = queue.Queue()
+        self.next_id = 0
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        f = self.proc.stdout
+        while True:
+            line = f.readline()
+            if not line:
+                self.q.put(None)
+                return
+            n = int(line.split(b":")[1])
+            while f.readline().strip():
+                pass
+            self.q.put((time.perf_counter(), json.loads(f.read(n))))
+
+    def send(self, msg: dict) -> None:
+        msg["jsonrpc"] = "2.0"
+        body = json.dumps(msg).encode()
+        self.proc.stdin.write(b"Content-Length: %d\r\n\r\n" % len(body) + body)
+        self.proc.stdin.flush()
+
+    def notify(self, method: str, params) -> None:
+        self.send({"method": method, "params": params})
+
+    def request(self, method: str, params) -> tuple[float, object]:
+        self.next_id += 1
+        rid = self.next_id
+        t = time.perf_counter()
+        self.send({"id": rid, "method": method, "params": params})
+        msg_t, msg = self.wait(lambda m: m.get("id") == rid and "method" not in m)
+        return msg_t - t, msg.get("result")
+
+    def wait(self, pred, timeout: float = 60.0):
+        deadline = time.perf_counter() + timeout
+        while True:
+            left = deadline - time.perf_counter()
+            if left <= 0:
+                raise TimeoutError("no matching message")
+            item = self.q.get(timeout=left)
+            if item is None:
+                raise RuntimeError("server exited")
+            t, msg = item
+            if "method" in msg and "id" in msg:  # a request from the server: answer it
+                self.send({"id": msg["id"], "result": None})
+            if pred(msg):
+                return t, msg
+
+    def vmhwm_kb(self) -> int | None:
+        try:
+            for line in Path(f"/proc/{self.proc.pid}/status").read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+        except OSError:
+            return None
+        return None
+
+    def close(self) -> None:
+        try:
+            self.request("shutdown", None)
+            self.notify("exit", None)
+            self.proc.wait(timeout=5)
+        except Exception:
+            self.proc.kill()
+
+
+def stats(xs: list[float]) -> str:
+    xs = sorted(xs)
+    med = statistics.median(xs) * 1000
+    p95 = xs[min(len(xs) - 1, int(round(0.95 * (len(xs) - 1))))] * 1000
+    return f"median {med:7.2f} ms   p95 {p95:7.2f} ms   (n={len(xs)})"
+
+
+def position(text: str, offset: int) -> dict:
+    line = text.count("\n", 0, offset)
+    col = offset - (text.rfind("\n", 0, offset) + 1)
+    return {"line": line, "character": col}
+
+
+def bench_file(srv: Server, root: Path, rel: str, n: int, typing_at: str, completion_at: str, nav_at: str) -> None:
+    path = root / rel
+    uri = path.as_uri()
+    text = path.read_text()
+    version = 1
+    srv.notify("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "toml", "version": version, "text": text}})
+    srv.wait(lambda m: m.get("method") == "textDocument/publishDiagnostics" and m["params"]["uri"] == uri and m["params"].get("version") == version)
+
+    # keystrokes: type a character into a slug reference, then delete it (alternating)
+    at = text.index(typing_at) + len(typing_at) - 1
+    keystroke: list[float] = []
+    for i in range(n):
+        version += 1
+        if i % 2 == 0:
+            change = {"range": {"start": position(text, at), "end": position(text, at)}, "text": "x"}
+            text = text[:at] + "x" + text[at:]
+        else:
+            change = {"range": {"start": position(text, at), "end": position(text, at + 1)}, "text": ""}
+            text = text[:at] + text[at + 1 :]
+        t = time.perf_counter()
+        srv.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": version}, "contentChanges": [change]})
+        v = version
+        got, _ = srv.wait(lambda m: m.get("method") == "textDocument/publishDiagnostics" and m["params"]["uri"] == uri and m["params"].get("version") == v)
+        keystroke.append(got - t)
+
+    comp_pos = position(text, text.index(completion_at) + len(completion_at))
+    nav_pos = position(text, text.index(nav_at) + 2)
+    completion, hover, definition = [], [], []
+    for _ in range(n):
+        dt, res = srv.request("textDocument/completion", {"textDocument": {"uri": uri}, "position": comp_pos})
+        completion.append(dt)
+        dt, res_h = srv.request("textDocument/hover", {"textDocument": {"uri": uri}, "position": nav_pos})
+        hover.append(dt)
+        dt, res_d = srv.request("textDocument/definition", {"textDocument": {"uri": uri}, "position": nav_pos})
+        definition.append(dt)
+    n_items = len(res["items"]) if isinstance(res, dict) else len(res or [])
+    print(f"\n{rel}  ({len(text.splitlines())} lines, {len(text.encode())} bytes)")
+    print(f"  keystroke -> diagnostics  {stats(keystroke)}")
+    print(f"  completion ({n_items:3d} items)  {stats(completion)}")
+    print(f"  hover ({'ok' if res_h else 'none'})             {stats(hover)}")
+    print(f"  definition ({len(res_d or [])} loc)       {stats(definition)}")
+    srv.notify("textDocument/didClose", {"textDocument": {"uri": uri}})
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    default_root = Path(os.environ["JETLS_CORPUS"]) / "metric-hub" if os.environ.get("JETLS_CORPUS") else REPO.parent / "shared" / "corpus" / "metric-hub"
+    ap.add_argument("--root", type=Path, default=default_root)
+    ap.add_argument("-n", type=int, default=50)
+    ap.add_argument("--server", default=f"{shlex.quote(sys.executable)} -m jetls.server")
+    args = ap.parse_args()
+    root = args.root.resolve()
+    if not (root / "definitions").is_dir():
+        print(f"no metric-hub checkout at {root}", file=sys.stderr)
+        return 2
+
+    srv = Server(shlex.split(args.server), str(REPO))
+    dt_init, _ = srv.request(
+        "initialize",
+        {"processId": os.getpid(), "rootUri": root.as_uri(), "capabilities": CAPS,
+         "workspaceFolders": [{"uri": root.as_uri(), "name": root.name}],
+         "initializationOptions": {"platform": "firefox_desktop"}},
+    )
+    t_init = time.perf_counter() - srv.t0
+    srv.notify("initialized", {})
+    t_end, _ = srv.wait(lambda m: m.get("method") == "$/progress" and m["params"]["value"].get("kind") == "end")
+    print(f"jetls server benchmark on {root}")
+    print(f"cold start: initialize answered {t_init * 1000:7.1f} ms; workspace indexed (progress end) {(t_end - srv.t0) * 1000:7.1f} ms")
+
+    bench_file(srv, root, DEFINITIONS, args.n, typing_at='data_source = "clients_daily',
+               completion_at='data_source = "clients_d', nav_at='"clients_daily"')
+    bench_file(srv, root, EXPERIMENT, args.n, typing_at="'organic_search_count",
+               completion_at="weekly = ['days_of", nav_at="'active_hours'")
+    hwm = srv.vmhwm_kb()
+    print(f"\npeak RSS (VmHWM): {hwm / 1024:.1f} MB" if hwm else "\npeak RSS: n/a")
+    srv.close()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

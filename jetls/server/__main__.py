@@ -1,0 +1,3 @@
+from jetls.server import main
+
+raise SystemExit(main())

@@ -1,0 +1,10 @@
+"""LSP method wiring: each module registers its methods once on a JetlsServer."""
+
+from __future__ import annotations
+
+from jetls.server.handlers import commands, diagnostics, language, lifecycle, sync
+
+
+def register_all(server) -> None:
+    for module in (lifecycle, sync, diagnostics, language, commands):
+        module.register(server)

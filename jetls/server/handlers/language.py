@@ -1,0 +1,396 @@
+"""Language features: each converts the LSP request to (snapshot, path, offset), calls the pure
+feature function of `jetls.features` and converts its plain result back."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from lsprotocol import types as lsp
+from pygls import uris
+from pygls.exceptions import JsonRpcException
+
+from jetls.diagnostics import Diagnostic, Related, Severity, Tag
+from jetls.server import convert, core
+from jetls.server.server import Context, JetlsServer, guard
+from jetls.syntax import LineIndex
+
+TRIGGER_CHARACTERS = ['"', "[", ".", "{", ",", "=", "_"]
+
+
+class RequestFailed(JsonRpcException):
+    CODE = int(lsp.LSPErrorCodes.RequestFailed)
+
+
+COMPLETION_KINDS = {
+    "key": lsp.CompletionItemKind.Property,
+    "value": lsp.CompletionItemKind.Value,
+    "enum": lsp.CompletionItemKind.EnumMember,
+    "metric": lsp.CompletionItemKind.Variable,
+    "data_source": lsp.CompletionItemKind.Struct,
+    "segment": lsp.CompletionItemKind.EnumMember,
+    "segment_data_source": lsp.CompletionItemKind.Struct,
+    "outcome": lsp.CompletionItemKind.Module,
+    "statistic": lsp.CompletionItemKind.Class,
+    "pre_treatment": lsp.CompletionItemKind.Class,
+    "function": lsp.CompletionItemKind.Function,
+    "parameter": lsp.CompletionItemKind.TypeParameter,
+    "experiment_attribute": lsp.CompletionItemKind.Field,
+    "window": lsp.CompletionItemKind.Constant,
+    "snippet": lsp.CompletionItemKind.Snippet,
+}
+
+SYMBOL_KINDS = {
+    "table": lsp.SymbolKind.Namespace,
+    "metric": lsp.SymbolKind.Variable,
+    "data_source": lsp.SymbolKind.Struct,
+    "segment": lsp.SymbolKind.EnumMember,
+    "segment_data_source": lsp.SymbolKind.Struct,
+    "statistic": lsp.SymbolKind.Class,
+    "window": lsp.SymbolKind.Array,
+    "function": lsp.SymbolKind.Function,
+    "parameter": lsp.SymbolKind.TypeParameter,
+    "dimension": lsp.SymbolKind.Field,
+    "alert": lsp.SymbolKind.Event,
+    "key": lsp.SymbolKind.Property,
+    "outcome": lsp.SymbolKind.Module,
+}
+
+
+def _legend() -> lsp.SemanticTokensLegend:
+    mod = core.feature("semantic_tokens")
+    types_ = list(getattr(mod, "TOKEN_TYPES", ())) if mod else []
+    mods = list(getattr(mod, "MODIFIERS", ())) if mod else []
+    return lsp.SemanticTokensLegend(token_types=types_, token_modifiers=mods)
+
+
+# ----------------------------------------------------------------------------- helpers
+
+
+def _at(ls: JetlsServer, uri: str, position: lsp.Position) -> tuple[Context, int] | None:
+    ctx = ls.context(uri)
+    if ctx is None or ctx.ws is None:
+        return None
+    return ctx, convert.offset(ctx.lines, position, ls.encoding)
+
+
+def _location(ls: JetlsServer, ctx: Context, path: str, start: int, end: int) -> lsp.Location | None:
+    lines = ctx.lines if path == ctx.path else ls.lines_of(path, ctx.ws)
+    uri = ctx.uri if path == ctx.path else ls.uri_of(path)
+    if lines is None or not uri:
+        return None
+    return lsp.Location(uri=uri, range=convert.range_(lines, start, end, ls.encoding))
+
+
+def workspace_edit(ls: JetlsServer, ctx: Context, edits: dict[str, list]) -> lsp.WorkspaceEdit:
+    """Per-file edits (absolute offsets) -> WorkspaceEdit (documentChanges when supported)."""
+    changes: dict[str, list[lsp.TextEdit]] = {}
+    versions: dict[str, int | None] = {}
+    for path, file_edits in edits.items():
+        lines = ctx.lines if path == ctx.path else ls.lines_of(path, ctx.ws)
+        uri = ctx.uri if path == ctx.path else ls.uri_of(path)
+        if lines is None or not uri:
+            continue
+        changes[uri] = [
+            lsp.TextEdit(range=convert.range_(lines, e.start, e.end, ls.encoding), new_text=e.new_text)
+            for e in sorted(file_edits, key=lambda e: (e.start, e.end))
+        ]
+        doc = ls.docs.get(uri)
+        versions[uri] = doc.version if doc is not None else None
+    if ls.client.document_changes:
+        return lsp.WorkspaceEdit(
+            document_changes=[
+                lsp.TextDocumentEdit(
+                    text_document=lsp.OptionalVersionedTextDocumentIdentifier(uri=uri, version=versions[uri]),
+                    edits=list(te),
+                )
+                for uri, te in changes.items()
+            ]
+        )
+    return lsp.WorkspaceEdit(changes=changes)
+
+
+def _core_diagnostic(d: lsp.Diagnostic, lines: LineIndex, encoding: str) -> Diagnostic:
+    """A diagnostic sent back in a code action's context -> the core's value."""
+    start = convert.offset(lines, d.range.start, encoding)
+    end = convert.offset(lines, d.range.end, encoding)
+    severity = Severity(int(d.severity)) if d.severity else Severity.ERROR
+    tags = tuple(Tag(int(t)) for t in d.tags or () if int(t) in (1, 2))
+    data = d.data if isinstance(d.data, dict) else None
+    return Diagnostic(str(d.code or ""), severity, start, end, d.message, (), tags, data)
+
+
+def _markup(ls: JetlsServer, markdown: str) -> lsp.MarkupContent:
+    return lsp.MarkupContent(kind=lsp.MarkupKind.Markdown, value=markdown)
+
+
+def _symbol(ls: JetlsServer, s: Any, lines: LineIndex) -> lsp.DocumentSymbol:
+    enc = ls.encoding
+    rng = convert.range_(lines, s.start, s.end, enc)
+    sel = convert.range_(lines, s.selection_start, s.selection_end, enc)
+    # selectionRange must be contained in range
+    if (sel.start.line, sel.start.character) < (rng.start.line, rng.start.character) or (sel.end.line, sel.end.character) > (
+        rng.end.line,
+        rng.end.character,
+    ):
+        sel = lsp.Range(start=rng.start, end=rng.start)
+    return lsp.DocumentSymbol(
+        name=s.name or "?",
+        kind=SYMBOL_KINDS.get(s.kind, lsp.SymbolKind.Key),
+        range=rng,
+        selection_range=sel,
+        detail=s.detail or None,
+        children=[_symbol(ls, c, lines) for c in s.children] or None,
+    )
+
+
+def _flat_symbols(ls: JetlsServer, syms: list, lines: LineIndex, uri: str, container: str | None = None) -> list:
+    out = []
+    for s in syms:
+        out.append(
+            lsp.SymbolInformation(
+                name=s.name or "?",
+                kind=SYMBOL_KINDS.get(s.kind, lsp.SymbolKind.Key),
+                location=lsp.Location(uri=uri, range=convert.range_(lines, s.start, s.end, ls.encoding)),
+                container_name=container,
+            )
+        )
+        out.extend(_flat_symbols(ls, s.children, lines, uri, s.name))
+    return out
+
+
+# ----------------------------------------------------------------------------- registration
+
+
+def register(server: JetlsServer) -> None:
+    @server.feature(
+        lsp.TEXT_DOCUMENT_COMPLETION,
+        lsp.CompletionOptions(trigger_characters=TRIGGER_CHARACTERS, resolve_provider=False),
+    )
+    @guard(None, name="textDocument/completion")
+    def completion(ls: JetlsServer, params: lsp.CompletionParams):
+        mod = core.feature("completion")
+        found = _at(ls, params.text_document.uri, params.position)
+        if mod is None or found is None:
+            return None
+        ctx, offset = found
+        items = mod.complete(ctx.ws, ctx.path, offset)
+        snippets = bool(
+            getattr(getattr(getattr(ls.client_capabilities.text_document, "completion", None), "completion_item", None), "snippet_support", False)
+        )
+        out = []
+        for it in items:
+            text = it.insert_text if it.insert_text is not None else it.label
+            fmt = lsp.InsertTextFormat.PlainText
+            if it.is_snippet:
+                if snippets:
+                    fmt = lsp.InsertTextFormat.Snippet
+                else:
+                    continue
+            edit = None
+            if it.replace_span is not None:
+                edit = lsp.TextEdit(range=convert.range_(ctx.lines, it.replace_span[0], it.replace_span[1], ls.encoding), new_text=text)
+            out.append(
+                lsp.CompletionItem(
+                    label=it.label,
+                    kind=COMPLETION_KINDS.get(it.kind, lsp.CompletionItemKind.Text),
+                    detail=it.detail or None,
+                    documentation=_markup(ls, it.documentation) if it.documentation else None,
+                    insert_text=None if edit is not None else text,
+                    insert_text_format=fmt,
+                    text_edit=edit,
+                    sort_text=it.sort_text,
+                    filter_text=it.filter_text,
+                )
+            )
+        return lsp.CompletionList(is_incomplete=False, items=out)
+
+    @server.feature(lsp.TEXT_DOCUMENT_HOVER)
+    @guard(None, name="textDocument/hover")
+    def hover(ls: JetlsServer, params: lsp.HoverParams):
+        mod = core.feature("hover")
+        found = _at(ls, params.text_document.uri, params.position)
+        if mod is None or found is None:
+            return None
+        ctx, offset = found
+        h = mod.hover(ctx.ws, ctx.path, offset)
+        if h is None:
+            return None
+        return lsp.Hover(contents=_markup(ls, h.markdown), range=convert.range_(ctx.lines, h.start, h.end, ls.encoding))
+
+    @server.feature(lsp.TEXT_DOCUMENT_DEFINITION)
+    @guard(None, name="textDocument/definition")
+    def definition(ls: JetlsServer, params: lsp.DefinitionParams):
+        mod = core.feature("navigation")
+        found = _at(ls, params.text_document.uri, params.position)
+        if mod is None or found is None:
+            return None
+        ctx, offset = found
+        locs = [_location(ls, ctx, l.path, l.start, l.end) for l in mod.definition(ctx.ws, ctx.path, offset)]
+        return [l for l in locs if l is not None] or None
+
+    @server.feature(lsp.TEXT_DOCUMENT_REFERENCES)
+    @guard(None, name="textDocument/references")
+    async def references(ls: JetlsServer, params: lsp.ReferenceParams):
+        mod = core.feature("navigation")
+        found = _at(ls, params.text_document.uri, params.position)
+        if mod is None or found is None:
+            return None
+        ctx, offset = found
+        include = bool(params.context.include_declaration) if params.context else True
+        result = await ls.in_executor(mod.references, ctx.ws, ctx.path, offset, include)
+        locs = [_location(ls, ctx, l.path, l.start, l.end) for l in result]
+        return [l for l in locs if l is not None]
+
+    @server.feature(lsp.TEXT_DOCUMENT_PREPARE_RENAME)
+    @guard(None, name="textDocument/prepareRename")
+    def prepare_rename(ls: JetlsServer, params: lsp.PrepareRenameParams):
+        mod = core.feature("navigation")
+        found = _at(ls, params.text_document.uri, params.position)
+        if mod is None or found is None:
+            return None
+        ctx, offset = found
+        r = mod.prepare_rename(ctx.ws, ctx.path, offset)
+        if r is None:
+            return None
+        start, end, placeholder = r
+        return lsp.PrepareRenamePlaceholder(range=convert.range_(ctx.lines, start, end, ls.encoding), placeholder=placeholder)
+
+    @server.feature(lsp.TEXT_DOCUMENT_RENAME, lsp.RenameOptions(prepare_provider=True))
+    async def rename(ls: JetlsServer, params: lsp.RenameParams):
+        try:
+            mod = core.feature("navigation")
+            found = _at(ls, params.text_document.uri, params.position)
+            if mod is None or found is None:
+                return None
+            ctx, offset = found
+            try:
+                edits = await ls.in_executor(mod.rename, ctx.ws, ctx.path, offset, params.new_name)
+            except ValueError as exc:
+                raise RequestFailed(str(exc)) from None
+            if not edits:
+                return None
+            return workspace_edit(ls, ctx, edits)
+        except (JsonRpcException, asyncio.CancelledError):
+            raise
+        except Exception as exc:
+            ls.log_exception("textDocument/rename", exc)
+            return None
+
+    @server.feature(lsp.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
+    @guard(None, name="textDocument/documentSymbol")
+    def document_symbol(ls: JetlsServer, params: lsp.DocumentSymbolParams):
+        mod = core.feature("symbols")
+        ctx = ls.context(params.text_document.uri)
+        if mod is None or ctx is None or ctx.ws is None:
+            return None
+        syms = mod.document_symbols(ctx.ws, ctx.path)
+        if ls.client.hierarchical_symbols:
+            return [_symbol(ls, s, ctx.lines) for s in syms]
+        return _flat_symbols(ls, syms, ctx.lines, ctx.uri)
+
+    @server.feature(lsp.WORKSPACE_SYMBOL)
+    @guard(None, name="workspace/symbol")
+    async def workspace_symbol(ls: JetlsServer, params: lsp.WorkspaceSymbolParams):
+        mod = core.feature("symbols")
+        if mod is None:
+            return None
+        out = []
+        for root in list(ls.roots):
+            if root.ws is None:
+                continue
+            ws = root.ws
+            syms = await ls.in_executor(mod.workspace_symbols, ws, params.query or "")
+            for s in syms:
+                lines = ls.lines_of(s.path, ws)
+                uri = ls.uri_of(s.path)
+                if lines is None or not uri:
+                    continue
+                out.append(
+                    lsp.SymbolInformation(
+                        name=s.name,
+                        kind=SYMBOL_KINDS.get(s.kind, lsp.SymbolKind.Key),
+                        location=lsp.Location(uri=uri, range=convert.range_(lines, s.start, s.end, ls.encoding)),
+                        container_name=s.container or None,
+                    )
+                )
+        return out
+
+    @server.feature(lsp.TEXT_DOCUMENT_FOLDING_RANGE)
+    @guard(None, name="textDocument/foldingRange")
+    def folding_range(ls: JetlsServer, params: lsp.FoldingRangeParams):
+        mod = core.feature("folding")
+        ctx = ls.context(params.text_document.uri)
+        if mod is None or ctx is None or ctx.ws is None:
+            return None
+        out = []
+        for f in mod.folding_ranges(ctx.ws, ctx.path):
+            kind = lsp.FoldingRangeKind.Comment if f.kind == "comment" else lsp.FoldingRangeKind.Region
+            out.append(lsp.FoldingRange(start_line=f.start_line, end_line=f.end_line, kind=kind))
+        return out
+
+    @server.feature(
+        lsp.TEXT_DOCUMENT_SEMANTIC_TOKENS_FULL,
+        lsp.SemanticTokensRegistrationOptions(legend=_legend(), full=True, document_selector=[lsp.TextDocumentFilterLanguage(language="toml")]),
+    )
+    @guard(None, name="textDocument/semanticTokens/full")
+    def semantic_tokens(ls: JetlsServer, params: lsp.SemanticTokensParams):
+        mod = core.feature("semantic_tokens")
+        ctx = ls.context(params.text_document.uri)
+        if mod is None or ctx is None or ctx.ws is None:
+            return lsp.SemanticTokens(data=[])
+        types_ = list(mod.TOKEN_TYPES)
+        mods = list(mod.MODIFIERS)
+        lines = ctx.lines
+        enc = ls.encoding
+        data: list[int] = []
+        prev_line = prev_col = 0
+        for start, end, typ, modifiers in mod.tokens(ctx.ws, ctx.path):
+            line, col = lines.position(start, enc)
+            eline, ecol = lines.position(end, enc)
+            length = ecol - col if eline == line else lines.position(lines.starts[line + 1] - 1, enc)[1] - col
+            if length <= 0 or typ not in types_:
+                continue
+            bits = 0
+            for m in modifiers:
+                if m in mods:
+                    bits |= 1 << mods.index(m)
+            dl = line - prev_line
+            dc = col - prev_col if dl == 0 else col
+            data += [dl, dc, length, types_.index(typ), bits]
+            prev_line, prev_col = line, col
+        return lsp.SemanticTokens(data=data)
+
+    @server.feature(
+        lsp.TEXT_DOCUMENT_CODE_ACTION,
+        lsp.CodeActionOptions(code_action_kinds=[lsp.CodeActionKind.QuickFix, lsp.CodeActionKind.Refactor, lsp.CodeActionKind.RefactorRewrite, lsp.CodeActionKind.Source]),
+    )
+    @guard(None, name="textDocument/codeAction")
+    def code_action(ls: JetlsServer, params: lsp.CodeActionParams):
+        mod = core.feature("code_actions")
+        ctx = ls.context(params.text_document.uri)
+        if mod is None or ctx is None or ctx.ws is None:
+            return None
+        lines, enc = ctx.lines, ls.encoding
+        start = convert.offset(lines, params.range.start, enc)
+        end = convert.offset(lines, params.range.end, enc)
+        sent = [d for d in params.context.diagnostics if d.source in (None, convert.SOURCE)]
+        core_diags = [_core_diagnostic(d, lines, enc) for d in sent]
+        back = {id(c): d for c, d in zip(core_diags, sent)}
+        only = params.context.only
+        out = []
+        for a in mod.code_actions(ctx.ws, ctx.path, start, end, core_diags):
+            kind = lsp.CodeActionKind(a.kind) if a.kind in {k.value for k in lsp.CodeActionKind} else a.kind
+            if only and not any(str(getattr(kind, "value", kind)).startswith(str(getattr(o, "value", o))) for o in only):
+                continue
+            diags = [back[id(d)] for d in a.diagnostics if id(d) in back]
+            out.append(
+                lsp.CodeAction(
+                    title=a.title,
+                    kind=kind,
+                    diagnostics=diags or None,
+                    is_preferred=a.is_preferred or None,
+                    edit=workspace_edit(ls, ctx, a.edits),
+                )
+            )
+        return out

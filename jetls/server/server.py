@@ -1,0 +1,422 @@
+"""The jetls language server: pygls subclass + state. Handlers live in `jetls.server.handlers`.
+
+State (all mutated on the event-loop thread only; worker threads get immutable snapshots):
+- `roots`: one `Root` per config root, holding the current immutable workspace snapshot;
+- `docs`: open documents (URI -> `OpenDoc`: version + incrementally re-parsed SyntaxTree).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import inspect
+import logging
+import os
+import traceback
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from lsprotocol import types as lsp
+from pygls import uris
+from pygls.lsp.server import LanguageServer
+from pygls.protocol import LanguageServerProtocol, lsp_method
+
+from jetls import __version__
+from jetls.options import Options
+from jetls.server import convert, core
+from jetls.syntax import LineIndex, SyntaxTree, parse
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Root:
+    path: str
+    ws: Any
+    loaded: bool = False
+    loose: bool = False  # a folder that is not a config root (a stray TOML file's folder)
+    generation: int = 0
+    loading: asyncio.Future | None = None
+    prefetch: Any = None  # (options, concurrent Future of Workspace.load) started at initialize
+
+    def contains(self, path: str) -> bool:
+        return path == self.path or path.startswith(self.path.rstrip(os.sep) + os.sep)
+
+
+@dataclass
+class OpenDoc:
+    uri: str
+    path: str
+    version: int | None
+    tree: SyntaxTree
+    root: Root | None = None
+
+
+@dataclass
+class Context:
+    """What a feature request works on: a snapshot, a file in it and the file's text."""
+
+    uri: str
+    path: str
+    ws: Any
+    tree: SyntaxTree
+    root: Root | None
+    doc: OpenDoc | None = None
+
+    @property
+    def lines(self) -> LineIndex:
+        return self.tree.lines
+
+
+@dataclass
+class ClientFeatures:
+    pull_diagnostics: bool = False
+    diagnostic_refresh: bool = False
+    related_information: bool = True
+    work_done_progress: bool = False
+    configuration: bool = False
+    watched_files_dynamic: bool = False
+    document_changes: bool = False
+    hierarchical_symbols: bool = True
+    semantic_tokens_refresh: bool = False
+    tags: set = field(default_factory=set)
+
+
+class JetlsProtocol(LanguageServerProtocol):
+    """pygls' protocol without its own copy of open documents: jetls keeps SyntaxTrees instead
+    (applying every edit twice would double the cost of a keystroke)."""
+
+    @lsp_method(lsp.TEXT_DOCUMENT_DID_CHANGE)
+    def lsp_text_document__did_change(self, params: lsp.DidChangeTextDocumentParams):
+        if (handler := self.fm.features.get(lsp.TEXT_DOCUMENT_DID_CHANGE)) is not None:
+            yield handler, (params,), None
+
+    @lsp_method(lsp.TEXT_DOCUMENT_DID_OPEN)
+    def lsp_text_document__did_open(self, params: lsp.DidOpenTextDocumentParams):
+        if (handler := self.fm.features.get(lsp.TEXT_DOCUMENT_DID_OPEN)) is not None:
+            yield handler, (params,), None
+
+    @lsp_method(lsp.TEXT_DOCUMENT_DID_CLOSE)
+    def lsp_text_document__did_close(self, params: lsp.DidCloseTextDocumentParams):
+        if (handler := self.fm.features.get(lsp.TEXT_DOCUMENT_DID_CLOSE)) is not None:
+            yield handler, (params,), None
+
+
+class JetlsServer(LanguageServer):
+    def __init__(self) -> None:
+        super().__init__("jetls", __version__, protocol_cls=JetlsProtocol)
+        self.options = Options()
+        self.options_generation = 0
+        self.encoding = "utf-16"
+        self.client = ClientFeatures()
+        self.roots: list[Root] = []
+        self.docs: dict[str, OpenDoc] = {}
+        self.folders: list[str] = []
+        # Diagnostics: one running task per URI, re-run while the URI is marked dirty.
+        self._dirty: set[str] = set()
+        self._diag_tasks: dict[str, asyncio.Task] = {}
+        self._pull_cache: dict[str, tuple[str, list[lsp.Diagnostic]]] = {}
+        self._refresh_pending = False
+        self.check_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="jetls-check")
+        self.index_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="jetls-index")
+        self.index_done_callbacks: list[Callable[[], None]] = []
+
+    # ------------------------------------------------------------------ logging / errors
+
+    def log(self, message: str, kind: lsp.MessageType = lsp.MessageType.Log) -> None:
+        try:
+            self.window_log_message(lsp.LogMessageParams(type=kind, message=message))
+        except Exception:  # no transport (e.g. during shutdown)
+            log.debug("log message dropped: %s", message)
+
+    def log_exception(self, where: str, exc: BaseException) -> None:
+        text = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+        log.error("jetls: error in %s\n%s", where, text)
+        self.log(f"jetls: error in {where}\n{text}", lsp.MessageType.Error)
+
+    def report_server_error(self, error: Exception, source) -> None:
+        self.log_exception(str(getattr(source, "__name__", source)), error)
+
+    # ------------------------------------------------------------------ roots & files
+
+    def root_for(self, path: str, create: bool = True) -> Root | None:
+        best: Root | None = None
+        for r in self.roots:
+            if r.contains(path) and (best is None or len(r.path) > len(best.path)):
+                if r.loose and not (os.path.dirname(path) == r.path):
+                    continue
+                best = r
+        if best is not None or not create:
+            return best
+        found = core.find_root(path)
+        if found is not None:
+            root = self.add_root(found)
+            self.start_loading([root])
+            return root
+        folder = os.path.dirname(path)
+        root = Root(folder, core.empty_workspace(None, self.options), loaded=True, loose=True)
+        self.roots.append(root)
+        return root
+
+    def add_root(self, path: str) -> Root:
+        for r in self.roots:
+            if r.path == path and not r.loose:
+                return r
+        root = Root(path, core.empty_workspace(path, self.options))
+        self.roots.append(root)
+        return root
+
+    def set_snapshot(self, root: Root, ws: Any) -> None:
+        root.ws = ws
+        root.generation += 1
+
+    def start_loading(self, roots: list[Root]) -> asyncio.Future | None:
+        """Index roots in the background (with progress when the client supports it)."""
+        roots = [r for r in roots if not r.loose]
+        if not roots:
+            return None
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return None
+        task = loop.create_task(self._load_roots(roots))
+        for r in roots:
+            r.loading = task
+        return task
+
+    async def _load_roots(self, roots: list[Root]) -> None:
+        loop = asyncio.get_running_loop()
+        token = f"jetls-index-{id(roots)}"
+        progress = False
+        if self.client.work_done_progress:
+            try:
+                await asyncio.wait_for(self.work_done_progress.create_async(token), 5)
+                progress = True
+            except Exception as exc:
+                log.debug("progress create failed: %s", exc)
+        if progress:
+            self.work_done_progress.begin(
+                token,
+                lsp.WorkDoneProgressBegin(title="jetls: indexing", message=f"{len(roots)} root(s)", percentage=0, cancellable=False),
+            )
+        try:
+            for i, root in enumerate(roots):
+                if progress:
+                    self.work_done_progress.report(
+                        token, lsp.WorkDoneProgressReport(message=os.path.basename(root.path) or root.path, percentage=int(100 * i / len(roots)))
+                    )
+                options = self.options
+                try:
+                    pre, root.prefetch = root.prefetch, None
+                    if pre is not None and pre[0] == options:
+                        ws = await asyncio.wrap_future(pre[1])
+                    else:
+                        ws = await loop.run_in_executor(self.index_pool, core.load_workspace, root.path, options)
+                except Exception as exc:
+                    self.log_exception(f"indexing {root.path}", exc)
+                    continue
+                # Open documents win over the disk.
+                for doc in self.docs.values():
+                    if doc.root is root:
+                        ws = ws.with_tree(doc.path, doc.tree)
+                self.set_snapshot(root, ws)
+                root.loaded = True
+                root.loading = None
+                self.rediagnose_root(root)
+        finally:
+            if progress:
+                self.work_done_progress.end(token, lsp.WorkDoneProgressEnd(message="indexed"))
+            self.index_pool.submit(core.warm_up)
+            for cb in list(self.index_done_callbacks):
+                try:
+                    cb()
+                except Exception as exc:
+                    self.log_exception("index callback", exc)
+            self.request_refresh()
+
+    def prefetch(self, roots: list[Root]) -> None:
+        """Start reading roots right away (called from initialize, before the client's
+        `initialized`); `_load_roots` picks the result up."""
+        for r in roots:
+            if not r.loose and not r.loaded and r.prefetch is None:
+                r.prefetch = (self.options, self.index_pool.submit(core.load_workspace, r.path, self.options))
+
+    def reload_all(self) -> None:
+        for r in self.roots:
+            if not r.loose:
+                r.loaded = False
+        self.start_loading([r for r in self.roots if not r.loose])
+
+    def context(self, uri: str) -> Context | None:
+        """The snapshot and file a request is about; unopened files are read from disk."""
+        doc = self.docs.get(uri)
+        if doc is not None:
+            root = doc.root
+            return Context(uri, doc.path, root.ws if root else None, doc.tree, root, doc)
+        path = uris.to_fs_path(uri)
+        if not path:
+            return None
+        root = self.root_for(path)
+        ws = root.ws if root else None
+        f = ws.files.get(path) if ws is not None else None
+        if f is not None:
+            return Context(uri, path, ws, f.tree, root)
+        text = core.read_file(path)
+        if text is None:
+            return None
+        tree = parse(text)
+        if ws is not None:
+            ws = ws.with_tree(path, tree)
+        return Context(uri, path, ws, tree, root)
+
+    def uri_of(self, path: str) -> str | None:
+        """The URI of a file: the open document's own URI if it is open."""
+        for doc in self.docs.values():
+            if doc.path == path:
+                return doc.uri
+        return uris.from_fs_path(path)
+
+    def lines_of(self, path: str, ws: Any = None) -> LineIndex | None:
+        """Line index of any file (an open document, the snapshot, else the disk)."""
+        uri = self.uri_of(path)
+        doc = self.docs.get(uri) if uri else None
+        if doc is not None:
+            return doc.tree.lines
+        if ws is None:
+            root = self.root_for(path, create=False)
+            ws = root.ws if root else None
+        f = ws.files.get(path) if ws is not None else None
+        if f is not None:
+            return f.tree.lines
+        text = core.read_file(path)
+        return LineIndex(text) if text is not None else None
+
+    def other_file(self, ws: Any) -> Callable[[str], tuple[str, LineIndex] | None]:
+        def find(path: str) -> tuple[str, LineIndex] | None:
+            lines = self.lines_of(path, ws)
+            uri = self.uri_of(path)
+            return (uri, lines) if lines is not None and uri else None
+
+        return find
+
+    # ------------------------------------------------------------------ diagnostics
+
+    def diagnose(self, ctx_ws: Any, path: str, tree: SyntaxTree, root: Root | None, options: Options) -> list:
+        """Core diagnostics of one file (run in a worker thread)."""
+        if root is None or not root.loaded or ctx_ws is None:
+            return core.syntax_diagnostics(tree)
+        return core.check(ctx_ws, path, options, tree)
+
+    def to_lsp(self, diags: list, uri: str, lines: LineIndex, ws: Any) -> list[lsp.Diagnostic]:
+        other = self.other_file(ws)
+        return [
+            convert.diagnostic(d, lines, uri, self.encoding, other, self.client.related_information)
+            for d in diags
+        ]
+
+    def request_diagnostics(self, uri: str) -> None:
+        if self.client.pull_diagnostics:
+            return
+        self._dirty.add(uri)
+        if uri not in self._diag_tasks:
+            self._diag_tasks[uri] = asyncio.ensure_future(self._diagnostics_loop(uri))
+
+    def rediagnose_root(self, root: Root | None, except_uri: str | None = None) -> None:
+        for uri, doc in list(self.docs.items()):
+            if uri != except_uri and (root is None or doc.root is root):
+                self.request_diagnostics(uri)
+        self.request_refresh()
+
+    def request_refresh(self) -> None:
+        """Pull mode: ask the client to re-pull (coalesced to one request per loop turn)."""
+        if not (self.client.pull_diagnostics and self.client.diagnostic_refresh) or self._refresh_pending:
+            return
+        self._refresh_pending = True
+
+        def send() -> None:
+            self._refresh_pending = False
+            try:
+                self.workspace_diagnostic_refresh(None)
+            except Exception as exc:
+                log.debug("diagnostic refresh failed: %s", exc)
+
+        asyncio.get_event_loop().call_later(0.05, send)
+
+    async def _diagnostics_loop(self, uri: str) -> None:
+        loop = asyncio.get_running_loop()
+        try:
+            while uri in self._dirty:
+                self._dirty.discard(uri)
+                doc = self.docs.get(uri)
+                if doc is None:
+                    return
+                root = doc.root
+                ws = root.ws if root else None
+                version, tree, options = doc.version, doc.tree, self.options
+                try:
+                    if root is None or not root.loaded:
+                        diags = core.syntax_diagnostics(tree)
+                    else:
+                        diags = await loop.run_in_executor(self.check_pool, self.diagnose, ws, doc.path, tree, root, options)
+                    items = self.to_lsp(diags, uri, tree.lines, ws)
+                except Exception as exc:
+                    self.log_exception(f"diagnostics of {uri}", exc)
+                    continue
+                current = self.docs.get(uri)
+                if current is None or current.version != version or current.tree is not tree:
+                    continue  # stale: a newer change has marked the URI dirty again
+                self.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(uri=uri, diagnostics=items, version=version))
+        finally:
+            self._diag_tasks.pop(uri, None)
+
+    def result_id(self, ctx: Context) -> str:
+        root = ctx.root
+        return ":".join(
+            str(x)
+            for x in (
+                self.options_generation,
+                root.generation if root else 0,
+                int(bool(root and root.loaded)),
+                ctx.doc.version if ctx.doc else "disk",
+                id(ctx.tree),
+            )
+        )
+
+    # ------------------------------------------------------------------ misc
+
+    def in_executor(self, fn: Callable, *args) -> asyncio.Future:
+        return asyncio.get_running_loop().run_in_executor(self.check_pool, fn, *args)
+
+
+def guard(default: Any = None, name: str | None = None):
+    """Wrap a handler: an exception is logged (traceback via window/logMessage) and the request
+    answered with `default`; the server carries on."""
+
+    def decorate(fn):
+        where = name or fn.__name__
+        if inspect.iscoroutinefunction(fn):
+
+            @functools.wraps(fn)
+            async def wrapper(ls, *args, **kwargs):
+                try:
+                    return await fn(ls, *args, **kwargs)
+                except asyncio.CancelledError:
+                    raise
+                except Exception as exc:
+                    ls.log_exception(where, exc)
+                    return default() if callable(default) else default
+
+        else:
+
+            @functools.wraps(fn)
+            def wrapper(ls, *args, **kwargs):
+                try:
+                    return fn(ls, *args, **kwargs)
+                except Exception as exc:
+                    ls.log_exception(where, exc)
+                    return default() if callable(default) else default
+
+        return wrapper
+
+    return decorate

@@ -1,0 +1,114 @@
+"""End to end, Neovim 0.11 capabilities (pull diagnostics, UTF-8 positions, no dynamic watcher)."""
+
+from __future__ import annotations
+
+import pytest
+import pytest_lsp
+from lsprotocol import types as lsp
+from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
+
+from conftest import SERVER_CMD, Doc, accept_registrations, uri_of, wait_for
+
+pytestmark = pytest.mark.asyncio(loop_scope="module")
+
+
+@pytest_lsp.fixture(scope="module", config=ClientServerConfig(server_command=SERVER_CMD))
+async def client(lsp_client: LanguageClient, request):
+    root = request.getfixturevalue("fixture_root")
+    accept_registrations(lsp_client)
+    lsp_client.set_configuration({"jetls": {"platform": "firefox_desktop"}})
+    result = await lsp_client.initialize_session(
+        lsp.InitializeParams(
+            capabilities=client_capabilities("neovim"),
+            root_uri=uri_of(root),
+            workspace_folders=[lsp.WorkspaceFolder(uri=uri_of(root), name="metric-hub")],
+        )
+    )
+    lsp_client.root = root
+    lsp_client.init_result = result
+    yield
+    await lsp_client.shutdown_session()
+
+
+def _ended(client) -> bool:
+    return any(isinstance(r, lsp.WorkDoneProgressEnd) for reports in client.progress_reports.values() for r in reports)
+
+
+async def pull(client, doc, previous=None):
+    return await client.text_document_diagnostic_async(
+        lsp.DocumentDiagnosticParams(text_document=doc.ident(), previous_result_id=previous)
+    )
+
+
+async def test_capabilities(client):
+    caps = client.init_result.capabilities
+    assert caps.position_encoding == lsp.PositionEncodingKind.Utf8
+    assert caps.diagnostic_provider.inter_file_dependencies
+    assert set(caps.completion_provider.trigger_characters) >= {'"', "[", ".", "{", ",", "=", "_"}
+    assert caps.semantic_tokens_provider.legend.token_types
+    assert not client.registrations  # neovim cannot register watchers dynamically
+
+
+async def test_pull_diagnostics_utf8_positions(client):
+    await wait_for(lambda: _ended(client))
+    path = client.root / "jetstream" / "unicode.toml"
+    text = '[experiment]\nenrollment_period = 7\n\n[metrics]\nweekly = ["ünknown_mëtric", "active_hourz"]\n'
+    path.write_text(text)
+    doc = Doc(client, path)
+    report = await pull(client, doc)
+    assert report.kind == "full" and report.result_id
+    errs = [d for d in report.items if d.code == "JET201"]
+    assert len(errs) == 2
+    second = max(errs, key=lambda d: d.range.start.character)
+    line = text.splitlines()[4]
+    start_bytes = len(line[: line.index("active_hourz")].encode("utf-8"))
+    assert second.range.start.line == 4
+    assert second.range.start.character == start_bytes  # UTF-8 columns (ü, ë are 2 bytes)
+    assert second.range.end.character == start_bytes + len("active_hourz")
+    # unchanged -> unchanged report
+    again = await pull(client, doc, report.result_id)
+    assert again.kind == "unchanged" and again.result_id == report.result_id
+    # no push diagnostics in pull mode
+    assert doc.uri not in client.diagnostics
+    # fix the typo (UTF-8 positions in the change too) -> a new result without it
+    doc.change(lsp.Position(line=4, character=start_bytes), lsp.Position(line=4, character=start_bytes + 12), "active_hours")
+    fixed = await pull(client, doc, report.result_id)
+    assert fixed.kind == "full" and fixed.result_id != report.result_id
+    assert [d for d in fixed.items if d.code == "JET201"] == [e for e in errs if e is not second] or len([d for d in fixed.items if d.code == "JET201"]) == 1
+    assert "ünknown_mëtric" in doc.text and "active_hours" in doc.text
+    doc.close()
+    path.unlink()
+
+
+async def test_workspace_diagnostic(client):
+    await wait_for(lambda: _ended(client))
+    report = await client.workspace_diagnostic_async(lsp.WorkspaceDiagnosticParams(previous_result_ids=[]))
+    by_uri = {i.uri: i for i in report.items}
+    exp = uri_of(client.root / "jetstream" / "my-experiment.toml")
+    assert exp in by_uri and by_uri[exp].kind == "full"
+    again = await client.workspace_diagnostic_async(
+        lsp.WorkspaceDiagnosticParams(previous_result_ids=[lsp.PreviousResultId(uri=exp, value=by_uri[exp].result_id)])
+    )
+    assert {i.uri: i for i in again.items}[exp].kind == "unchanged"
+
+
+async def test_configuration_change(client):
+    await wait_for(lambda: _ended(client))
+    doc = Doc(client, client.root / "jetstream" / "my-experiment.toml")
+    before = await pull(client, doc)
+    client.set_configuration({"jetls": {"platform": "firefox_desktop", "severityOverrides": {"JET530": "off"}}})
+    client.workspace_did_change_configuration(lsp.DidChangeConfigurationParams(settings=None))
+
+    async def changed():
+        r = await pull(client, doc, before.result_id)
+        return r if r.kind == "full" else None
+
+    for _ in range(100):
+        r = await changed()
+        if r is not None:
+            break
+        await __import__("asyncio").sleep(0.02)
+    assert r is not None
+    assert any(d.code == "JET530" for d in before.items)
+    assert not any(d.code == "JET530" for d in r.items)
+    doc.close()
