@@ -16,9 +16,12 @@ const EXPECTED = [
   "jetstream-experiment.schema.json",
   "jetstream-outcome.schema.json",
   "jetstream-defaults.schema.json",
+  "jetstream-definitions.schema.json",
   "definitions.schema.json",
   "functions.schema.json",
   "opmon.schema.json",
+  "opmon-definitions.schema.json",
+  "looker-definitions.schema.json",
   "featmon.schema.json",
 ];
 

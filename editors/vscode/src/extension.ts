@@ -7,13 +7,13 @@ import * as os from "os";
 import * as vscode from "vscode";
 import {
   ConfigurationParams,
+  DidChangeConfigurationNotification,
   ExecuteCommandRequest,
   LanguageClient,
   LanguageClientOptions,
   RevealOutputChannelOn,
   ServerOptions,
   State,
-  TransportKind,
 } from "vscode-languageclient/node";
 
 import {
@@ -53,6 +53,7 @@ let output: vscode.LogOutputChannel;
 const roots = new Set<string>();
 let restarting: Promise<void> = Promise.resolve();
 let extensionContext: vscode.ExtensionContext | undefined;
+let watcher: vscode.FileSystemWatcher | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   extensionContext = context;
@@ -66,6 +67,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (RESTART_KEYS.some((k) => e.affectsConfiguration(k))) {
         void restart("server settings changed");
+      } else if (e.affectsConfiguration(SECTION) && client?.isRunning()) {
+        // Push the normalised settings (same shape as initializationOptions); the
+        // server may also pull them again with workspace/configuration.
+        void client.sendNotification(DidChangeConfigurationNotification.type, {
+          settings: { [SECTION]: currentServerSettings() },
+        });
       }
     }),
     vscode.workspace.onDidChangeWorkspaceFolders(() => {
@@ -190,7 +197,8 @@ async function startClient(_context: vscode.ExtensionContext): Promise<void> {
   const serverOptions: ServerOptions = {
     command: cmd.command,
     args: cmd.args,
-    transport: TransportKind.stdio,
+    // No `transport`: TransportKind.stdio would make vscode-languageclient append
+    // `--stdio` to the arguments. Without it the child still talks over stdio.
     options: { env: { ...process.env, ...cmd.env }, cwd: firstRoot },
   };
 
@@ -202,8 +210,9 @@ async function startClient(_context: vscode.ExtensionContext): Promise<void> {
     revealOutputChannelOn: RevealOutputChannelOn.Never,
     initializationOptions: currentServerSettings(),
     synchronize: {
-      configurationSection: SECTION,
-      fileEvents: vscode.workspace.createFileSystemWatcher("**/*.toml"),
+      // Settings changes are pushed by the onDidChangeConfiguration listener in
+      // activate() (normalised), not as the raw `jetls` section.
+      fileEvents: (watcher = vscode.workspace.createFileSystemWatcher("**/*.toml")),
     },
     middleware: {
       workspace: {
@@ -259,6 +268,8 @@ function restart(reason: string): Promise<void> {
       }
       client = undefined;
     }
+    watcher?.dispose();
+    watcher = undefined;
     discoverWorkspaceRoots();
     if (roots.size === 0) {
       output.info("No metric-hub checkout open; not starting the server.");

@@ -1,0 +1,974 @@
+"""`check_file`: every offline diagnostic of one file of a workspace snapshot."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Iterable
+
+from jetls.diagnostics import Diagnostic, Related, Severity, Tag
+from jetls.document import Entry, Table
+from jetls.options import Options
+from jetls.schema import PLATFORMS, WINDOWS, FileKind, file_schema
+from jetls.syntax import String
+
+from jetls.workspace import (
+    ANALYSABLE,
+    KIND_LABELS,
+    Definition,
+    SourceFile,
+    Workspace,
+    key_span,
+    norm,
+    string_span,
+)
+from jetls.workspace.index import entry, string_items, sub, tables
+
+from . import templates as T
+from .codes import CODES, SEVERITIES
+from .schema_walk import SchemaWalker, mixed_arrays, suggest
+
+_SLUG = re.compile(r"^[a-zA-Z0-9_]+$")
+_WILDCARD = re.compile(r"[*?\[]")
+_SUPPRESS = re.compile(r"#\s*jetls\s*:\s*(disable(?:-file)?)\s*(?:=\s*([A-Za-z0-9_,\s]+))?", re.I)
+_SECTION_PATH = {
+    "metric": ("metrics",),
+    "data_source": ("data_sources",),
+    "segment": ("segments",),
+    "segment_data_source": ("segments", "data_sources"),
+    "parameter": ("parameters",),
+}
+# keys of a metric table that a reference (non-full) table keeps (spec §1.5)
+_REFERENCE_KEYS = {"statistics", "analysis_bases", "analysis_units", "name", "depends_on"}
+
+
+@dataclass
+class FileReport:
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    platform: str | None = None
+    platform_reason: str | None = None
+
+
+def check_file(ws: Workspace, path: str, options: Options | None = None) -> FileReport:
+    """Every diagnostic of `path` in the snapshot `ws`, after severity overrides and suppression
+    comments. Never raises on user input."""
+    options = options or ws.options
+    sf = ws.file(path)
+    if sf is None:
+        return FileReport()
+    c = _Checker(ws, sf, options)
+    c.run()
+    diags = _finish(c.out, sf, options)
+    choice = c.choice
+    return FileReport(diags, choice.platform if choice else None, choice.reason if choice else None)
+
+
+# ------------------------------------------------------------------------------------------
+
+
+def _truthy(item) -> bool:
+    if item is None:
+        return False
+    if isinstance(item, Entry):
+        v = item.to_python()
+        return bool(v)
+    return True
+
+
+def _layer_label(sf: SourceFile) -> str:
+    return sf.info.rel
+
+
+class _Checker:
+    def __init__(self, ws: Workspace, sf: SourceFile, options: Options) -> None:
+        self.ws = ws
+        self.sf = sf
+        self.options = options
+        self.idx = ws.index
+        self.doc = sf.doc
+        self.root = sf.doc.root
+        self.kind = sf.kind
+        self.info = sf.info
+        self.view = sf.info.view
+        self.out: list[Diagnostic] = []
+        self.choice = ws.platform_of(sf.path) if self.kind is not FileKind.PLAIN else None
+        self.P = self.choice.platform if self.choice else None
+        first_line_end = sf.text.find("\n")
+        self.root_span = (0, first_line_end if first_line_end >= 0 else len(sf.text))
+        self.layers: list[SourceFile] = [sf]
+        self.attached: list[tuple[str, SourceFile]] = []
+        self.used_metrics: set[str] = set()
+        self.used_segments: set[str] = set()
+
+    # -- emitting -----------------------------------------------------------------------------
+    def emit(self, code: str, span, message: str, related: Iterable[Related] = (), tags=(), data=None,
+             severity_name: str | None = None) -> None:
+        sev = SEVERITIES[severity_name or CODES[code][0]]
+        s, e = span if span is not None else self.root_span
+        self.out.append(Diagnostic(code, sev, s, max(e, s), message, tuple(related), tuple(tags), data))
+
+    def rel(self, d: Definition, message: str) -> Related:
+        return Related(d.span[0], d.span[1], message, None if d.path == self.sf.path else d.path)
+
+    # -- main ---------------------------------------------------------------------------------
+    def run(self) -> None:
+        sf = self.sf
+        self.out.extend(self.doc.syntax_diagnostics())
+        if self.kind is FileKind.PLAIN:
+            return
+        mixed_arrays(self.doc, self.emit, set())
+        tool = self.info.tool
+        schema = file_schema(self.kind, tool)
+        walker = SchemaWalker(self.emit, self.kind, tool, self.root_span, sf.text)
+        walker.walk(self.root, schema)
+        walker.required(self.root, schema, (), "")
+        if self.info.note:
+            self.emit("JET531", self.root_span, self.info.note)
+        k = self.kind
+        if k in (FileKind.EXPERIMENT, FileKind.DEFAULTS, FileKind.OUTCOME):
+            self.setup_spec()
+            self.jetstream_checks()
+        elif k is FileKind.DEFINITIONS:
+            self.definitions_checks()
+        elif k is FileKind.OPMON:
+            self.opmon_checks()
+        if k is not FileKind.FEATMON:
+            self.template_checks()
+        if k is FileKind.EXPERIMENT and self.choice is not None:
+            self.platform_note()
+
+    # -- spec assembly (§1.4) -----------------------------------------------------------------
+    def file_at(self, rel: str) -> SourceFile | None:
+        root = self.sf.root or self.ws.root
+        if root is None:
+            return None
+        return self.ws.file(norm(f"{root}/{rel}"))
+
+    def setup_spec(self) -> None:
+        P = self.P or "firefox_desktop"
+        defaults = self.file_at(f"jetstream/defaults/{P}.toml")
+        if defaults is not None and defaults is not self.sf:
+            self.layers.append(defaults)
+        if self.kind is FileKind.EXPERIMENT:
+            for slug, _span in self.local_strings(("experiment",), "outcomes"):
+                for d in self.idx.definitions("outcome", slug, P):
+                    of = self.ws.file(d.path)
+                    if of is not None:
+                        self.attached.append((slug, of))
+                        self.layers.append(of)
+                        break
+
+    def local_strings(self, path: tuple[str, ...], key: str):
+        t = self.doc.lookup(path) if path else self.root
+        e = entry(t if isinstance(t, Table) else None, key)
+        if e is None:
+            return []
+        return list(string_items(e))
+
+    def spec_tables(self, kind: str, slug: str) -> list[tuple[Table, SourceFile]]:
+        out = []
+        sp = _SECTION_PATH[kind]
+        for layer in self.layers:
+            t = layer.doc.lookup(sp + (slug,))
+            if isinstance(t, Table):
+                if kind == "segment" and slug == "data_sources":
+                    continue
+                out.append((t, layer))
+        return out
+
+    def global_defs(self, kind: str, slug: str, platform: str | None = None) -> list[Definition]:
+        return self.idx.definitions(kind, slug, platform or self.P, view=self.view if self.view in ("jetstream", "metric-hub", "opmon", "looker") else "jetstream")
+
+    # -- metric resolution --------------------------------------------------------------------
+    @staticmethod
+    def _has(t: Table, key: str) -> bool:
+        return _truthy(entry(t, key, True))
+
+    def metric_full(self, tables_: list[Table]) -> bool:
+        sel = any(self._has(t, "select_expression") for t in tables_)
+        ds = any(self._has(t, "data_source") for t in tables_)
+        dep = any(entry(t, "depends_on", True) is not None for t in tables_)
+        return (sel and ds) or dep
+
+    def metric_defs_full(self, defs: list[Definition]) -> bool:
+        return self.metric_full([d.table for d in defs if isinstance(d.table, Table)])
+
+    def resolve_metric(self, slug: str):
+        """('spec'|'global'|'partial'|'outcome'|'missing', spec tables, global defs, extra)."""
+        spec = self.spec_tables("metric", slug)
+        tabs = [t for t, _ in spec]
+        glob = self.global_defs("metric", slug)
+        if tabs and self.metric_full(tabs):
+            return "spec", spec, glob, None
+        if glob and self.metric_defs_full(glob):
+            return "global", spec, glob, None
+        if self.kind is FileKind.EXPERIMENT:
+            attached = {of.path for _, of in self.attached}
+            outs = [d for d in self.idx.definitions("metric", slug, self.P, layers=("outcome",))
+                    if d.path not in attached and isinstance(d.table, Table) and self.metric_full([d.table])]
+            if outs:
+                return "outcome", spec, glob, outs
+        if spec or glob:
+            return "partial", spec, glob, None
+        return "missing", spec, glob, None
+
+    def statistics_of(self, slug: str, seen=None) -> bool:
+        for t, _ in self.spec_tables("metric", slug):
+            s = sub(t, "statistics", True)
+            if s is not None and s.items:
+                return True
+        for d in self.global_defs("metric", slug):
+            if isinstance(d.table, Table):
+                s = sub(d.table, "statistics", True)
+                if s is not None and s.items:
+                    return True
+        return False
+
+    def outcome_statistics(self, slug: str) -> list[Definition]:
+        if self.kind is not FileKind.EXPERIMENT:
+            return []
+        attached = {of.path for _, of in self.attached}
+        out = []
+        for d in self.idx.definitions("metric", slug, self.P, layers=("outcome",)):
+            if d.path in attached or not isinstance(d.table, Table):
+                continue
+            st = sub(d.table, "statistics", True)
+            if st is not None and st.items:
+                out.append(d)
+        return out
+
+    def elsewhere(self, kind: str, slug: str) -> str:
+        plats = sorted(self.idx.platforms_defining(kind, slug) - {self.P})
+        if plats:
+            return f" (it is defined for {', '.join(plats)})"
+        return ""
+
+    def platform_phrase(self) -> str:
+        if self.kind is FileKind.DEFAULTS and self.sf.platform != self.P:
+            return f"on `{self.P}` (how Jetstream validates `{self.sf.platform}` defaults)"
+        return f"on `{self.P}`"
+
+    def check_metric_ref(self, slug: str, span, where: str, sev: str | None = None, note: str = "") -> None:
+        state, spec, glob, outs = self.resolve_metric(slug)
+        if state in ("spec", "global"):
+            if not self.statistics_of(slug):
+                outs = self.outcome_statistics(slug)
+                if outs:
+                    names = sorted({self.ws.file(d.path).stem for d in outs})
+                    self.emit("JET202", span, f"metric `{slug}` has statistics only in the outcome "
+                              f"{', '.join(f'`{n}`' for n in names)} on `{self.P}`: it resolves only if Experimenter "
+                              f"attaches outcome {names[0]} (else: \"No statistical treatment defined for metric "
+                              f"'{slug}'\")", related=[self.rel(d, "statistics here") for d in outs[:3]],
+                              data={"outcomes": names})
+                    return
+                self.emit("JET312", span, f"metric `{slug}` has no statistics: the reference fails with "
+                          f"\"No statistical treatment defined for metric '{slug}'\"; add "
+                          f"`[metrics.{slug}.statistics.<name>]`{note}", severity_name=sev,
+                          related=[self.rel(d, "defined here") for d in glob[:1]])
+            for d in glob:
+                if isinstance(d.table, Table) and entry(d.table, "deprecated", True) is not None \
+                        and entry(d.table, "deprecated", True).to_python() is True:
+                    self.emit("JET215", span, f"metric `{slug}` is deprecated", tags=(Tag.DEPRECATED,),
+                              related=[self.rel(d, "marked deprecated here")])
+                    break
+            return
+        if state == "partial":
+            local = [(t, f) for t, f in spec if f is self.sf]
+            rel = [Related(*key_span(t), "statistics-only table here") for t, _ in local]
+            rel += [self.rel(d, "partial definition here") for d in glob]
+            self.emit("JET203", span, f"metric `{slug}` has no full definition {self.platform_phrase()}: the tables "
+                      f"for it only set statistics or other options, and no predefined metric `{slug}` exists "
+                      f"(\"No default definition found for referenced metric {slug}\"){self.elsewhere('metric', slug)}"
+                      f"{note}", related=rel, severity_name=sev)
+            return
+        if state == "outcome":
+            names = sorted({self.ws.file(d.path).stem for d in outs if self.ws.file(d.path)})
+            self.emit("JET202", span, f"metric `{slug}` is only defined by the outcome "
+                      f"{', '.join(f'`{n}`' for n in names)} on `{self.P}`: it resolves only if Experimenter attaches "
+                      f"outcome {names[0]} (or add it to `[experiment].outcomes`)",
+                      related=[self.rel(d, f"defined in outcome {self.ws.file(d.path).stem}") for d in outs[:3]],
+                      data={"outcomes": names})
+            return
+        cands = list(self.idx.slugs("metric", self.P)) + [n for n, _ in tables(self.root.items.get("metrics"))]
+        s = suggest(slug, cands)
+        self.emit("JET201", span, f"unknown metric `{slug}` {self.platform_phrase()}: the reference fails with "
+                  f"\"Could not locate metric {slug}\"{self.elsewhere('metric', slug)}"
+                  f"{'; did you mean `' + s + '`?' if s else ''}{note}", data={"replacement": s} if s else None,
+                  severity_name=sev)
+
+    def resolve_simple(self, kind: str, slug: str):
+        spec = self.spec_tables(kind, slug)
+        if spec:
+            return spec[0][0], spec[0][1]
+        glob = self.global_defs(kind, slug)
+        if glob:
+            return glob[0], None
+        return None, None
+
+    def check_simple_ref(self, kind: str, slug: str, span, code: str, error_text: str, sev: str | None = None,
+                         note: str = "") -> None:
+        found, _ = self.resolve_simple(kind, slug)
+        if found is not None:
+            return
+        cands = list(self.idx.slugs(kind, self.P, view=self.view))
+        sp = _SECTION_PATH.get(kind)
+        if sp:
+            t = self.doc.lookup(sp)
+            cands += [n for n, _ in tables(t) if not (kind == "segment" and n == "data_sources")]
+        s = suggest(slug, cands)
+        self.emit(code, span, f"unknown {KIND_LABELS[kind]} `{slug}` {self.platform_phrase()}: {error_text}"
+                  f"{self.elsewhere(kind, slug)}{'; did you mean `' + s + '`?' if s else ''}{note}",
+                  data={"replacement": s} if s else None, severity_name=sev)
+
+    # -- Jetstream files ----------------------------------------------------------------------
+    def jetstream_checks(self) -> None:
+        root, P = self.root, self.P
+        k = self.kind
+        idx = self.idx
+        refs = idx.file(self.sf.path).references
+        metrics_t = root.items.get("metrics")
+        local_metrics = dict(tables(metrics_t)) if isinstance(metrics_t, Table) else {}
+        # used metrics: windows of the file and of the defaults, attached outcomes, closure over depends_on
+        used: set[str] = set()
+        if k is FileKind.OUTCOME:
+            used |= set(local_metrics)
+        for r in refs:
+            if r.kind == "metric" and r.where.startswith("window ") and r.where != "window days28":
+                used.add(r.slug)
+        for layer in self.layers[1:]:
+            for r in idx.file(layer.path).references:
+                if r.kind == "metric" and r.where.startswith("window ") and r.where != "window days28":
+                    used.add(r.slug)
+            if layer.kind is FileKind.OUTCOME:
+                used |= {n for n, _ in tables(layer.doc.root.items.get("metrics"))}
+        stack = list(used)
+        while stack:
+            m = stack.pop()
+            t = local_metrics.get(m)
+            if t is None:
+                continue
+            for up, _ in string_items(entry(t, "depends_on", True)) if entry(t, "depends_on", True) else ():
+                if up not in used:
+                    used.add(up)
+                    stack.append(up)
+        self.used_metrics = used
+
+        # window references
+        for r in refs:
+            if r.kind == "metric" and r.where.startswith("window ") and r.where != "window days28":
+                self.check_metric_ref(r.slug, r.span, r.where)
+        # local metric tables
+        for name, t in local_metrics.items():
+            self.check_local_metric(name, t, name in used)
+        # data sources
+        for name, t in tables(root.items.get("data_sources")):
+            self.check_local_data_source(name, t)
+        # segments
+        exp = sub(root, "experiment")
+        if k is not FileKind.OUTCOME:
+            for slug, span in self.local_strings(("experiment",), "segments"):
+                self.used_segments.add(slug)
+                self.check_simple_ref("segment", slug, span, "JET206",
+                                      f"the reference fails with \"Could not find definition for segment '{slug}'\"")
+            segs = root.items.get("segments")
+            for name, t in tables(segs):
+                if name == "data_sources":
+                    for sname, st in tables(t):
+                        self.check_segment_data_source(sname, st)
+                    continue
+                self.check_slug("segment", name, t)
+                e = entry(t, "data_source", True)
+                if e is not None and isinstance(e.value, String):
+                    used_seg = name in self.used_segments or k is FileKind.DEFAULTS
+                    self.check_simple_ref(
+                        "segment_data_source", e.value.value, string_span(e.value, e.delta), "JET207",
+                        f"the reference fails with \"Could not find definition for segment data source '{e.value.value}'\"",
+                        sev=None if used_seg else "warning",
+                        note="" if used_seg else " (this segment is not listed in `[experiment].segments`, so only "
+                        "Experimenter could select it)")
+            # outcomes
+            for slug, span in self.local_strings(("experiment",), "outcomes"):
+                if not idx.definitions("outcome", slug, P):
+                    plats = sorted(idx.platforms_defining("outcome", slug))
+                    cands = list(idx.slugs("outcome", P))
+                    s = suggest(slug, cands)
+                    extra = f" (it exists for {', '.join(plats)})" if plats else " (no such outcome exists)"
+                    self.emit("JET208", span, f"outcome `{slug}` doesn't support the platform `{P}`{extra}"
+                              f"{'; did you mean `' + s + '`?' if s else ''}", data={"replacement": s} if s else None)
+        if exp is not None and k is not FileKind.OUTCOME:
+            es = sub(exp, "exposure_signal")
+            e = entry(es, "data_source")
+            if e is not None and isinstance(e.value, String):
+                self.check_simple_ref("data_source", e.value.value, string_span(e.value, e.delta), "JET205",
+                                      f"the reference fails with \"No default definition for data source "
+                                      f"'{e.value.value}' [{P}] found\"")
+            self.experiment_rules(exp)
+        # parameters
+        params = root.items.get("parameters")
+        for name, t in tables(params):
+            self.check_parameter(name, t)
+        if k is FileKind.OUTCOME:
+            self.outcome_rules()
+
+    def check_slug(self, kind: str, name: str, t: Table) -> None:
+        if _SLUG.match(name):
+            return
+        span = key_span(t)
+        if kind == "metric" and _WILDCARD.search(name) and self.kind is FileKind.EXPERIMENT:
+            self.emit("JET515", span, f"wildcard metric key `{name}`: the reference merges it into every matching "
+                      f"metric of the defaults and overwrites their name with `{name}`, so any match fails with "
+                      f"\"No default definition found for referenced metric {name}\"; list the metrics explicitly",
+                      severity_name=None if self.defaults_match(name) else "warning")
+            return
+        if kind == "data_source" and _WILDCARD.search(name):
+            return  # data source wildcards merge into matching definitions (spec §1.4)
+        fixed = re.sub(r"[^a-zA-Z0-9_]", "_", name)
+        self.emit("JET113", span, f"`{name}` is not a valid {KIND_LABELS[kind]} slug (only letters, digits and `_`): "
+                  f"the reference silently drops it when merging, so references to it fail; use `{fixed}`",
+                  data={"replacement": fixed},
+                  severity_name="error" if kind == "data_source" and self.kind is FileKind.DEFINITIONS else None)
+
+    def defaults_match(self, pattern: str) -> bool:
+        import fnmatch
+
+        for layer in self.layers[1:]:
+            for n, _ in tables(layer.doc.root.items.get("metrics")):
+                if fnmatch.fnmatch(n, pattern):
+                    return True
+        return False
+
+    def check_local_metric(self, name: str, t: Table, used: bool) -> None:
+        self.check_slug("metric", name, t)
+        if not _SLUG.match(name):
+            return
+        sev = None if used else "warning"
+        note = "" if used else " (this metric is in no window, so the reference never checks it)"
+        full = self.metric_full([t])
+        span = key_span(t)
+        if not full:
+            merged_full = self.metric_full([x for x, _ in self.spec_tables("metric", name)])
+            glob = self.global_defs("metric", name)
+            if not merged_full:
+                ignored = [k for k in t.items if k.lower() not in _REFERENCE_KEYS]
+                if ignored and glob:
+                    for k in ignored:
+                        item = t.items[k]
+                        ks = item.key_span if isinstance(item, Entry) else key_span(item)
+                        self.emit("JET513", ks, f"`{k}` is ignored: `[metrics.{name}]` is not a full definition "
+                                  "(it needs both `select_expression` and `data_source`), so the predefined metric "
+                                  f"`{name}` is used and only `statistics`, `analysis_bases` and `analysis_units` "
+                                  "are taken from this table", tags=(Tag.UNNECESSARY,),
+                                  related=[self.rel(d, "predefined here") for d in glob[:2]])
+                if not (glob and self.metric_defs_full(glob)) and self.resolve_metric(name)[0] != "outcome":
+                    in_window = any(r.slug == name and r.where.startswith("window ")
+                                    for r in self.idx.file(self.sf.path).references)
+                    if not in_window and self.kind is not FileKind.DEFAULTS:
+                        outs = self.idx.definitions("metric", name, self.P, layers=("outcome",))
+                        if outs and self.kind is FileKind.EXPERIMENT and not used:
+                            pass
+                        else:
+                            self.check_metric_ref(name, span, "table", sev=sev if self.kind is not FileKind.OUTCOME else None,
+                                                  note=note)
+                    elif not in_window:
+                        self.check_metric_ref(name, span, "table", sev="warning",
+                                              note=" (defaults apply only when an experiment uses this metric)")
+            elif self.kind is FileKind.OUTCOME:
+                pass
+        else:
+            if self.kind is FileKind.OUTCOME and not self.statistics_of(name):
+                self.emit("JET312", span, f"outcome metric `{name}` has no statistics: the reference fails with "
+                          f"\"No statistical treatment defined for metric '{name}'\"")
+            elif self.kind is FileKind.EXPERIMENT and not used:
+                self.emit("JET534", span, f"`[metrics.{name}]` is not listed in any window: it is never computed, "
+                          "and the reference does not validate it")
+            glob = self.global_defs("metric", name)
+            if glob and self.kind is not FileKind.DEFAULTS:
+                self.emit("JET209", span, f"`[metrics.{name}]` replaces the predefined metric `{name}` "
+                          f"{self.platform_phrase()} for this {'experiment' if self.kind is FileKind.EXPERIMENT else 'outcome'}",
+                          related=[self.rel(d, "predefined here") for d in glob[:2]])
+        # data source
+        e = entry(t, "data_source", True)
+        if e is not None and isinstance(e.value, String):
+            ds = e.value.value
+            self.check_simple_ref("data_source", ds, string_span(e.value, e.delta), "JET205",
+                                  f"the reference fails with \"No default definition for data source '{ds}' [{self.P}] found\"",
+                                  sev=sev, note=note)
+        # depends_on
+        e = entry(t, "depends_on", True)
+        deps = [x for x, _ in string_items(e)] if e is not None else []
+        if e is not None:
+            for up, uspan in string_items(e):
+                glob = self.global_defs("metric", up)
+                spec = self.spec_tables("metric", up)
+                if not glob and not spec:
+                    s = suggest(up, list(self.idx.slugs("metric", self.P)) + [n for n, _ in tables(self.root.items.get("metrics"))])
+                    self.emit("JET204", uspan, f"unknown upstream metric `{up}` {self.platform_phrase()}: the reference "
+                              f"fails with \"No definition found for referenced upstream metric "
+                              f"MetricReference(name='{up}')\"{self.elsewhere('metric', up)}"
+                              f"{'; did you mean `' + s + '`?' if s else ''}{note}", severity_name=sev,
+                              data={"replacement": s} if s else None)
+                elif not self.statistics_of(up) and used:
+                    self.emit("JET313", uspan, f"upstream metric `{up}` has no statistics: the reference fails with "
+                              f"\"No statistical treatment defined for metric '{up}'\"; add "
+                              f"`[metrics.{up}.statistics.<name>]` (e.g. `bootstrap_mean`)",
+                              related=[self.rel(d, "defined here") for d in glob[:1]])
+        # statistics semantics
+        stats = sub(t, "statistics", True)
+        for sname, params in tables(stats):
+            self.check_statistic(name, sname, params, deps)
+
+    def check_statistic(self, metric: str, sname: str, params: Table, deps: list[str]) -> None:
+        if sname == "population_ratio":
+            for p in ("numerator", "denominator"):
+                e = entry(params, p)
+                if e is not None and isinstance(e.value, String) and e.value.value not in deps:
+                    self.emit("JET311", string_span(e.value, e.delta),
+                              f"`{p}` `{e.value.value}` is not in `depends_on` of `{metric}`: the column is only "
+                              "present if the metric is computed alongside; add it to `depends_on`")
+        if sname == "kernel_density_estimate":
+            e = entry(params, "adjust")
+            if e is not None and isinstance(e.to_python(), (int, float)) and e.to_python() != 1.0:
+                self.emit("JET309", e.value_span, "`adjust` other than 1.0 fails at analysis time "
+                          "(\"KDE Adjust parameter no longer supported\"); remove it")
+        cov = sub(params, "covariate_adjustment")
+        if cov is not None:
+            if deps:
+                self.emit("JET310", key_span(cov), "metrics with `depends_on` cannot be covariate-adjusted "
+                          "(\"metrics with dependencies are not currently supported for covariate adjustment\")")
+            pe = entry(cov, "period")
+            period = pe.to_python() if pe is not None else None
+            window = {"preenrollment_week": "preenrollment_weekly",
+                      "preenrollment_days28": "preenrollment_days28"}.get(period)
+            if window and self.kind in (FileKind.EXPERIMENT, FileKind.DEFAULTS):
+                me = entry(cov, "metric")
+                target = me.to_python() if me is not None and isinstance(me.to_python(), str) else metric
+                listed = False
+                for layer in self.layers:
+                    for r in self.idx.file(layer.path).references:
+                        if r.where == f"window {window}" and r.slug == target:
+                            listed = True
+                            break
+                if not listed:
+                    self.emit("JET308", pe.value_span, f"`{target}` is not in the `{window}` window: Jetstream falls "
+                              f"back to unadjusted inferences; add it to `[metrics].{window}`")
+
+    def check_local_data_source(self, name: str, t: Table) -> None:
+        self.check_slug("data_source", name, t)
+        if _WILDCARD.search(name):
+            return
+        if self.kind in (FileKind.EXPERIMENT, FileKind.DEFAULTS, FileKind.OUTCOME):
+            if not self._has(t, "from_expression"):
+                glob = self.global_defs("data_source", name)
+                users = self.metrics_using(name)
+                if glob:
+                    msg = (f"`[data_sources.{name}]` has no `from_expression`: a local data source replaces the predefined "
+                           f"one entirely (data sources do not support partial overrides), so "
+                           + (f"metric{'s' if len(users) > 1 else ''} {', '.join(f'`{u}`' for u in users[:4])} "
+                              if users else "every metric using it ")
+                           + "fail with \"'from_expression' must be <class 'str'> (got None …)\"; copy the "
+                           "`from_expression` of the predefined data source")
+                    self.emit("JET505", key_span(t), msg, severity_name=None if users else "warning",
+                              related=[self.rel(d, "predefined here") for d in glob[:1]])
+                else:
+                    self.emit("JET110", key_span(t), f"`[data_sources.{name}]` requires `from_expression` when it is used "
+                              "(\"'from_expression' must be <class 'str'> (got None …)\")",
+                              severity_name=None if self.metrics_using(name) else "warning",
+                              data={"missing": "from_expression"})
+            else:
+                glob = self.global_defs("data_source", name)
+                if glob and self.kind is not FileKind.DEFAULTS:
+                    self.emit("JET209", key_span(t), f"`[data_sources.{name}]` replaces the predefined data source "
+                              f"`{name}` {self.platform_phrase()} — also for predefined metrics that use it",
+                              related=[self.rel(d, "predefined here") for d in glob[:1]])
+        for jname, j in tables(sub(t, "joins", True)):
+            self.check_simple_ref("data_source", jname, key_span(j), "JET205", "the join target does not resolve")
+
+    def metrics_using(self, ds: str) -> list[str]:
+        out = []
+        for m in sorted(self.used_metrics):
+            state, spec, glob, _ = self.resolve_metric(m)
+            tabs = [t for t, _ in spec] + [d.table for d in glob if isinstance(d.table, Table)]
+            for t in tabs:
+                e = entry(t, "data_source", True)
+                if e is not None:
+                    if e.to_python() == ds:
+                        out.append(m)
+                    break
+        return out
+
+    def check_segment_data_source(self, name: str, t: Table) -> None:
+        ws_, we_ = entry(t, "window_start", True), entry(t, "window_end", True)
+        a = ws_.to_python() if ws_ is not None else 0
+        b = we_.to_python() if we_ is not None else 0
+        if isinstance(a, int) and isinstance(b, int) and not isinstance(a, bool) and not isinstance(b, bool) and a > b:
+            self.emit("JET504", (ws_ or we_).value_span, f"`window_start` ({a}) is after `window_end` ({b}): mozanalysis "
+                      "fails with \"window_start must be <= window_end\"")
+
+    def check_parameter(self, name: str, t: Table) -> None:
+        dbb = entry(t, "distinct_by_branch", True)
+        distinct = dbb is not None and dbb.to_python() is True
+        vals = [(k, t.items.get(k)) for k in ("value", "default") if t.items.get(k) is not None]
+        if vals:
+            if distinct and not any(isinstance(v, Table) for _, v in vals):
+                k, v = vals[0]
+                self.emit("JET509", v.value_span if isinstance(v, Entry) else key_span(v),
+                          f"parameter `{name}` is `distinct_by_branch = true` but `{k}` is not a table: write "
+                          f'`{k}.<branch> = "…"` for each branch')
+            elif not distinct and not any(isinstance(v, Entry) and isinstance(v.value, String) for _, v in vals):
+                k, v = vals[0]
+                self.emit("JET509", v.value_span if isinstance(v, Entry) else key_span(v),
+                          f"parameter `{name}` is not distinct by branch, so `{k}` must be a string (\"wrong value type "
+                          f"provided\"); quote it or set `distinct_by_branch = true`")
+        if self.kind is FileKind.EXPERIMENT:
+            declared_by = [slug for slug, of in self.attached
+                           if isinstance(of.doc.lookup(("parameters", name)), Table)]
+            if declared_by:
+                extra = f"the attached outcome `{declared_by[0]}`'s `default` is used instead"
+            else:
+                extra = ("no attached outcome declares it, so `{{ parameters." + name + " }}` only renders if "
+                         "Experimenter attaches an outcome that declares it (with that outcome's default)")
+            self.emit("JET506", key_span(t), f"`[parameters.{name}]` in an experiment config is dropped by Jetstream "
+                      f"(it builds the analysis as defaults + config and does not merge parameters): {extra}",
+                      tags=(Tag.UNNECESSARY,))
+
+    def outcome_rules(self) -> None:
+        e = entry(self.root, "default_metrics")
+        if e is not None:
+            local = {n for n, _ in tables(self.root.items.get("metrics"))}
+            for slug, span in string_items(e):
+                if slug not in local:
+                    self.emit("JET214", span, f"default metric `{slug}` is not defined in this outcome "
+                              f"(\"Default metric MetricReference(name='{slug}') is not defined in outcome.\")")
+
+    def experiment_rules(self, exp: Table) -> None:
+        def val(k):
+            e = entry(exp, k)
+            return (e.to_python() if e is not None else None), e
+
+        is_private, ep = val("is_private")
+        dataset, _ = val("dataset_id")
+        if is_private is True and not dataset:
+            self.emit("JET501", ep.key_span, "`is_private = true` requires `dataset_id` (\"dataset_id must be set to a "
+                      "custom dataset for private experiments\")", data={"missing": "dataset_id"})
+        unit, ue = val("analysis_unit")
+        qtype, qe = val("enrollments_query_type")
+        custom, ce = val("enrollment_query")
+        P = self.P
+        default_q = PLATFORMS[P].enrollments_query_type if P in PLATFORMS else "glean-event"
+        q = qtype if isinstance(qtype, str) else default_q
+        if unit == "profile_group_id" and not custom and q in ("glean-event", "fenix-fallback", "cirrus"):
+            why = "set by `enrollments_query_type`" if qtype else f"the default on `{P}`"
+            self.emit("JET502", string_span(ue.value, ue.delta) if isinstance(ue.value, String) else ue.value_span,
+                      f"`analysis_unit = \"profile_group_id\"` is incompatible with `{q}` enrollments ({why}): "
+                      "\"Glean enrollments currently only support client_id analysis units\"; use `client_id`, a "
+                      "custom `enrollment_query`, or a compatible `enrollments_query_type`")
+        if isinstance(custom, str) and isinstance(ce.value, String):
+            u = unit if isinstance(unit, str) else "client_id"
+            other = "profile_group_id" if u == "client_id" else "client_id"
+            i = custom.find(other)
+            if i >= 0 and (u == "profile_group_id" or unit is not None):
+                s = ce.value.offset_of(i) + ce.delta
+                self.emit("JET517", (s, ce.value.offset_of(i + len(other)) + ce.delta),
+                          f"the custom enrollment query contains `{other}`, but the experiment uses `{u}`: mozanalysis "
+                          f"refuses it (\"custom_enrollments_query contains {other}, but experiment uses {u}\")")
+        skip, se = val("skip")
+        if skip is True:
+            self.emit("JET535", se.value_span, "`skip = true`: Jetstream does not analyse this experiment",
+                      severity_name="information")
+        start, _ = val("start_date")
+        end, ee = val("end_date")
+        period, _ = val("enrollment_period")
+        sd, ed = _date(start), _date(end)
+        if sd and ed and ee is not None:
+            if ed < sd:
+                self.emit("JET519", ee.value_span, f"`end_date` {ed} is before `start_date` {sd}")
+            elif isinstance(period, int) and not isinstance(period, bool) and (ed - sd).days < period:
+                self.emit("JET519", ee.value_span, f"the enrollment period ({period} days) is longer than the analysis "
+                          f"dates ({(ed - sd).days} days from start to end): Jetstream fails with \"Cannot validate "
+                          "experiment\"")
+        es = sub(exp, "exposure_signal")
+        we = entry(es, "window_end")
+        if we is not None and we.to_python() in (0, "enrollment_start") and not isinstance(we.to_python(), bool):
+            self.emit("JET503", we.value_span, "`window_end` of 0 (or `enrollment_start`) means *the last enrollment "
+                      "date* in mozanalysis, not the first")
+
+    # -- definitions files --------------------------------------------------------------------
+    def definitions_checks(self) -> None:
+        root = self.root
+        local_ds = {n for n, _ in tables(root.items.get("data_sources"))}
+        jet_layer = self.info.layer == "jetstream-definitions"
+        for name, t in tables(root.items.get("metrics")):
+            self.check_slug("metric", name, t)
+            e = entry(t, "data_source", True)
+            if e is not None and isinstance(e.value, String) and e.value.value not in local_ds:
+                ds = e.value.value
+                self.check_simple_ref("data_source", ds, string_span(e.value, e.delta), "JET205",
+                                      f"the metric's data source does not resolve (\"No default definition for data "
+                                      f"source '{ds}' [{self.P}] found\")")
+            if not self.metric_full([t]):
+                glob = [d for d in self.global_defs("metric", name) if d.path != self.sf.path]
+                if jet_layer and not (glob and self.metric_defs_full(glob)):
+                    self.emit("JET203", key_span(t), f"`[metrics.{name}]` only sets options, and no metric `{name}` is "
+                              f"defined in `definitions/{self.sf.platform}.toml`: any experiment using it fails with "
+                              f"\"No default definition found for referenced metric {name}\"{self.elsewhere('metric', name)}",
+                              severity_name="warning")
+            e = entry(t, "depends_on", True)
+            if e is not None:
+                for up, uspan in string_items(e):
+                    if not self.global_defs("metric", up) and up not in dict(tables(root.items.get("metrics"))):
+                        self.emit("JET204", uspan, f"unknown upstream metric `{up}` on `{self.P}`: any experiment "
+                                  f"using `{name}` fails with \"No definition found for referenced upstream metric "
+                                  f"MetricReference(name='{up}')\"{self.elsewhere('metric', up)}", severity_name="warning")
+            deps = [x for x, _ in string_items(e)] if e is not None else []
+            for sname, params in tables(sub(t, "statistics", True)):
+                self.check_statistic(name, sname, params, deps)
+        for name, t in tables(root.items.get("data_sources")):
+            self.check_slug("data_source", name, t)
+            for jname, j in tables(sub(t, "joins", True)):
+                if jname not in local_ds:
+                    self.check_simple_ref("data_source", jname, key_span(j), "JET205", "the join target does not resolve")
+        segs = root.items.get("segments")
+        local_sds = {n for n, _ in tables(sub(segs, "data_sources") if isinstance(segs, Table) else None)}
+        for name, t in tables(segs):
+            if name == "data_sources":
+                for sname, st in tables(t):
+                    self.check_segment_data_source(sname, st)
+                continue
+            e = entry(t, "data_source", True)
+            if e is not None and isinstance(e.value, String) and e.value.value not in local_sds:
+                v = e.value.value
+                self.check_simple_ref("segment_data_source", v, string_span(e.value, e.delta), "JET207",
+                                      f"\"Could not find definition for segment data source '{v}'\"")
+        for name, t in tables(root.items.get("dimensions")):
+            e = entry(t, "data_source")
+            if e is not None and isinstance(e.value, String) and e.value.value not in local_ds:
+                self.check_simple_ref("data_source", e.value.value, string_span(e.value, e.delta), "JET205",
+                                      "the dimension's data source does not resolve")
+        self.alert_rules()
+
+    def opmon_checks(self) -> None:
+        self.alert_rules()
+
+    def alert_rules(self) -> None:
+        local_metrics = {n for n, _ in tables(self.root.items.get("metrics"))}
+        for name, t in tables(self.root.items.get("alerts")):
+            span = key_span(t)
+            te = entry(t, "type")
+            typ = te.to_python() if te is not None else None
+            e = entry(t, "metrics")
+            for m, mspan in string_items(e) if e is not None else ():
+                if m not in local_metrics and not self.global_defs("metric", m):
+                    self.emit("JET213", mspan, f"alert `{name}` monitors `{m}`, which is not defined (\"No definition "
+                              f"for metric {m}.\")")
+            present = set(t.items)
+            forbidden = {"ci_overlap": ("min", "max", "window_size", "max_relative_change"),
+                         "threshold": ("window_size", "max_relative_change"),
+                         "avg_diff": ("min", "max")}.get(typ, ())
+            for k in forbidden:
+                if k in present:
+                    item = t.items[k]
+                    self.emit("JET510", item.key_span if isinstance(item, Entry) else key_span(item),
+                              f"for alert of type {typ}, the parameter {k} must not be set")
+            if typ == "threshold":
+                if "min" not in present and "max" not in present:
+                    self.emit("JET510", span, "Either 'max' or 'min' needs to be set when defining a threshold alert")
+                pe = entry(t, "parameters")
+                n = len(pe.to_python()) if pe is not None and isinstance(pe.to_python(), list) else None
+                for k in ("min", "max"):
+                    ke = entry(t, k)
+                    if ke is not None and n is not None and isinstance(ke.to_python(), list) and len(ke.to_python()) != n:
+                        self.emit("JET510", ke.value_span, f"Number of '{k}' thresholds not matching number of parameters "
+                                  f"to monitor ({len(ke.to_python())} vs {n}); one per parameter")
+            if typ == "avg_diff":
+                for k in ("window_size", "max_relative_change"):
+                    if k not in present:
+                        self.emit("JET510", span, f"'{k}' needs to be specified when using avg_diff alert",
+                                  data={"missing": k})
+
+    # -- templates ----------------------------------------------------------------------------
+    def template_checks(self) -> None:
+        root = self.root
+        funcs = self.idx.functions("jetstream" if self.view != "metric-hub" else "metric-hub")
+        params = self.parameters_scope()
+        sql_on = self.options.sql
+        k = self.kind
+        used = self.used_metrics
+        unused_metric_tables = k is FileKind.EXPERIMENT
+
+        def run(e: Entry | None, fld: str, sql_kind: str, ctx: T.TemplateContext, downgrade: bool = False):
+            if e is None or not isinstance(e.value, String):
+                return
+            src = e.value.value
+            if fld in ("metric_select", "segment_select", "enrollment_query") and "{" not in src and not sql_on:
+                return
+            probs = T.check_templated_sql(src, ctx, sql_kind) if sql_on else T.render(src, ctx).problems
+            v, d = e.value, e.delta
+            for p in probs:
+                sev = p.severity
+                if downgrade and sev == "error":
+                    sev = "warning"
+                s = v.offset_of(min(p.start, len(src))) + d
+                en = v.offset_of(min(p.end, len(src))) + d
+                msg = p.message + (" (this metric is in no window, so the reference never renders it)" if downgrade and p.severity == "error" else "")
+                self.emit(p.code, (s, en), msg, severity_name=sev)
+
+        for name, t in tables(root.items.get("metrics")):
+            ctx = T.TemplateContext(funcs, params, False, "metric_select")
+            run(entry(t, "select_expression", True), "metric_select", "expression", ctx,
+                downgrade=unused_metric_tables and name not in used)
+        app_ds = self.app_dataset()
+        for name, t in tables(root.items.get("data_sources")):
+            dd = entry(t, "default_dataset", True)
+            ddv = dd.to_python() if dd is not None and isinstance(dd.to_python(), str) else None
+            ctx = T.TemplateContext(funcs, None, self.view != "metric-hub" or k is not FileKind.DEFINITIONS,
+                                    "data_source_from", app_ds or ddv)
+            run(entry(t, "from_expression", True), "data_source_from", "from", ctx)
+        segs = root.items.get("segments")
+        if k is not FileKind.OUTCOME:
+            for name, t in tables(segs):
+                if name == "data_sources":
+                    for sname, st in tables(t):
+                        ctx = T.TemplateContext(funcs, None, True, "segment_from", app_ds)
+                        run(entry(st, "from_expression", True), "segment_from", "from", ctx)
+                    continue
+                ctx = T.TemplateContext(funcs, None, False, "segment_select")
+                run(entry(t, "select_expression", True), "segment_select", "expression", ctx)
+        exp = sub(root, "experiment")
+        if exp is not None and k in (FileKind.EXPERIMENT, FileKind.DEFAULTS):
+            run(entry(exp, "enrollment_query"), "enrollment_query", "query",
+                T.TemplateContext(funcs, None, True, "enrollment_query"))
+            run(entry(sub(exp, "exposure_signal"), "select_expression"), "exposure_select", "expression",
+                T.TemplateContext(funcs, None, False, "exposure_select"))
+        if k is FileKind.FUNCTIONS:
+            for name, t in tables(root.items.get("functions")):
+                run(entry(t, "definition"), "function_definition", "expression",
+                    T.TemplateContext({}, None, False, "function_definition"))
+        if sql_on:
+            from .sql import check_sql
+
+            for name, t in tables(root.items.get("dimensions")):
+                e = entry(t, "select_expression")
+                if e is not None and isinstance(e.value, String):
+                    for p in check_sql(e.value.value, "expression"):
+                        src = e.value.value
+                        self.emit(p.code, (e.value.offset_of(min(p.start, len(src))) + e.delta,
+                                           e.value.offset_of(min(p.end, len(src))) + e.delta), p.message,
+                                  severity_name=p.severity)
+
+    def app_dataset(self) -> str | None:
+        """Jetstream substitutes `{dataset}` with the app's dataset (spec §5.5)."""
+        if self.view != "jetstream" or self.P not in PLATFORMS:
+            return None
+        app_id = PLATFORMS[self.P].app_id
+        return re.sub(r"[^a-zA-Z0-9]", "_", app_id).lower() if app_id else None
+
+    def parameters_scope(self) -> dict[str, str] | None:
+        k = self.kind
+        decls: list[Table] = []
+        if k is FileKind.EXPERIMENT:
+            for _slug, of in self.attached:
+                decls += [t for _, t in tables(of.doc.root.items.get("parameters"))]
+        if k in (FileKind.EXPERIMENT, FileKind.OUTCOME, FileKind.DEFAULTS):
+            decls += [t for _, t in tables(self.root.items.get("parameters"))]
+            for layer in self.layers[1:]:
+                if layer.kind is FileKind.DEFAULTS:
+                    decls += [t for _, t in tables(layer.doc.root.items.get("parameters"))]
+        else:
+            return {}
+        out: dict[str, str] = {}
+        for t in decls:
+            name = t.path[-1]
+            if name in out:
+                continue
+            v = t.items.get("value") or t.items.get("default")
+            if isinstance(v, Entry) and isinstance(v.value, String):
+                out[name] = v.value.value
+            elif isinstance(v, Table):
+                cases = " ".join(f'WHEN "{b}" THEN "{x.to_python()}"' for b, x in v.items.items() if isinstance(x, Entry))
+                out[name] = f"CASE e.branch {cases} END" if cases else "NULL"
+            else:
+                out[name] = "NULL"
+        return out
+
+    # -- platform note ------------------------------------------------------------------------
+    def platform_note(self) -> None:
+        c = self.choice
+        exp = self.root.items.get("experiment")
+        span = key_span(exp) if isinstance(exp, Table) else self.root_span
+        related = []
+        if c.evidence is not None:
+            related.append(Related(c.evidence[2][0], c.evidence[2][1], f"{KIND_LABELS[c.evidence[0]]} '{c.evidence[1]}' decides the platform"))
+        msg = f"platform `{c.platform}`: {c.reason}"
+        if c.platform not in ANALYSABLE:
+            msg += f" — Jetstream does not analyse `{c.platform}` experiments (not in its platform config)"
+        if c.source in ("default", "inferred"):
+            msg += ". Override with a `# jetls: platform=<name>` comment or the `platform` setting"
+        self.emit("JET530", span, msg, related=related, data={"platform": c.platform, "source": c.source})
+
+
+def _date(v):
+    if isinstance(v, date) and not isinstance(v, datetime):
+        return v
+    if isinstance(v, str):
+        try:
+            return datetime.strptime(v, "%Y-%m-%d").date()
+        except ValueError:
+            return None
+    return None
+
+
+# ------------------------------------------------------------------------------------------
+# Severity overrides and suppression comments
+# ------------------------------------------------------------------------------------------
+
+
+def suppressions(sf: SourceFile) -> tuple[set[str], dict[int, set[str]]]:
+    """(codes disabled for the file, line → codes disabled on that line). "ALL" disables all."""
+    file_codes: set[str] = set()
+    lines: dict[int, set[str]] = {}
+    text = sf.text
+    if "jetls" not in text:
+        return file_codes, lines
+    li = sf.tree.lines
+    for chunk in sf.tree.chunks:
+        for cm in chunk.tree.comments:
+            s, e = cm.start + chunk.delta, cm.end + chunk.delta
+            m = _SUPPRESS.search(text, s, e)
+            if not m:
+                continue
+            codes = {c.strip().upper() for c in re.split(r"[,\s]+", m.group(2) or "") if c.strip()} or {"ALL"}
+            if m.group(1).lower() == "disable-file":
+                file_codes |= codes
+            else:
+                line = li.line_of(s)
+                lines.setdefault(line, set()).update(codes)
+                lines.setdefault(line + 1, set()).update(codes)
+    return file_codes, lines
+
+
+def _finish(diags: list[Diagnostic], sf: SourceFile, options: Options) -> list[Diagnostic]:
+    overrides = options.severity_overrides
+    file_codes, lines = suppressions(sf)
+    li = sf.tree.lines if lines else None
+    out = []
+    seen = set()
+    for d in diags:
+        if "ALL" in file_codes or d.code in file_codes:
+            continue
+        if li is not None:
+            codes = lines.get(li.line_of(d.start))
+            if codes and ("ALL" in codes or d.code in codes):
+                continue
+        o = overrides.get(d.code)
+        if o == "off":
+            continue
+        if o in SEVERITIES and SEVERITIES[o] != d.severity:
+            d = Diagnostic(d.code, SEVERITIES[o], d.start, d.end, d.message, d.related, d.tags, d.data)
+        key = (d.code, d.start, d.end, d.message)
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(d)
+    out.sort(key=lambda d: (d.start, d.end, d.code))
+    return out

@@ -1,0 +1,445 @@
+"""The slug index: every definition and every reference of the workspace.
+
+Map-reduce per file: `file_index(source_file)` extracts one file's contribution (pure, cheap,
+no template rendering); `SlugIndex` is the reduction, and `SlugIndex.replaced(path, new)`
+returns a new index in which only that file's contribution changed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Mapping
+
+from jetls.document import Entry, Table
+from jetls.schema import PLATFORMS, WINDOWS, FileKind
+from jetls.syntax import Array, String
+
+from .paths import (
+    LAYER_CONFIG,
+    LAYER_DEFAULTS,
+    LAYER_DEFINITIONS,
+    LAYER_FUNCTIONS,
+    LAYER_JETSTREAM_DEFINITIONS,
+    LAYER_LOOKER_DEFINITIONS,
+    LAYER_OPMON_DEFINITIONS,
+    LAYER_OUTCOME,
+)
+
+if TYPE_CHECKING:
+    from .model import SourceFile
+
+#: Definition / reference kinds.
+KINDS = ("metric", "data_source", "segment", "segment_data_source", "function", "outcome",
+         "parameter", "dimension", "alert")
+
+KIND_LABELS = {
+    "metric": "metric",
+    "data_source": "data source",
+    "segment": "segment",
+    "segment_data_source": "segment data source",
+    "function": "function",
+    "outcome": "outcome",
+    "parameter": "parameter",
+    "dimension": "dimension",
+    "alert": "alert",
+}
+
+#: Global definition layers visible to each tool, winner first (spec §1.2).
+VIEW_LAYERS: Mapping[str, tuple[str, ...]] = MappingProxyType({
+    "jetstream": (LAYER_JETSTREAM_DEFINITIONS, LAYER_DEFINITIONS),
+    "metric-hub": (LAYER_DEFINITIONS,),
+    "opmon": (LAYER_OPMON_DEFINITIONS, LAYER_DEFINITIONS),
+    "looker": (LAYER_LOOKER_DEFINITIONS, LAYER_DEFINITIONS),
+})
+
+_LAYER_RANK = {
+    LAYER_CONFIG: 0, LAYER_DEFAULTS: 1, LAYER_OUTCOME: 2, LAYER_JETSTREAM_DEFINITIONS: 3,
+    LAYER_OPMON_DEFINITIONS: 3, LAYER_LOOKER_DEFINITIONS: 3, LAYER_DEFINITIONS: 4, LAYER_FUNCTIONS: 5,
+}
+
+#: Platforms Jetstream analyses (spec §1.3); inference only picks among these.
+ANALYSABLE = frozenset(p for p, info in PLATFORMS.items() if info.jetstream_analysable)
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Definition:
+    kind: str
+    slug: str
+    platform: str | None  # None: global (functions) or unknown (experiment-config local tables)
+    path: str
+    span: tuple[int, int]  # the slug's key span (the header part / key); (0, 0) for outcomes
+    layer: str
+    table: Table | Entry | None
+    view: str = "jetstream"  # tool view of the file ("jetstream", "metric-hub", "opmon", "looker")
+
+    def __repr__(self) -> str:
+        return f"Definition({self.kind}, {self.slug!r}, {self.platform}, {self.layer}, {self.path}:{self.span})"
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Reference:
+    kind: str
+    slug: str
+    path: str
+    span: tuple[int, int]  # the slug's text (inside the quotes, or the key)
+    platform: str | None  # None for experiment configs: ask `Workspace.platform_of(path)`
+    where: str = ""  # e.g. "window weekly", "depends_on", "data_source", "segments"
+
+    def __repr__(self) -> str:
+        return f"Reference({self.kind}, {self.slug!r}, {self.path}:{self.span}, {self.where})"
+
+
+@dataclass(frozen=True, slots=True)
+class FileIndex:
+    definitions: tuple[Definition, ...] = ()
+    references: tuple[Reference, ...] = ()
+
+
+EMPTY = FileIndex()
+
+# ------------------------------------------------------------------------------------------
+# Extraction (one file)
+# ------------------------------------------------------------------------------------------
+
+
+def key_span(item: Table | Entry) -> tuple[int, int]:
+    """Span of the last key part naming `item` (the slug of `[metrics.<slug>]`)."""
+    if isinstance(item, Entry):
+        return item.key_span
+    node, decl = item.node, item.decl
+    depth = len(item.path)
+    key = getattr(node, "key", None)
+    if key is not None and item.kind == "header":
+        # Header: decl spans the whole dotted key; pick the part at this table's depth.
+        parts = key.parts
+        if len(parts) >= depth:
+            p = parts[depth - 1]
+            return p.start + item.delta, p.end + item.delta
+    if decl is not None:
+        return decl
+    return (0, 0)
+
+
+def string_span(value: String, delta: int) -> tuple[int, int]:
+    """Absolute span of a string's decoded content."""
+    return value.offset_of(0) + delta, value.offset_of(len(value.value)) + delta
+
+
+def string_items(entry: Entry) -> Iterator[tuple[str, tuple[int, int]]]:
+    """(value, content span) of a string entry, or of each string element of an array entry."""
+    v = entry.value
+    if isinstance(v, String):
+        yield v.value, string_span(v, entry.delta)
+    elif isinstance(v, Array):
+        for item in v.items:
+            if isinstance(item, String):
+                yield item.value, string_span(item, entry.delta)
+
+
+def tables(item) -> Iterator[tuple[str, Table]]:
+    if isinstance(item, Table):
+        for name, sub in item.items.items():
+            if isinstance(sub, Table):
+                yield name, sub
+
+
+def entry(table: Table | None, name: str, ci: bool = False) -> Entry | None:
+    if not isinstance(table, Table):
+        return None
+    e = table.items.get(name)
+    if e is None and ci:
+        for k, v in table.items.items():
+            if k.lower() == name:
+                e = v
+                break
+    return e if isinstance(e, Entry) else None
+
+
+def sub(table: Table | None, name: str, ci: bool = False) -> Table | None:
+    if not isinstance(table, Table):
+        return None
+    t = table.items.get(name)
+    if t is None and ci:
+        for k, v in table.items.items():
+            if k.lower() == name:
+                t = v
+                break
+    return t if isinstance(t, Table) else None
+
+
+_TAG = re.compile(r"\{\{(.*?)\}\}|\{%(.*?)%\}", re.S)
+_CALL = re.compile(r"(?<![\w.])([A-Za-z_]\w*)\s*\(")
+_PARAM = re.compile(r"\bparameters\s*(?:\.\s*([A-Za-z_]\w*)|\[\s*['\"]([^'\"]+)['\"]\s*\])")
+_NOT_FUNCS = frozenset({"range", "dict", "lipsum", "cycler", "joiner", "namespace", "super", "loop", "caller"})
+
+
+def template_refs(value: String, delta: int) -> Iterator[tuple[str, str, tuple[int, int]]]:
+    """("function" | "parameter", name, span) for every `agg_x(` call and `parameters.x` in Jinja tags."""
+    s = value.value
+    if "{" not in s:
+        return
+    for m in _TAG.finditer(s):
+        g = 1 if m.group(1) is not None else 2
+        base = m.start(g)
+        body = m.group(g)
+        for c in _CALL.finditer(body):
+            name = c.group(1)
+            if name in _NOT_FUNCS or name == "parameters":
+                continue
+            a = base + c.start(1)
+            yield "function", name, (value.offset_of(a) + delta, value.offset_of(a + len(name)) + delta)
+        for p in _PARAM.finditer(body):
+            gi = 1 if p.group(1) is not None else 2
+            a = base + p.start(gi)
+            name = p.group(gi)
+            yield "parameter", name, (value.offset_of(a) + delta, value.offset_of(a + len(name)) + delta)
+
+
+def file_index(sf: "SourceFile") -> FileIndex:
+    info = sf.info
+    kind = sf.kind
+    if kind in (FileKind.PLAIN, FileKind.FEATMON) or info.layer is None:
+        return EMPTY
+    layer = info.layer
+    platform = sf.platform if kind is not FileKind.EXPERIMENT else None
+    path = sf.path
+    view = info.view
+    root = sf.doc.root
+    defs: list[Definition] = []
+    refs: list[Reference] = []
+
+    def d(k: str, slug: str, item) -> None:
+        defs.append(Definition(k, slug, platform, path, key_span(item), layer, item, view))
+
+    def r(k: str, slug: str, span: tuple[int, int], where: str) -> None:
+        refs.append(Reference(k, slug, path, span, platform, where))
+
+    def r_entry(k: str, e: Entry | None, where: str) -> None:
+        if e is not None:
+            for slug, span in string_items(e):
+                r(k, slug, span, where)
+
+    def r_template(e: Entry | None, where: str) -> None:
+        if e is not None and isinstance(e.value, String):
+            for k, name, span in template_refs(e.value, e.delta):
+                r(k, name, span, where)
+
+    if kind is FileKind.FUNCTIONS:
+        for name, t in tables(root.items.get("functions")):
+            d("function", name, t)
+        return FileIndex(tuple(defs), ())
+    if kind is FileKind.OUTCOME and sf.stem:
+        defs.append(Definition("outcome", sf.stem, platform, path, (0, 0), layer, root, view))
+
+    metrics = root.items.get("metrics")
+    if isinstance(metrics, Table):
+        for name, item in metrics.items.items():
+            if isinstance(item, Entry):
+                if name in WINDOWS or name == "days28":
+                    r_entry("metric", item, f"window {name}")
+                continue
+            if not isinstance(item, Table):
+                continue
+            d("metric", name, item)
+            r_entry("data_source", entry(item, "data_source", True), "data_source")
+            r_entry("metric", entry(item, "depends_on", True), "depends_on")
+            r_template(entry(item, "select_expression", True), "select_expression")
+            for _stat, params in tables(sub(item, "statistics", True)):
+                for pname in ("numerator", "denominator"):
+                    r_entry("metric", entry(params, pname), f"statistic {pname}")
+                cov = sub(params, "covariate_adjustment")
+                r_entry("metric", entry(cov, "metric"), "covariate_adjustment.metric")
+    for name, t in tables(root.items.get("data_sources")):
+        d("data_source", name, t)
+        for jname, j in tables(sub(t, "joins", True)):
+            r("data_source", jname, key_span(j), "joins")
+    segments = root.items.get("segments")
+    for name, t in tables(segments):
+        if name == "data_sources":
+            for sname, st in tables(t):
+                d("segment_data_source", sname, st)
+            continue
+        d("segment", name, t)
+        r_entry("segment_data_source", entry(t, "data_source", True), "segment data_source")
+        r_template(entry(t, "select_expression", True), "select_expression")
+    for name, t in tables(root.items.get("parameters")):
+        d("parameter", name, t)
+    for name, t in tables(root.items.get("dimensions")):
+        d("dimension", name, t)
+        r_entry("data_source", entry(t, "data_source"), "dimension data_source")
+    for name, t in tables(root.items.get("alerts")):
+        d("alert", name, t)
+        r_entry("metric", entry(t, "metrics"), "alert metrics")
+    exp = sub(root, "experiment")
+    if exp is not None and kind in (FileKind.EXPERIMENT, FileKind.DEFAULTS):
+        r_entry("segment", entry(exp, "segments"), "segments")
+        r_entry("outcome", entry(exp, "outcomes"), "outcomes")
+        r_entry("data_source", entry(sub(exp, "exposure_signal"), "data_source"), "exposure_signal")
+    project = sub(root, "project", True)
+    if project is not None:
+        r_entry("metric", entry(project, "metrics", True), "project metrics")
+        pop = sub(project, "population", True)
+        r_entry("data_source", entry(pop, "data_source"), "population data_source")
+        r_entry("dimension", entry(pop, "dimensions"), "population dimensions")
+    return FileIndex(tuple(defs), tuple(refs))
+
+
+# ------------------------------------------------------------------------------------------
+# The reduction (whole workspace)
+# ------------------------------------------------------------------------------------------
+
+
+def _rank(defn: Definition) -> int:
+    return _LAYER_RANK.get(defn.layer, 9)
+
+
+class SlugIndex:
+    """Immutable. Every definition and reference, keyed by (kind, slug)."""
+
+    __slots__ = ("_files", "_defs", "_refs", "_platform_of", "_cache")
+
+    def __init__(self, files: Mapping[str, FileIndex], platform_of: Callable[[str], str | None] | None = None,
+                 _defs=None, _refs=None) -> None:
+        self._files = files
+        self._platform_of = platform_of
+        self._cache: dict = {}
+        if _defs is None:
+            defs: dict[tuple[str, str], list[Definition]] = {}
+            refs: dict[tuple[str, str], list[Reference]] = {}
+            for fi in files.values():
+                for x in fi.definitions:
+                    defs.setdefault((x.kind, x.slug), []).append(x)
+                for y in fi.references:
+                    refs.setdefault((y.kind, y.slug), []).append(y)
+            _defs = {k: tuple(sorted(v, key=_rank)) for k, v in defs.items()}
+            _refs = {k: tuple(v) for k, v in refs.items()}
+        self._defs: dict[tuple[str, str], tuple[Definition, ...]] = _defs
+        self._refs: dict[tuple[str, str], tuple[Reference, ...]] = _refs
+
+    # -- incremental update -----------------------------------------------------------------
+    def replaced(self, path: str, new: FileIndex | None, platform_of=None) -> "SlugIndex":
+        """A new index where `path` contributes `new` (None: removed)."""
+        old = self._files.get(path, EMPTY)
+        files = dict(self._files)
+        if new is None:
+            files.pop(path, None)
+            new = EMPTY
+        else:
+            files[path] = new
+        defs = dict(self._defs)
+        refs = dict(self._refs)
+        for key in {(x.kind, x.slug) for x in old.definitions} | {(x.kind, x.slug) for x in new.definitions}:
+            kept = [x for x in defs.get(key, ()) if x.path != path]
+            kept.extend(x for x in new.definitions if (x.kind, x.slug) == key)
+            if kept:
+                defs[key] = tuple(sorted(kept, key=_rank))
+            else:
+                defs.pop(key, None)
+        for key in {(x.kind, x.slug) for x in old.references} | {(x.kind, x.slug) for x in new.references}:
+            kept = [x for x in refs.get(key, ()) if x.path != path]
+            kept.extend(x for x in new.references if (x.kind, x.slug) == key)
+            if kept:
+                refs[key] = tuple(kept)
+            else:
+                refs.pop(key, None)
+        return SlugIndex(files, platform_of or self._platform_of, defs, refs)
+
+    # -- queries ----------------------------------------------------------------------------
+    def file(self, path: str) -> FileIndex:
+        return self._files.get(path, EMPTY)
+
+    def all_definitions(self, kind: str, slug: str) -> tuple[Definition, ...]:
+        """Every definition of (kind, slug) in any layer, file or platform (winner layers first)."""
+        return self._defs.get((kind, slug), ())
+
+    def definitions(self, kind: str, slug: str, platform: str | None = None,
+                    layers: Iterable[str] | None = None, view: str = "jetstream") -> list[Definition]:
+        """Global definitions of `slug` visible on `platform` to `view`, in merge order (winner first):
+        `jetstream/definitions/P.toml` before `definitions/P.toml`. Functions ignore `platform`;
+        outcomes and parameters come from `jetstream/outcomes/P/`. `layers` overrides the layers."""
+        if layers is None:
+            if kind == "function":
+                return self._functions_list(slug, view)
+            if kind in ("outcome", "parameter"):
+                layers = (LAYER_OUTCOME,)
+            else:
+                layers = VIEW_LAYERS.get(view, VIEW_LAYERS["jetstream"])
+        layers = tuple(layers)
+        out = [x for x in self._defs.get((kind, slug), ())
+               if x.layer in layers and (platform is None or x.platform == platform)]
+        out.sort(key=lambda x: layers.index(x.layer))
+        return out
+
+    def _functions_list(self, slug: str, view: str) -> list[Definition]:
+        out = [x for x in self._defs.get(("function", slug), ()) if x.layer == LAYER_FUNCTIONS
+               and (x.view == view or x.view == "metric-hub")]
+        out.sort(key=lambda x: 0 if x.view == view and view != "metric-hub" else 1)
+        return out
+
+    def functions(self, view: str = "jetstream") -> Mapping[str, str]:
+        """name → definition text of the functions visible to `view` (jetstream wins over root)."""
+        key = ("functions", view)
+        hit = self._cache.get(key)
+        if hit is not None:
+            return hit
+        out: dict[str, str] = {}
+        for (kind, slug), defs in self._defs.items():
+            if kind != "function":
+                continue
+            for x in self._functions_list(slug, view):
+                e = entry(x.table, "definition") if isinstance(x.table, Table) else None
+                if e is not None and isinstance(e.value, String):
+                    out[slug] = e.value.value
+                    break
+                out.setdefault(slug, "{select_expr}")
+        result = MappingProxyType(out)
+        self._cache[key] = result
+        return result
+
+    def slugs(self, kind: str, platform: str | None = None, view: str = "jetstream",
+              layers: Iterable[str] | None = None) -> Mapping[str, list[Definition]]:
+        """slug → definitions (winner first) of every `kind` visible on `platform` (for completion)."""
+        key = ("slugs", kind, platform, view, tuple(layers) if layers is not None else None)
+        hit = self._cache.get(key)
+        if hit is not None:
+            return hit
+        out: dict[str, list[Definition]] = {}
+        for (k, slug) in self._defs:
+            if k != kind:
+                continue
+            defs = self.definitions(kind, slug, platform, layers, view)
+            if defs:
+                out[slug] = defs
+        result = MappingProxyType(dict(sorted(out.items())))
+        self._cache[key] = result
+        return result
+
+    def references(self, kind: str, slug: str, platform: str | None = None) -> list[Reference]:
+        """Every reference site of (kind, slug); with `platform`, only those in files of that
+        platform (experiment configs: their chosen platform; global functions: all)."""
+        refs = list(self._refs.get((kind, slug), ()))
+        if platform is None:
+            return refs
+        out = []
+        for x in refs:
+            p = x.platform
+            if p is None and self._platform_of is not None:
+                p = self._platform_of(x.path)
+            if p is None or p == platform:
+                out.append(x)
+        return out
+
+    def platforms_defining(self, kind: str, slug: str, view: str = "jetstream") -> set[str]:
+        """Platforms on which `slug` has a global definition (outcomes: an outcome directory)."""
+        if kind == "function":
+            return set(PLATFORMS) if self._functions_list(slug, view) else set()
+        layers = (LAYER_OUTCOME,) if kind in ("outcome", "parameter") else VIEW_LAYERS.get(view, ())
+        return {x.platform for x in self._defs.get((kind, slug), ()) if x.layer in layers and x.platform}
+
+    def kinds_of(self, slug: str) -> list[str]:
+        return [k for k in KINDS if (k, slug) in self._defs]
+
+    def __len__(self) -> int:
+        return sum(len(v) for v in self._defs.values())

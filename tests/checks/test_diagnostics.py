@@ -1,0 +1,353 @@
+"""Data-driven diagnostics: expectations are written under the offending text (see fixture.py)."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import pytest
+
+sys.path.insert(0, os.path.dirname(__file__))
+
+from jetls.options import Options
+
+from jetls_fixture import check_fixture
+
+EXP = "jetstream/my-experiment.toml"
+
+CASES = {
+    "unknown_metric": (EXP, """
+        [metrics]
+        weekly = ["active_hour"]
+        #          ^^^^^^^^^^^ error JET201 unknown metric `active_hour`
+    """),
+    "metric_other_platform": (EXP, """
+        [experiment]
+        enrollment_period = 7
+        [metrics]
+        weekly = ["fenix_onl"]
+        #          ^^^^^^^^^ error JET201 unknown metric
+    """),
+    "outcome_only_metric": (EXP, """
+        [metrics]
+        weekly = ["dns_lookup_time"]
+        #          ^^^^^^^^^^^^^^^ information JET202 resolves only if Experimenter attaches outcome networking
+    """),
+    "attached_outcome": (EXP, """
+        [experiment]
+        outcomes = ["networking"]
+        [metrics]
+        weekly = ["dns_lookup_time"]
+    """),
+    "unknown_outcome": (EXP, """
+        [experiment]
+        outcomes = ["networkin"]
+        #            ^^^^^^^^^ error JET208 doesn't support the platform
+    """),
+    "partial_no_predefined": (EXP, """
+        [metrics]
+        weekly = ["gone"]
+        #          ^^^^ error JET203 No default definition found
+        [metrics.gone.statistics.bootstrap_mean]
+    """),
+    "no_statistics": (EXP, """
+        [metrics]
+        weekly = ["no_stats"]
+        #          ^^^^^^^^ error JET312 no statistics
+    """),
+    "depends_on": (EXP, """
+        [metrics]
+        weekly = ["ratio"]
+        [metrics.ratio]
+        depends_on = ["active_hours", "nope", "no_stats"]
+        #                              ^^^^ error JET204 unknown upstream metric
+        #                                      ^^^^^^^^ error JET313 has no statistics
+        [metrics.ratio.statistics.population_ratio]
+        numerator = "active_hours"
+        denominator = "days_of_use"
+        #              ^^^^^^^^^^^ warning JET311 not in `depends_on`
+    """),
+    "data_source_unknown": (EXP, """
+        [metrics]
+        weekly = ["m"]
+        [metrics.m]
+        select_expression = "SUM(1)"
+        data_source = "clients_dail"
+        #              ^^^^^^^^^^^^ error JET205 did you mean `clients_daily`
+        statistics = { bootstrap_mean = {} }
+    """),
+    "segments": (EXP, """
+        [experiment]
+        segments = ["regular_users_v3", "irregular"]
+        #                                ^^^^^^^^^ error JET206 unknown segment
+        [segments.mine]
+        select_expression = "TRUE"
+        data_source = "nowhere"
+        #              ^^^^^^^ warning JET207 unknown segment data source
+        [segments.data_sources.sds]
+        from_expression = "t"
+        window_start = 7
+        #              ^ error JET504 after `window_end`
+        window_end = 0
+    """),
+    "unknown_keys": (EXP, """
+        [experiment]
+        enrollment_periodd = 7
+        #^^^^^^^^^^^^^^^^^ warning JET102 did you mean `enrollment_period`
+        enrollment_end_date = "2024-01-01"
+        #^^^^^^^^^^^^^^^^^^ warning JET104 enrollment_period
+        [metrics]
+        days28 = ["active_hours"]
+        #^^^^^ warning JET104 `28_day`
+    """),
+    "top_level": (EXP, """
+        Metrics = 1
+        #^^^^^^ error JET101 did you mean `metrics`
+    """),
+    "types": (EXP, """
+        [experiment]
+        enrollment_period = "abc"
+        #                   ^^^^^ error JET105 invalid literal for int()
+        sample_size = 10.5
+        #             ^^^^ warning JET106 truncated
+        skip = "false"
+        #      ^^^^^^^ warning JET107 means **true**
+        segments = "regular_users_v3"
+        #          ^^^^^^^^^^^^^^^^^^ error JET105 character by character
+        start_date = "2024/01/01"
+        #             ^^^^^^^^^^ error JET109 YYYY-MM-DD
+        analysis_unit = "client"
+        #                ^^^^^^ error JET108 not a valid
+    """),
+    "mixed_array": (EXP, """
+        [metrics]
+        weekly = ["active_hours", 1]
+        #                         ^ error JET003 rejects it
+    """),
+    "windows": (EXP, """
+        [metrics]
+        monthly = ["active_hours"]
+        #^^^^^^ error JET112 not a window
+    """),
+    "outcome_windows": ("jetstream/outcomes/firefox_desktop/o.toml", """
+        description = "d"
+        #^^^^^^^^^^^^^^^^ error JET110 requires `friendly_name`
+        [metrics]
+        weekly = ["active_hours"]
+        #^^^^^ error JET112 outcomes cannot have window lists
+    """),
+    "statistics": (EXP, """
+        [metrics]
+        weekly = ["m"]
+        [metrics.m]
+        select_expression = "SUM(1)"
+        data_source = "clients_daily"
+        [metrics.m.statistics.bootstrap_meen]
+        #                     ^^^^^^^^^^^^^^ error JET301 did you mean `bootstrap_mean`
+        [metrics.m.statistics.binomial]
+        ci_width = 0.9
+        #^^^^^^^ error JET302 unexpected keyword argument
+        [metrics.m.statistics.population_ratio]
+        #                     ^^^^^^^^^^^^^^^^ error JET303 requires `numerator`
+        denominator = "x"
+        [metrics.m.statistics.linear_model_mean]
+        drop_highest = 0
+        #              ^ error JET304 must be a float
+        [metrics.m.statistics.deciles]
+        pre_treatments = ["drop_nulls"]
+        #                  ^^^^^^^^^^ error JET305 did you mean `remove_nulls`
+        [metrics.m.statistics.sum]
+        pre_treatments = ["remove_nulls", {name = "log"}]
+        #                                 ^^^^^^^^^^^^^^ error JET003 rejects it
+        [metrics.m.statistics.kernel_density_estimate]
+        adjust = 2.0
+        #        ^^^ error JET309 no longer supported
+        [metrics.m.statistics.empirical_cdf]
+        pre_treatments = [{name = "censor_values_below_threshold"}]
+        #                          ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ error JET306 requires `threshold`
+    """),
+    "covariate": (EXP, """
+        [metrics]
+        weekly = ["m"]
+        [metrics.m]
+        select_expression = "SUM(1)"
+        data_source = "clients_daily"
+        [metrics.m.statistics.linear_model_mean.covariate_adjustment]
+        period = "preenrollment_weekly"
+        #         ^^^^^^^^^^^^^^^^^^^^ error JET307 preenrollment_week
+        [metrics.m.statistics.per_client_dau_impact.covariate_adjustment]
+        period = "preenrollment_week"
+        #        ^^^^^^^^^^^^^^^^^^^^ warning JET308 falls back to unadjusted
+    """),
+    "templates": (EXP, """
+        [metrics]
+        weekly = ["m"]
+        [metrics.m]
+        select_expression = '{{agg_summ("x")}}'
+        #                      ^^^^^^^^ error JET402 did you mean `agg_sum`
+        data_source = "clients_daily"
+        statistics = { bootstrap_mean = {} }
+    """),
+    "sql": (EXP, """
+        [metrics]
+        weekly = ["m"]
+        [metrics.m]
+        select_expression = "SUM(x"
+        data_source = "clients_daily"
+        statistics = { bootstrap_mean = {} }
+    """),
+    "private": (EXP, """
+        [experiment]
+        is_private = true
+        #^^^^^^^^^ error JET501 requires `dataset_id`
+    """),
+    "analysis_unit": (EXP, """
+        # jetls: platform=fenix
+        [experiment]
+        analysis_unit = "profile_group_id"
+        #                ^^^^^^^^^^^^^^^^ error JET502 incompatible
+    """),
+    "partial_data_source": (EXP, """
+        [metrics]
+        weekly = ["active_hours"]
+        [data_sources.clients_daily]
+        #             ^^^^^^^^^^^^^ error JET505 no `from_expression`
+        client_id_column = "x"
+    """),
+    "parameters_dropped": (EXP, """
+        [parameters.message_id]
+        #           ^^^^^^^^^^ warning JET506 dropped by Jetstream
+        value = "abc"
+    """),
+    "parameter_shape": ("jetstream/outcomes/firefox_desktop/p.toml", """
+        friendly_name = "P"
+        description = "P"
+        [parameters.x]
+        distinct_by_branch = true
+        default = "y"
+        #         ^^^ error JET509 is not a table
+        foo = 1
+        #^^ error JET103 unknown key
+    """),
+    "reference_table_ignored_keys": (EXP, """
+        [metrics]
+        weekly = ["active_hours"]
+        [metrics.active_hours]
+        friendly_name = "AH"
+        #^^^^^^^^^^^^ warning JET513 is ignored
+    """),
+    "wildcard_and_slug": (EXP, """
+        [metrics."*"]
+        #        ^^^ warning JET515 wildcard
+        statistics = { binomial = {} }
+        [metrics.my-metric]
+        #        ^^^^^^^^^ warning JET113 silently drops
+        select_expression = "SUM(1)"
+        data_source = "clients_daily"
+    """),
+    "deprecated_metric": (EXP, """
+        [metrics]
+        weekly = ["old_metric"]
+        #          ^^^^^^^^^^ hint JET215 deprecated
+    """),
+    "enrollment_dates": (EXP, """
+        [experiment]
+        start_date = "2024-01-01"
+        end_date = "2024-01-05"
+        #          ^^^^^^^^^^^^ error JET519 longer than the analysis
+        enrollment_period = 14
+        custom = 1
+        #^^^^^ warning JET102 silently ignored
+    """),
+    "enrollment_query_unit": (EXP, """
+        [experiment]
+        analysis_unit = "client_id"
+        enrollment_query = "SELECT profile_group_id AS analysis_id, branch, enrollment_date, num_enrollment_events FROM t"
+        #                          ^^^^^^^^^^^^^^^^ error JET517 contains `profile_group_id`
+    """),
+    "alerts": ("definitions/ads.toml", """
+        [metrics.m]
+        select_expression = "SUM(1)"
+        data_source = "d"
+        [data_sources.d]
+        from_expression = "t"
+        [alerts.a]
+        #       ^ error JET510 Either 'max' or 'min'
+        type = "threshold"
+        metrics = ["m", "zz"]
+        #                ^^ error JET213 not defined
+    """),
+    "functions_shape": ("jetstream/definitions/functions.toml", """
+        [functions.f]
+        #          ^ error JET110 requires `definition`
+        friendly_name = "F"
+    """),
+    "default_metrics": ("jetstream/outcomes/firefox_desktop/dm.toml", """
+        friendly_name = "F"
+        description = "D"
+        default_metrics = ["x"]
+        #^^^^^^^^^^^^^^ error JET101 unexpected top-level key
+        #                   ^ error JET214 not defined in this outcome
+    """),
+}
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_case(tmp_path, name):
+    rel, text = CASES[name]
+    extra = None
+    if name == "alerts":
+        # a definitions file with a platform that has nothing else
+        pass
+    if name == "sql":
+        report, ws = check_fixture(tmp_path, rel, text, exact=False)
+        assert any(d.code == "JET450" for d in report.diagnostics)
+        report2, _ = check_fixture(tmp_path, rel, text, exact=False, options=Options(sql=False))
+        assert not any(d.code == "JET450" for d in report2.diagnostics)
+        return
+    check_fixture(tmp_path, rel, text, extra=extra, exact=name not in ("statistics",))
+
+
+def test_suppression_and_overrides(tmp_path):
+    text = """
+        [metrics]
+        # jetls: disable=JET201
+        weekly = ["active_hour"]
+        daily = ["active_hourz"]
+        #         ^^^^^^^^^^^^ warning JET201 unknown metric
+    """
+    check_fixture(tmp_path, EXP, text, options=Options(severity_overrides={"JET201": "warning"}))
+    text2 = """
+        # jetls: disable-file=JET201
+        [metrics]
+        weekly = ["active_hour"]
+    """
+    check_fixture(tmp_path, EXP, text2)
+    check_fixture(tmp_path, EXP, """
+        [metrics]
+        weekly = ["active_hour"]
+    """, options=Options(severity_overrides={"JET201": "off"}))
+
+
+def test_platform_info(tmp_path):
+    report, ws = check_fixture(tmp_path, EXP, """
+        [metrics]
+        weekly = ["fenix_only"]
+    """)
+    assert report.platform == "fenix"
+    assert "only defined for fenix" in report.platform_reason
+    info = [d for d in report.diagnostics if d.code == "JET530"]
+    assert info and "fenix" in info[0].message
+    report, _ = check_fixture(tmp_path, EXP, "[experiment]\nenrollment_period = 7\n",
+                              options=Options(platform="fenix"))
+    assert report.platform == "fenix"
+
+
+def test_codes_registry_covers_docs():
+    from pathlib import Path
+
+    from jetls.checks import CODES
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "diagnostics.md").read_text()
+    for code in CODES:
+        assert f'<a id="{code.lower()}"></a>' in doc, code
