@@ -133,6 +133,7 @@ def _walk(root: Path) -> Iterable[Path]:
 
 def check_paths(paths: list[Path], options: Options) -> list[FileResult]:
     """Check every file: files of a metric-hub checkout against their workspace, others as plain TOML."""
+    from jetls.checks import check_file
     from jetls.workspace import Workspace, find_root
 
     files = collect_files(paths)
@@ -141,50 +142,30 @@ def check_paths(paths: list[Path], options: Options) -> list[FileResult]:
         by_root.setdefault(find_root(f), []).append(f)
     results: list[FileResult] = []
     for root, group in by_root.items():
-        if root is None:
-            results.extend(_check_plain(f, options) for f in group)
-            continue
-        from jetls.checks import check_file
-
-        ws = Workspace.load(root, options)
+        # Outside any metric-hub layout (root None) each file is plain TOML unless it names its kind.
+        ws = Workspace.load(root, options, [str(f) for f in group])
         for f in group:
-            key = str(f)
-            if key not in ws.files:
-                ws = ws.with_text(key, _read(f)[0])
-            source = ws.files[key]
-            report = check_file(ws, key, options)
-            results.append(FileResult(f, source.text, list(report.diagnostics), report.platform))
+            source = ws.files.get(str(f))
+            if source is None:
+                message = "cannot read the file"
+                results.append(FileResult(f, "", [Diagnostic("JET001", Severity.ERROR, 0, 0, message)]))
+                continue
+            report = check_file(ws, str(f), options)
+            diagnostics = list(report.diagnostics)
+            if "\ufffd" in source.text:
+                diagnostics = _decode_problems(f) + diagnostics
+            results.append(FileResult(f, source.text, diagnostics, report.platform))
     results.sort(key=lambda r: str(r.path))
     return results
 
 
-def _read(path: Path) -> tuple[str, list[Diagnostic]]:
+def _decode_problems(path: Path) -> list[Diagnostic]:
+    """Invalid UTF-8 in a file (the workspace reads it with replacement characters)."""
     from jetls.document import SYNTAX_CODE
     from jetls.syntax import decode
 
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        return "", [Diagnostic(SYNTAX_CODE, Severity.ERROR, 0, 0, f"cannot read the file: {exc.strerror}")]
-    text, problems = decode(data)
-    return text, [Diagnostic(SYNTAX_CODE, Severity.ERROR, p.start, p.end, p.message) for p in problems]
-
-
-def _check_plain(path: Path, options: Options) -> FileResult:
-    """A TOML file outside any metric-hub layout: TOML syntax only (unless it names its kind)."""
-    from jetls.workspace import Workspace
-
-    text, problems = _read(path)
-    ws = Workspace.single(path, text, options) if hasattr(Workspace, "single") else None
-    if ws is not None:
-        from jetls.checks import check_file
-
-        report = check_file(ws, str(path), options)
-        return FileResult(path, text, problems + list(report.diagnostics), report.platform)
-    from jetls.document import build
-    from jetls.syntax import parse
-
-    return FileResult(path, text, problems + build(parse(text)).syntax_diagnostics())
+    _, problems = decode(path.read_bytes())
+    return [Diagnostic(SYNTAX_CODE, Severity.ERROR, p.start, p.end, p.message) for p in problems]
 
 
 def _display_path(path: Path, cwd: Path) -> str:
