@@ -47,6 +47,11 @@ def definition(ws: Any, path: str, offset: int) -> list[Location]:
     here = str(file.path)
     if o.kind == "metric":
         defs = metric_defs(ws, file, o.slug)
+        # Jump straight to the table Jetstream takes the SQL from (the first full definition,
+        # in precedence order); statistics-only overrides are reachable through references.
+        full = [d for d in defs if _is_full_metric(d)]
+        if full:
+            defs = full[:1]
     elif o.kind == "function":
         defs = _ws.definitions(ws, "function", o.slug)
     elif o.kind == "outcome":
@@ -66,6 +71,12 @@ def definition(ws: Any, path: str, offset: int) -> list[Location]:
             continue
         out.append(Location(d.path, d.span[0], d.span[1]))
     return out
+
+
+def _is_full_metric(d: Any) -> bool:
+    table = getattr(d, "table", None)
+    items = getattr(table, "items", None) or {}
+    return "select_expression" in items or "depends_on" in items
 
 
 def _matching(ws: Any, kind: str, slug: str, platform: str | None) -> list[_ws.Occurrence]:

@@ -324,19 +324,15 @@ def test_completion_offers_platform_metrics(results):
 
 
 def test_definition_lands_on_metric_table(results, workspace):
-    """Go to definition lands on ``[metrics.active_hours]`` in definitions/firefox_desktop.toml.
+    """Go to definition jumps to ``[metrics.active_hours]`` in definitions/firefox_desktop.toml.
 
-    With one location the editor jumps there. With several (e.g. the metric is also
-    (re)defined under jetstream/), the editor offers a list (quickfix / *xref*), and the
-    target must be in it.
+    The server answers with the one table Jetstream takes the SQL from, so the editor jumps
+    there directly (no quickfix / *xref* list).
     """
     d = results.get("definition") or {}
     target = (Path(workspace["definition_file"]), workspace["definition_line"])
-    if d.get("jumped") is True:
-        assert (Path(d["file"]).resolve(), d["line"]) == target, _ctx(results)
-    else:
-        offered = [(Path(x["file"]).resolve(), x["line"]) for x in d.get("list") or []]
-        assert target in offered, f"{target} not among {offered}" + _ctx(results)
+    assert d.get("jumped") is True, f"the editor did not jump: {d}" + _ctx(results)
+    assert (Path(d["file"]).resolve(), d["line"]) == target, _ctx(results)
 
 
 def test_hover_shows_friendly_name(results, workspace):
