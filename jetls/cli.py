@@ -229,7 +229,8 @@ def _summary(results: list[FileResult], stream) -> None:
         for d in r.diagnostics:
             counts[d.severity] += 1
     parts = [f"{counts[s]} {s.label}{'s' if counts[s] != 1 and s != Severity.INFORMATION else ''}" for s in Severity]
-    stream.write(f"jetls: {len(results)} files checked: {', '.join(parts)}\n")
+    files = f"{len(results)} file{'s' if len(results) != 1 else ''}"
+    stream.write(f"jetls: {files} checked: {', '.join(parts)}\n")
 
 
 if __name__ == "__main__":

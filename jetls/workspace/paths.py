@@ -135,7 +135,7 @@ def describe(path: str | Path, root: str | Path | None, text: str | None = None)
         FileKind.FUNCTIONS: LAYER_CONFIG,
     }.get(kind, LAYER_CONFIG)
     tool = "opmon" if kind is FileKind.OPMON else "jetstream"
-    return FileInfo(kind, platform, layer, tool, "jetstream", rel, "kind chosen by a `# jetls:` directive")
+    return FileInfo(kind, platform, layer, tool, "jetstream", rel, None)  # the user chose it: nothing to warn about
 
 
 def _by_layout(parts: tuple[str, ...], path: Path, text: str | None) -> FileInfo | None:
