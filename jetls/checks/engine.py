@@ -57,11 +57,20 @@ def check_file(ws: Workspace, path: str, options: Options | None = None) -> File
     sf = ws.file(path)
     if sf is None:
         return FileReport()
+    memo = getattr(ws, "memo", None)
+    key = ("check", sf.path, id(options))
+    hit = memo.get(key) if memo is not None else None
+    if hit is not None and hit[0] is options and hit[1] is sf:
+        r = hit[2]  # the same immutable snapshot, file and options: the same answer
+        return FileReport(list(r.diagnostics), r.platform, r.platform_reason)
     c = _Checker(ws, sf, options)
     c.run()
     diags = _finish(c.out, sf, options)
     choice = c.choice
-    return FileReport(diags, choice.platform if choice else None, choice.reason if choice else None)
+    report = FileReport(diags, choice.platform if choice else None, choice.reason if choice else None)
+    if memo is not None:
+        memo[key] = (options, sf, FileReport(list(diags), report.platform, report.platform_reason))
+    return report
 
 
 # ------------------------------------------------------------------------------------------

@@ -52,20 +52,80 @@ def describe_types(types) -> str:
 
 
 def suggest(name: str, candidates) -> str | None:
-    cands = sorted(set(candidates))
+    cands = tuple(sorted(set(candidates)))
+    key = (name, cands)
+    try:
+        return _SUGGESTIONS[key]
+    except KeyError:
+        pass
     low = {c.lower(): c for c in cands}
     if name.lower() in low and low[name.lower()] != name:
-        return low[name.lower()]
-    m = difflib.get_close_matches(name, cands, n=1, cutoff=0.6)
-    if not m:
-        m = difflib.get_close_matches(name.lower(), list(low), n=1, cutoff=0.6)
-        if m:
-            return low[m[0]]
-    return m[0] if m else None
+        out = low[name.lower()]
+    else:
+        out = _close_match(name, cands, 0.6)
+        if out is None:
+            m = _close_match(name.lower(), list(low), 0.6)
+            if m is not None:
+                out = low[m]
+    if len(_SUGGESTIONS) >= 4096:
+        _SUGGESTIONS.clear()
+    _SUGGESTIONS[key] = out
+    return out
+
+
+_SUGGESTIONS: dict = {}
+
+
+def _close_match(word: str, possibilities, cutoff: float) -> str | None:
+    """`difflib.get_close_matches(word, possibilities, n=1, cutoff)[0]` (or None), exactly, but
+    computing the expensive `ratio()` only for candidates whose upper bound (`quick_ratio()`)
+    can still beat or tie the best match so far."""
+    s = difflib.SequenceMatcher()
+    s.set_seq2(word)
+    bounded = []
+    for x in possibilities:
+        s.set_seq1(x)
+        if s.real_quick_ratio() >= cutoff:
+            q = s.quick_ratio()
+            if q >= cutoff:
+                bounded.append((q, x))
+    if not bounded:
+        return None
+    bounded.sort(reverse=True)
+    best: tuple[float, str] | None = None
+    for q, x in bounded:
+        if best is not None and q < best[0]:
+            break
+        s.set_seq1(x)
+        r = s.ratio()
+        if r >= cutoff and (best is None or (r, x) > best):
+            best = (r, x)
+    return best[1] if best is not None else None
 
 
 def _dym(s: str | None) -> str:
     return f"; did you mean `{s}`?" if s else ""
+
+
+_WALK_CACHE: dict = {}
+_WALK_CACHE_MAX = 20000
+
+
+def fingerprint(item, base: int):
+    """A hashable identity of a document subtree, relative to `base`: the syntax nodes it is
+    built from (by identity: the syntax layer re-uses unchanged chunks across edits) and their
+    positions minus `base`. Equal fingerprints give equal diagnostics, shifted."""
+    if isinstance(item, Entry):
+        return (item.kv, item.part, item.delta - base)
+    if isinstance(item, Table):
+        decl = item.decl
+        return (item.kind, item.node, item.delta - base, None if decl is None else (decl[0] - base, decl[1] - base),
+                tuple([(n, fingerprint(v, base)) for n, v in item.items.items()]))
+    if isinstance(item, TableArray):
+        decl = item.decl
+        return ("array", None if decl is None else (decl[0] - base, decl[1] - base),
+                tuple([fingerprint(t, base) for t in item.tables]))
+    return (type(item), id(item))
 
 
 def _table_span(t: Table, root_span: tuple[int, int]) -> tuple[int, int]:
@@ -88,69 +148,107 @@ class SchemaWalker:
 
     # -- entry point ----------------------------------------------------------------------
     def walk(self, table: Table, section: Section, path: tuple[str, ...] = (), ctx: str = "") -> None:
-        emit = self.emit
+        if len(path) == 1:
+            # The tables of a top-level section (`[metrics.<slug>]`, ...): their diagnostics only
+            # depend on their own syntax nodes, which survive edits elsewhere in the file — replay
+            # them from the content-keyed cache, shifted by how far the nodes moved.
+            for name, item in table.items.items():
+                self._visit_cached(name, item, section, path, ctx)
+            return
         for name, item in table.items.items():
-            child = section.field(name)
-            is_entry = False
-            if child is None and section.entries is not None:
-                child = section.entries
-                is_entry = True
-            here = path + (name,)
-            span = item.key_span if isinstance(item, Entry) else (
-                _table_span(item, self.root_span) if isinstance(item, Table) else item.decl)
-            if child is None:
-                self.unknown(name, item, span, section, path, ctx)
-                continue
-            if isinstance(item, TableArray):
-                emit("JET105", span, f"`{name}` must be {describe_types(child.types) if isinstance(child, Field) else 'a table'}, not an array of tables")
-                continue
-            if isinstance(child, Section):
-                if isinstance(item, Entry):
-                    if section.name == "metrics":
-                        self.not_a_window(name, item, section)
-                        continue
-                    if child.entry_reference == "statistic" or child.name in ("statistics",):
-                        emit("JET105", item.value_span, f"`{name}` must be a table of statistics, e.g. `{name} = {{ bootstrap_mean = {{}} }}` ('list' object has no attribute 'items')")
-                        continue
-                    if ctx == "statistics":
-                        emit("JET105", item.value_span, f"the parameters of statistic `{name}` must be a table (`{name} = {{}}` for none)")
-                        continue
-                    emit("JET105", item.value_span, f"`{name}` must be a table, not {_TYPE_NAMES.get(toml_type(item.value), 'this value')}")
-                    continue
-                if child.ignored:
-                    if not (name == "parameters" and not path and self.kind is FileKind.EXPERIMENT):
-                        self.ignored(name, span, child, section)  # (experiment parameters: JET506)
-                    continue
-                sub_ctx = ctx
-                if child.entry_reference == "statistic" or (child.name == "statistics" and not is_entry):
-                    sub_ctx = "statistics"
-                elif ctx == "statistics":
-                    sub_ctx = "statistic:" + name
-                elif child.name == "covariate_adjustment":
-                    sub_ctx = "covariate"
-                elif ctx.startswith("statistic:"):
-                    sub_ctx = "stat-sub"
-                else:
-                    sub_ctx = ""
-                if child.deprecated and not child.ignored:
-                    emit("JET115", span, child.deprecated, tags=(Tag.DEPRECATED,))
-                self.walk(item, child, here, sub_ctx)
-                self.required(item, child, here, sub_ctx)
+            self._visit(name, item, section, path, ctx)
+
+    def _visit_cached(self, name: str, item, section: Section, path: tuple[str, ...], ctx: str) -> None:
+        base = getattr(item, "delta", 0)
+        try:
+            key = (id(section), path, name, ctx, self.kind, self.tool, fingerprint(item, base))
+            hit = _WALK_CACHE.get(key)
+        except TypeError:  # defensive: an unhashable node
+            self._visit(name, item, section, path, ctx)
+            return
+        if hit is None:
+            rec: list = []
+            real = self.emit
+
+            def record(code, span, message, **kw):
+                rec.append((code, None if span is None else (span[0] - base, span[1] - base), message, kw))
+
+            self.emit = record
+            try:
+                self._visit(name, item, section, path, ctx)
+            finally:
+                self.emit = real
+            hit = tuple(rec)
+            if len(_WALK_CACHE) >= _WALK_CACHE_MAX:
+                _WALK_CACHE.clear()
+            _WALK_CACHE[key] = hit
+        emit = self.emit
+        for code, span, message, kw in hit:
+            emit(code, None if span is None else (span[0] + base, span[1] + base), message, **kw)
+
+    def _visit(self, name: str, item, section: Section, path: tuple[str, ...], ctx: str) -> None:
+        emit = self.emit
+        child = section.field(name)
+        is_entry = False
+        if child is None and section.entries is not None:
+            child = section.entries
+            is_entry = True
+        here = path + (name,)
+        span = item.key_span if isinstance(item, Entry) else (
+            _table_span(item, self.root_span) if isinstance(item, Table) else item.decl)
+        if child is None:
+            self.unknown(name, item, span, section, path, ctx)
+            return
+        if isinstance(item, TableArray):
+            emit("JET105", span, f"`{name}` must be {describe_types(child.types) if isinstance(child, Field) else 'a table'}, not an array of tables")
+            return
+        if isinstance(child, Section):
+            if isinstance(item, Entry):
+                if section.name == "metrics":
+                    self.not_a_window(name, item, section)
+                    return
+                if child.entry_reference == "statistic" or child.name in ("statistics",):
+                    emit("JET105", item.value_span, f"`{name}` must be a table of statistics, e.g. `{name} = {{ bootstrap_mean = {{}} }}` ('list' object has no attribute 'items')")
+                    return
+                if ctx == "statistics":
+                    emit("JET105", item.value_span, f"the parameters of statistic `{name}` must be a table (`{name} = {{}}` for none)")
+                    return
+                emit("JET105", item.value_span, f"`{name}` must be a table, not {_TYPE_NAMES.get(toml_type(item.value), 'this value')}")
+                return
+            if child.ignored:
+                if not (name == "parameters" and not path and self.kind is FileKind.EXPERIMENT):
+                    self.ignored(name, span, child, section)  # (experiment parameters: JET506)
+                return
+            sub_ctx = ctx
+            if child.entry_reference == "statistic" or (child.name == "statistics" and not is_entry):
+                sub_ctx = "statistics"
+            elif ctx == "statistics":
+                sub_ctx = "statistic:" + name
+            elif child.name == "covariate_adjustment":
+                sub_ctx = "covariate"
+            elif ctx.startswith("statistic:"):
+                sub_ctx = "stat-sub"
             else:
-                if child.ignored:
-                    self.ignored(name, span, child, section)
-                    continue
-                if isinstance(item, Table):
-                    if "table" in child.types or "any" in child.types:
-                        if child.values:
-                            self.check_table_values(item, child)
-                        continue
-                    emit("JET304" if ctx.startswith("statistic:") else "JET105", span,
-                         f"`{name}` must be {describe_types(child.types)}, not a table")
-                    continue
-                if child.deprecated:
-                    emit("JET115", span, child.deprecated, tags=(Tag.UNNECESSARY,))
-                self.value(item, child, ctx)
+                sub_ctx = ""
+            if child.deprecated and not child.ignored:
+                emit("JET115", span, child.deprecated, tags=(Tag.DEPRECATED,))
+            self.walk(item, child, here, sub_ctx)
+            self.required(item, child, here, sub_ctx)
+        else:
+            if child.ignored:
+                self.ignored(name, span, child, section)
+                return
+            if isinstance(item, Table):
+                if "table" in child.types or "any" in child.types:
+                    if child.values:
+                        self.check_table_values(item, child)
+                    return
+                emit("JET304" if ctx.startswith("statistic:") else "JET105", span,
+                     f"`{name}` must be {describe_types(child.types)}, not a table")
+                return
+            if child.deprecated:
+                emit("JET115", span, child.deprecated, tags=(Tag.UNNECESSARY,))
+            self.value(item, child, ctx)
 
     # -- unknown / ignored keys -----------------------------------------------------------
     def unknown(self, name: str, item, span, section: Section, path: tuple[str, ...], ctx: str) -> None:

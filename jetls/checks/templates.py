@@ -42,6 +42,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from types import MappingProxyType
 from typing import Any, Iterable, Iterator, Mapping
 
 import jinja2
@@ -121,6 +122,11 @@ def _problem(code: str, start: int, end: int, message: str, severity: str | None
     return Problem(start, max(end, start), code, severity or CODES[code][0], message)
 
 
+#: id(functions mapping) → (the mapping, its sorted items): the same immutable mapping of an
+#: index is passed for every template of a check; sort it once.
+_FUNCTIONS_KEYS: dict[int, tuple[Mapping[str, str], tuple]] = {}
+
+
 @dataclass(frozen=True)
 class TemplateContext:
     functions: Mapping[str, str]
@@ -131,8 +137,29 @@ class TemplateContext:
 
     def key(self) -> tuple:
         """A hashable, content-based identity (for caches)."""
+        k = self.__dict__.get("_key")
+        if k is None:
+            k = self._make_key()
+            try:
+                hash(k)
+            except TypeError:
+                return k
+            self.__dict__["_key"] = k  # frozen: memoised outside the fields
+        return k
+
+    def _make_key(self) -> tuple:
+        functions = self.functions
+        fk = _FUNCTIONS_KEYS.get(id(functions)) if functions else None
+        if fk is not None and fk[0] is functions:
+            fkey = fk[1]
+        else:
+            fkey = tuple(sorted(functions.items())) if functions else ()
+            if functions and isinstance(functions, MappingProxyType):  # an index's cached mapping
+                if len(_FUNCTIONS_KEYS) > 64:
+                    _FUNCTIONS_KEYS.clear()
+                _FUNCTIONS_KEYS[id(functions)] = (functions, fkey)
         return (
-            tuple(sorted(self.functions.items())) if self.functions else (),
+            fkey,
             None if self.parameters is None else tuple(sorted(self.parameters.items())),
             bool(self.experiment),
             self.field,
@@ -469,6 +496,10 @@ def _wrap_filter(name: str, func: Any) -> Any:
             if sum(_weight(i) for i in items) + len(str(sep)) * len(items) > MAX_VALUE:
                 raise _Refused("join would produce a huge string")
             args = tuple(items if a is value else a for a in args)
+        elif name == "attr" and len(data) >= 2 and str(data[1]).startswith("_"):
+            # Jinja's sandboxed `attr` answers an unsafe name with an Undefined that a further
+            # `|attr` replaces by a plain one, so the refusal surfaced as a confusing JET403.
+            raise SecurityError(f"access to attribute {str(data[1])!r} of {type(value).__name__!r} object is unsafe.")
         elif name == "replace" and len(data) >= 3:
             s, old, new = str(data[0]), str(data[1]), str(data[2])
             n = s.count(old) if old else len(s) + 1
@@ -1544,6 +1575,9 @@ def _render(source: str, ctx: TemplateContext) -> Rendered:
         jinja = False
         if "{{" in src:
             comp = _compile(src)
+            if comp.refused is not None and "experiment" in src:
+                # too big / too deep to parse here, but Jetstream would render it: say so
+                return done(None, [], [comp.refused])
             if comp.syntax is None and comp.refused is None and comp.facts is not None:
                 undeclared = comp.facts.undeclared
                 if "experiment" in undeclared:

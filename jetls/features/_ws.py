@@ -410,8 +410,22 @@ def _rank(d: Definition) -> tuple:
 def _norm(ws: Any, d: Any) -> Definition:
     if isinstance(d, Definition):
         return d
-    return Definition(d.kind, d.slug, getattr(d, "platform", None), str(d.path), tuple(d.span),
-                      str(getattr(d, "layer", "") or ""), getattr(d, "table", None))
+    hit = _NORMED.get(id(d))
+    if hit is not None and hit[0] is d:
+        return hit[1]
+    out = Definition(d.kind, d.slug, getattr(d, "platform", None), str(d.path), tuple(d.span),
+                     str(getattr(d, "layer", "") or ""), getattr(d, "table", None))
+    if len(_NORMED) >= 100_000:
+        _NORMED.clear()
+    _NORMED[id(d)] = (d, out)
+    return out
+
+
+_NORMED_LISTS: dict[int, tuple[Any, list[Definition]]] = {}
+
+#: id(index definition) → (it, its feature-side copy): index definitions are immutable and
+#: shared by every snapshot until their file changes.
+_NORMED: dict[int, tuple[Any, Definition]] = {}
 
 
 def _index(ws: Any) -> Any:
@@ -452,7 +466,17 @@ def all_definitions(ws: Any, kind: str, use_index: bool = True) -> dict[str, lis
     slugs_fn = getattr(idx, "slugs", None)
     if slugs_fn is not None:
         for slug, defs in slugs_fn(kind, None, layers=ALL_LAYERS).items():
-            out[slug] = [_norm(ws, d) for d in defs]
+            # the index keeps each slug's list while its definitions are unchanged
+            h = _NORMED_LISTS.get(id(defs))
+            if h is not None and h[0] is defs:
+                out[slug] = h[1]
+                continue
+            v = [_norm(ws, d) for d in defs]
+            v.sort(key=_rank)
+            if len(_NORMED_LISTS) >= 50_000:
+                _NORMED_LISTS.clear()
+            _NORMED_LISTS[id(defs)] = (defs, v)
+            out[slug] = v
     elif kind == "outcome":
         for f in ws.files.values():
             if kind_of(f) is FileKind.OUTCOME:
@@ -463,8 +487,9 @@ def all_definitions(ws: Any, kind: str, use_index: bool = True) -> dict[str, lis
             for o in file_occurrences(ws, f):
                 if o.is_definition and o.primary and o.kind == kind:
                     out.setdefault(o.slug, []).append(Definition(kind, o.slug, o.platform, o.path, (o.start, o.end), layer_of(ws, f), _table_for(f, kind, o.slug)))
-    for v in out.values():
-        v.sort(key=_rank)
+    if slugs_fn is None:  # (the index path sorted each list above)
+        for v in out.values():
+            v.sort(key=_rank)
     _ALL_CACHE[key] = (ws, out)
     while len(_ALL_CACHE) > 64:
         _ALL_CACHE.popitem(last=False)
@@ -481,43 +506,74 @@ def attached_outcomes(file: Any) -> list[str]:
     return []
 
 
+_UNSEEN = object()
+
+
 def candidates(ws: Any, file: Any, kind: str) -> dict[str, list[Definition]]:
     """Slugs of ``kind`` visible from ``file`` (spec §1.5): its own tables, the platform's
     definitions (both layers), the platform defaults, attached outcomes (metrics, data sources),
     all functions; for outcomes: the outcome files of the platform."""
+    ckey = (id(ws), id(file), kind)
+    hit = _CANDIDATES.get(ckey)
+    if hit is not None and hit[0] is ws and hit[1] is file:
+        return hit[2]
+    out = _candidates(ws, file, kind)
+    _CANDIDATES[ckey] = (ws, file, out)
+    while len(_CANDIDATES) > 16:
+        _CANDIDATES.popitem(last=False)
+    return out
+
+
+_CANDIDATES: "OrderedDict[tuple, tuple[Any, Any, dict]]" = OrderedDict()
+
+
+def _candidates(ws: Any, file: Any, kind: str) -> dict[str, list[Definition]]:
     platform = platform_of(ws, file)
     kind_f = kind_of(file)
     path = str(file.path)
     attached = set(attached_outcomes(file))
     out: dict[str, list[Definition]] = {}
+    # per defining file: None (absent) or whether its definitions are candidates (besides the
+    # platform filter); a few dozen files hold thousands of definitions
+    facts: dict[str, bool | None] = {}
+
+    def visible(dpath: str) -> bool | None:
+        v = facts.get(dpath, _UNSEEN)
+        if v is not _UNSEEN:
+            return v
+        f = get_file(ws, dpath)
+        if f is None:
+            v = None
+        elif kind == "function":
+            v = visible_to_jetstream(ws, f)
+        elif kind == "outcome":
+            v = True
+        else:
+            fk = kind_of(f)
+            if fk is FileKind.DEFINITIONS:
+                v = visible_to_jetstream(ws, f)
+            elif fk is FileKind.DEFAULTS:
+                v = kind_f is FileKind.EXPERIMENT
+            elif fk is FileKind.OUTCOME and kind_f is FileKind.EXPERIMENT:
+                v = os.path.splitext(os.path.basename(dpath))[0] in attached
+            else:
+                v = False
+        facts[dpath] = v
+        return v
+
     for slug, defs in all_definitions(ws, kind).items():
         keep = []
         for d in defs:
-            f = get_file(ws, d.path)
-            if f is None:
+            v = visible(d.path)
+            if v is None:
                 continue
             if d.path == path:
                 keep.append(d)
                 continue
-            if kind == "function":
-                if visible_to_jetstream(ws, f):
-                    keep.append(d)
+            if kind != "function" and platform is not None and d.platform != platform:
                 continue
-            if kind == "outcome":
-                if platform is None or d.platform == platform:
-                    keep.append(d)
-                continue
-            if platform is not None and d.platform != platform:
-                continue
-            fk = kind_of(f)
-            if fk is FileKind.DEFINITIONS and visible_to_jetstream(ws, f):
+            if v:
                 keep.append(d)
-            elif fk is FileKind.DEFAULTS and kind_f is FileKind.EXPERIMENT:
-                keep.append(d)
-            elif fk is FileKind.OUTCOME and kind_f is FileKind.EXPERIMENT:
-                stem = os.path.splitext(os.path.basename(d.path))[0]
-                if stem in attached:
-                    keep.append(d)
         if keep:
             out[slug] = keep
     return out

@@ -34,6 +34,9 @@ class CompletionItem:
     filter_text: str | None = None
 
 
+_SLUG_DOCS: dict = {}
+_SLUG_DOCS_MAX = 8192
+
 _SLUG_KINDS = {"metric", "data_source", "segment", "segment_data_source", "outcome"}
 
 
@@ -92,16 +95,36 @@ class _Completer:
                 continue
             group = "0" if any(d.path == here for d in defs) else "1"
             text = f'"{slug}"' if quoted else slug
+            detail, documentation = self._slug_docs(kind, slug, defs)
             self.add(CompletionItem(
                 label=slug,
                 kind=kind,
-                detail=_docs.slug_detail(self.ws, defs, self.platform),
-                documentation=_docs.slug_markdown(self.ws, kind, slug, defs, defs[0].platform or self.platform),
+                detail=detail,
+                documentation=documentation,
                 insert_text=text,
                 replace_span=span,
                 sort_text=f"{group}{slug}",
                 filter_text=text if quoted else slug,
             ))
+
+    def _slug_docs(self, kind: str, slug: str, defs: list) -> tuple[str, str]:
+        """(detail, markdown) of a slug, memoised by the identity of its definitions and of the
+        files holding them (both immutable snapshots' parts): typing re-uses every unchanged one."""
+        ws = self.ws
+        try:
+            key = (kind, slug, self.platform, getattr(ws, "root", None), tuple(defs),
+                   tuple(_ws.get_file(ws, d.path) for d in defs))
+            hit = _SLUG_DOCS.get(key)
+        except TypeError:  # unhashable definitions (a foreign workspace): no memo
+            key, hit = None, None
+        if hit is None:
+            hit = (_docs.slug_detail(ws, defs, self.platform),
+                   _docs.slug_markdown(ws, kind, slug, defs, defs[0].platform or self.platform))
+            if key is not None:
+                if len(_SLUG_DOCS) >= _SLUG_DOCS_MAX:
+                    _SLUG_DOCS.clear()
+                _SLUG_DOCS[key] = hit
+        return hit
 
     def enum_items(self, node: Any, quoted: bool, span: tuple[int, int] | None, kind: str = "enum",
                    exclude: set[str] = frozenset()) -> None:

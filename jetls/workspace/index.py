@@ -298,13 +298,16 @@ def _rank(defn: Definition) -> int:
 class SlugIndex:
     """Immutable. Every definition and reference, keyed by (kind, slug)."""
 
-    __slots__ = ("_files", "_defs", "_refs", "_platform_of", "_cache")
+    __slots__ = ("_files", "_defs", "_refs", "_platform_of", "_cache", "_dcache", "_dparent", "_stale")
 
     def __init__(self, files: Mapping[str, FileIndex], platform_of: Callable[[str], str | None] | None = None,
                  _defs=None, _refs=None) -> None:
         self._files = files
         self._platform_of = platform_of
         self._cache: dict = {}
+        self._dcache: dict = {}
+        self._dparent: tuple | None = None
+        self._stale: dict = {}  # slugs() answers of an earlier index + the (kind, slug) keys changed since
         if _defs is None:
             defs: dict[tuple[str, str], list[Definition]] = {}
             refs: dict[tuple[str, str], list[Reference]] = {}
@@ -330,21 +333,51 @@ class SlugIndex:
             files[path] = new
         defs = dict(self._defs)
         refs = dict(self._refs)
-        for key in {(x.kind, x.slug) for x in old.definitions} | {(x.kind, x.slug) for x in new.definitions}:
+        new_defs: dict[tuple[str, str], list[Definition]] = {}
+        for x in new.definitions:
+            new_defs.setdefault((x.kind, x.slug), []).append(x)
+        for x in old.definitions:
+            new_defs.setdefault((x.kind, x.slug), [])
+        for key, mine in new_defs.items():
             kept = [x for x in defs.get(key, ()) if x.path != path]
-            kept.extend(x for x in new.definitions if (x.kind, x.slug) == key)
+            kept.extend(mine)
             if kept:
                 defs[key] = tuple(sorted(kept, key=_rank))
             else:
                 defs.pop(key, None)
-        for key in {(x.kind, x.slug) for x in old.references} | {(x.kind, x.slug) for x in new.references}:
+        new_refs: dict[tuple[str, str], list[Reference]] = {}
+        for y in new.references:
+            new_refs.setdefault((y.kind, y.slug), []).append(y)
+        for y in old.references:
+            new_refs.setdefault((y.kind, y.slug), [])
+        for key, mine in new_refs.items():
             kept = [x for x in refs.get(key, ()) if x.path != path]
-            kept.extend(x for x in new.references if (x.kind, x.slug) == key)
+            kept.extend(mine)
             if kept:
                 refs[key] = tuple(kept)
             else:
                 refs.pop(key, None)
-        return SlugIndex(files, platform_of or self._platform_of, defs, refs)
+        out = SlugIndex(files, platform_of or self._platform_of, defs, refs)
+        # Carry the memoised answers the change cannot affect (typing inside a SQL string
+        # changes no definition key, so nearly everything survives).
+        touched = new_defs.keys()
+        kinds = {k for k, _ in touched}
+        touched_set = frozenset(touched)
+        stale = out._stale
+        for ckey, val in self._cache.items():
+            kind = "function" if ckey[0] == "functions" else ckey[1]
+            if kind not in kinds:
+                out._cache[ckey] = val
+            elif ckey[0] == "slugs":
+                stale[ckey] = (val, touched_set)  # patched on demand: only these slugs changed
+        for ckey, (val, t) in self._stale.items():
+            if ckey in out._cache or ckey in stale:
+                continue
+            stale[ckey] = (val, t | touched_set if ckey[1] in kinds else t)
+        # definitions(): looked up lazily in this index's memo (one level: each hit is copied
+        # into the new memo, so the working set survives a run of keystrokes)
+        out._dparent = (self._dcache, touched)
+        return out
 
     # -- queries ----------------------------------------------------------------------------
     def file(self, path: str) -> FileIndex:
@@ -367,10 +400,21 @@ class SlugIndex:
             else:
                 layers = VIEW_LAYERS.get(view, VIEW_LAYERS["jetstream"])
         layers = tuple(layers)
-        out = [x for x in self._defs.get((kind, slug), ())
-               if x.layer in layers and (platform is None or x.platform == platform)]
-        out.sort(key=lambda x: layers.index(x.layer))
-        return out
+        ckey = (kind, slug, platform, layers)
+        hit = self._dcache.get(ckey)
+        if hit is None and self._dparent is not None:
+            parent, touched = self._dparent
+            if (kind, slug) not in touched:
+                hit = parent.get(ckey)
+                if hit is not None:
+                    self._dcache[ckey] = hit
+        if hit is None:
+            out = [x for x in self._defs.get((kind, slug), ())
+                   if x.layer in layers and (platform is None or x.platform == platform)]
+            if len(out) > 1:
+                out.sort(key=lambda x: layers.index(x.layer))
+            hit = self._dcache[ckey] = tuple(out)
+        return list(hit)
 
     def _functions_list(self, slug: str, view: str) -> list[Definition]:
         out = [x for x in self._defs.get(("function", slug), ()) if x.layer == LAYER_FUNCTIONS
@@ -405,7 +449,24 @@ class SlugIndex:
         hit = self._cache.get(key)
         if hit is not None:
             return hit
-        out: dict[str, list[Definition]] = {}
+        old = self._stale.pop(key, None)
+        if old is not None:
+            prev, touched = old
+            out = dict(prev)
+            added = False
+            for k, slug in touched:
+                if k != kind:
+                    continue
+                defs = self.definitions(kind, slug, platform, layers, view)
+                if defs:
+                    added = added or slug not in out
+                    out[slug] = defs
+                else:
+                    out.pop(slug, None)
+            result = MappingProxyType(dict(sorted(out.items())) if added else out)
+            self._cache[key] = result
+            return result
+        out = {}
         for (k, slug) in self._defs:
             if k != kind:
                 continue

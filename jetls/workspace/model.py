@@ -94,7 +94,7 @@ class Workspace:
     """An immutable snapshot. `with_text`/`with_tree`/`without` return new snapshots sharing
     every unchanged file and updating only that file's contribution to the index."""
 
-    __slots__ = ("root", "options", "_files", "_index", "_parent_index", "_changed", "_platforms")
+    __slots__ = ("root", "options", "_files", "_index", "_parent_index", "_changed", "_platforms", "memo")
 
     def __init__(self, root: str | None, files: Mapping[str, SourceFile], options: Options | None = None,
                  _parent_index: SlugIndex | None = None, _changed: str | None = None) -> None:
@@ -105,6 +105,8 @@ class Workspace:
         self._parent_index = _parent_index
         self._changed = _changed
         self._platforms: dict[str, PlatformChoice | None] = {}
+        #: Per-snapshot memo of derived answers (e.g. check reports): the snapshot is immutable.
+        self.memo: dict = {}
 
     # -- construction ------------------------------------------------------------------------
     @classmethod
