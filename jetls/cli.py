@@ -54,6 +54,9 @@ def _argument_parser() -> argparse.ArgumentParser:
     check.add_argument("--platform", help="platform of experiment configs (default: inferred per file)")
     check.add_argument("--no-sql", action="store_true", help="skip SQL syntax checks of rendered templates")
     check.add_argument(
+        "--jobs", type=int, default=1, metavar="N", help="check on N processes (0: one per available core; default 1)"
+    )
+    check.add_argument(
         "--severity",
         action="append",
         default=[],
@@ -89,7 +92,9 @@ def _check(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     missing = [p for p in args.paths if not Path(p).exists()]
     if missing:
         parser.error(f"no such file or directory: {', '.join(missing)}")
-    results = check_paths([Path(p) for p in args.paths], options)
+    if args.jobs < 0:
+        parser.error("--jobs expects a positive number")
+    results = check_paths([Path(p) for p in args.paths], options, jobs=args.jobs)
     cwd = Path.cwd()
     out = sys.stdout
     if args.format == "json":
@@ -131,11 +136,14 @@ def _walk(root: Path) -> Iterable[Path]:
                 yield Path(dirpath, name)
 
 
-def check_paths(paths: list[Path], options: Options) -> list[FileResult]:
-    """Check every file: files of a metric-hub checkout against their workspace, others as plain TOML."""
-    from jetls.checks import check_file
+def check_paths(paths: list[Path], options: Options, jobs: int = 1) -> list[FileResult]:
+    """Check every file: files of a metric-hub checkout against their workspace, others as plain TOML.
+
+    `jobs` > 1 checks on that many processes (0: one per available core)."""
+    from jetls.checks.batch import check_files, default_jobs
     from jetls.workspace import Workspace, find_root
 
+    jobs = jobs or default_jobs()
     files = collect_files(paths)
     by_root: dict[Path | None, list[Path]] = {}
     for f in files:
@@ -144,13 +152,15 @@ def check_paths(paths: list[Path], options: Options) -> list[FileResult]:
     for root, group in by_root.items():
         # Outside any metric-hub layout (root None) each file is plain TOML unless it names its kind.
         ws = Workspace.load(root, options, [str(f) for f in group])
+        readable = [f for f in group if str(f) in ws.files]
+        reports = check_files(ws, [str(f) for f in readable], options, jobs)
         for f in group:
             source = ws.files.get(str(f))
             if source is None:
                 message = "cannot read the file"
                 results.append(FileResult(f, "", [Diagnostic("JET001", Severity.ERROR, 0, 0, message)]))
                 continue
-            report = check_file(ws, str(f), options)
+            report = reports[str(f)]
             diagnostics = list(report.diagnostics)
             if "\ufffd" in source.text:
                 diagnostics = _decode_problems(f) + diagnostics
