@@ -7,10 +7,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Iterable
 
-from jetls.diagnostics import Diagnostic, Related, Severity, Tag
+from jetls.diagnostics import Diagnostic, Related, Tag
 from jetls.document import Entry, Table
 from jetls.options import Options
-from jetls.schema import PLATFORMS, WINDOWS, FileKind, file_schema
+from jetls.schema import PLATFORMS, FileKind, file_schema
 from jetls.syntax import String
 
 from jetls.workspace import (
@@ -447,6 +447,14 @@ class _Checker:
                     return True
         return False
 
+    def window_slugs(self) -> set[str]:
+        """Slugs this file lists in an analysis window (once per check: per metric it was O(n²))."""
+        slugs = self.__dict__.get("_window_slugs")
+        if slugs is None:
+            slugs = self._window_slugs = {r.slug for r in self.idx.file(self.sf.path).references
+                                          if r.where.startswith("window ")}
+        return slugs
+
     def check_local_metric(self, name: str, t: Table, used: bool) -> None:
         self.check_slug("metric", name, t)
         if not _SLUG.match(name):
@@ -470,8 +478,7 @@ class _Checker:
                                   "are taken from this table", tags=(Tag.UNNECESSARY,),
                                   related=[self.rel(d, "predefined here") for d in glob[:2]])
                 if not (glob and self.metric_defs_full(glob)) and self.resolve_metric(name)[0] != "outcome":
-                    in_window = any(r.slug == name and r.where.startswith("window ")
-                                    for r in self.idx.file(self.sf.path).references)
+                    in_window = name in self.window_slugs()
                     if not in_window and self.kind is not FileKind.DEFAULTS:
                         outs = self.idx.definitions("metric", name, self.P, layers=("outcome",))
                         if outs and self.kind is FileKind.EXPERIMENT and not used:

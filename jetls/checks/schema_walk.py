@@ -5,15 +5,14 @@ from __future__ import annotations
 
 import difflib
 import re
-from datetime import date, datetime
+from datetime import datetime
 from typing import Callable
 
-from jetls.diagnostics import Diagnostic, Related, Tag
+from jetls.diagnostics import Tag
 from jetls.document import Entry, Table, TableArray
 from jetls.schema import PRE_TREATMENTS, STATISTICS, WINDOWS, Field, FileKind, Section, pre_treatment_schema
 from jetls.syntax import Array, InlineTable, Invalid, Scalar, String
 
-from .codes import severity
 
 Emit = Callable[..., None]
 

@@ -302,7 +302,7 @@ def _kv_occ(kv, d, base, spans, handle):
 def _value_occurrences(ws: Any, file: Any, platform: str | None) -> Iterator[Occurrence]:
     path = str(file.path)
     doc: TomlDocument = file.doc
-    kind_f = kind_of(file)
+    kind_of(file)
     for entry in iter_entries(doc):
         p = entry.path
         d = entry.delta

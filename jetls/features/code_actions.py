@@ -5,7 +5,7 @@ Edits are returned, never written.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Sequence
 
 from jetls.diagnostics import Tag

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from jetls.checks.templates import EXPERIMENT_ATTRIBUTES
-from jetls.schema import PRE_TREATMENTS, STATISTICS, WINDOW_DOCS, WINDOWS, Field, FileKind, Section
+from jetls.schema import PRE_TREATMENTS, WINDOWS, FileKind, Section
 
 from . import _docs, _ws
 from .context import HEADER, KEY, VALUE, CursorContext, context_at

@@ -46,7 +46,7 @@ def _slug_hover(ws: Any, file: Any, o: _ws.Occurrence) -> Hover:
             rendered = text
     md = _docs.slug_markdown(ws, o.kind, o.slug, defs, None if o.kind == "function" else platform, rendered)
     if not defs:
-        md += f"\n\n⚠️ No definition found" + (f" on `{platform}`." if platform else ".")
+        md += "\n\n⚠️ No definition found" + (f" on `{platform}`." if platform else ".")
     return Hover(md, o.start, o.end)
 
 

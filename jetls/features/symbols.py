@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from jetls.document import Entry, Table
 
 from . import _ws
 
@@ -103,7 +102,7 @@ def document_symbols(ws: Any, path: str) -> list[Symbol]:
 
     for chunk in file.tree.chunks:
         t, d = chunk.tree, chunk.delta
-        cstart, cend = chunk.start, _trim_end(text, chunk.start, chunk.end)
+        _cstart, cend = chunk.start, _trim_end(text, chunk.start, chunk.end)
         if t.header is not None and t.header.key.parts:
             parts = t.header.key.parts
             names = tuple(p.name for p in parts)

@@ -11,10 +11,10 @@ from typing import Iterable, Mapping
 
 from jetls.document import TomlDocument, build
 from jetls.options import Options
-from jetls.schema import PLATFORMS, WINDOWS, FileKind
+from jetls.schema import PLATFORMS, FileKind
 from jetls.syntax import SyntaxTree, decode, parse
 
-from .index import ANALYSABLE, KIND_LABELS, EMPTY, FileIndex, SlugIndex, entry, file_index, string_items, sub, tables
+from .index import ANALYSABLE, KIND_LABELS, FileIndex, SlugIndex, entry, file_index, sub, tables
 from .paths import FileInfo, describe, directives, find_root, is_example
 
 #: Directories (relative to a root) whose `*.toml` files make up a workspace.
@@ -238,7 +238,7 @@ def _choose_platform(ws: Workspace, sf: SourceFile) -> PlatformChoice | None:
     if kind is FileKind.EXPERIMENT:
         opt = ws.options.platform
         if opt:
-            return PlatformChoice(opt, f"set by the `platform` option", "option")
+            return PlatformChoice(opt, "set by the `platform` option", "option")
         d = sf.directives.get("platform")
         if d:
             return PlatformChoice(d, "set by the `# jetls: platform=` comment", "directive")
@@ -344,7 +344,7 @@ def _infer(ws: Workspace, sf: SourceFile) -> PlatformChoice:
                 idx.platforms_defining(e[0], e[1])))
             n = len(evidence)
             reason = (f"inferred: {top} of the {n} referenced slugs resolve on {best}"
-                      + (f" (file name suggests it)" if best == hinted and len(best_set) > 1 else "")
+                      + (" (file name suggests it)" if best == hinted and len(best_set) > 1 else "")
                       + f", e.g. {KIND_LABELS[ev[0]]} '{ev[1]}'")
             if best != "firefox_desktop" or top < n:
                 return PlatformChoice(best, reason, "inferred", ev)

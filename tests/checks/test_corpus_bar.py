@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
+from corpus import find
 import pytest
 
 from jetls.checks import check_file
@@ -14,13 +14,7 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 def _corpus() -> Path | None:
-    env = os.environ.get("JETLS_CORPUS")
-    for c in ([Path(env)] if env else []) + [REPO.parent / "shared" / "corpus"]:
-        if (c / "metric-hub").is_dir():
-            return c / "metric-hub"
-        if c.name == "metric-hub" and c.is_dir():
-            return c
-    return None
+    return find("metric-hub")
 
 
 CORPUS = _corpus()

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import time
 
+from corpus import find
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from jetls.checks import templates as T
-import os
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -332,10 +332,7 @@ def test_render_never_raises(source):
 
 # ---------------------------------------------------------------- the real corpus
 def corpus_root() -> Path | None:
-    env = os.environ.get("JETLS_CORPUS")
-    base = Path(env) if env else Path(__file__).resolve().parents[2] / ".." / "shared" / "corpus"
-    root = base / "metric-hub"
-    return root if root.is_dir() else None
+    return find("metric-hub")
 
 
 @dataclass(frozen=True)

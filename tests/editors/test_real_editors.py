@@ -27,6 +27,7 @@ import sys
 import time
 from pathlib import Path
 
+from corpus import find
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
@@ -62,14 +63,7 @@ def _unavailable(reason: str) -> None:
     pytest.skip(reason)
 
 def corpus_dir() -> Path | None:
-    candidates = []
-    if os.environ.get("JETLS_CORPUS"):
-        candidates.append(Path(os.environ["JETLS_CORPUS"]) / "metric-hub")
-    candidates.append(REPO.parent / "shared" / "corpus" / "metric-hub")
-    for c in candidates:
-        if (c / "definitions").is_dir():
-            return c
-    return None
+    return find("metric-hub")
 
 
 def server_cmd() -> list[str]:

@@ -6,6 +6,7 @@ import os
 import re
 from pathlib import Path
 
+from corpus import find
 import pytest
 
 from jetls.diagnostics import Diagnostic, Severity, Tag
@@ -404,13 +405,7 @@ def test_semantic_tokens(fx):
 
 
 def _corpus() -> Path | None:
-    env = os.environ.get("JETLS_CORPUS")
-    cands = [Path(env) / "metric-hub"] if env else []
-    cands.append(Path(__file__).resolve().parents[3] / "shared" / "corpus" / "metric-hub")
-    for c in cands:
-        if (c / "definitions" / "firefox_desktop.toml").is_file():
-            return c
-    return None
+    return find("metric-hub")
 
 
 def test_definition_in_real_corpus():

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 import tomllib
 from pathlib import Path
 
+from corpus import find
 import pytest
 
 from jetls.schema import SCHEMA_FILES, FileKind, json_schema
@@ -17,13 +17,7 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 def _corpus() -> Path | None:
-    env = os.environ.get("JETLS_CORPUS")
-    for c in ([Path(env)] if env else []) + [REPO.parent / "shared" / "corpus"]:
-        if (c / "metric-hub").is_dir():
-            return c / "metric-hub"
-        if c.name == "metric-hub" and c.is_dir():
-            return c
-    return None
+    return find("metric-hub")
 
 
 CORPUS = _corpus()

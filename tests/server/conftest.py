@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import shutil
 import sys
 import time
 from pathlib import Path
 
+from corpus import find
 import pytest
 from lsprotocol import types as lsp
 from pygls import uris
@@ -82,14 +82,7 @@ def accept_registrations(client) -> list:
 
 
 def corpus_source() -> Path | None:
-    candidates = []
-    if os.environ.get("JETLS_CORPUS"):
-        candidates.append(Path(os.environ["JETLS_CORPUS"]) / "metric-hub")
-    candidates.append(REPO.parent / "shared" / "corpus" / "metric-hub")
-    for c in candidates:
-        if (c / "definitions").is_dir():
-            return c
-    return None
+    return find("metric-hub")
 
 
 @pytest.fixture(scope="session")
