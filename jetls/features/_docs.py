@@ -6,19 +6,9 @@ import textwrap
 from typing import Any
 
 from jetls.schema import Field, Section
+from jetls.workspace.index import KIND_LABELS
 
 from . import _ws
-
-KIND_LABELS = {
-    "metric": "metric",
-    "data_source": "data source",
-    "segment": "segment",
-    "segment_data_source": "segment data source",
-    "function": "function",
-    "outcome": "outcome",
-    "parameter": "parameter",
-    "dimension": "dimension",
-}
 
 _SQL_KEYS = {
     "metric": ("select_expression", "SELECT"),
