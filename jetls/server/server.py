@@ -24,7 +24,7 @@ from pygls.protocol import LanguageServerProtocol, lsp_method
 
 from jetls import __version__
 from jetls.options import Options
-from jetls.server import convert, core
+from jetls.server import convert, core, framing
 from jetls.syntax import LineIndex, SyntaxTree, parse
 
 log = logging.getLogger(__name__)
@@ -105,6 +105,7 @@ class JetlsProtocol(LanguageServerProtocol):
 
 class JetlsServer(LanguageServer):
     def __init__(self) -> None:
+        framing.install()  # a message loop that resynchronises after malformed framing
         super().__init__("jetls", __version__, protocol_cls=JetlsProtocol)
         self.options = Options()
         self.options_generation = 0
@@ -389,6 +390,16 @@ class JetlsServer(LanguageServer):
         return asyncio.get_running_loop().run_in_executor(self.check_pool, fn, *args)
 
 
+#: Test hook (docs/robustness.md): handler names, comma-separated (e.g. "textDocument/hover"),
+#: whose guarded handler raises, to prove a failing handler is logged and the server carries on.
+_TEST_FAULTS = frozenset(filter(None, os.environ.get("JETLS_TEST_FAULT", "").split(",")))
+
+
+def _injected_fault(where: str) -> None:
+    if where in _TEST_FAULTS:
+        raise RuntimeError(f"JETLS_TEST_FAULT: injected failure in {where}")
+
+
 def guard(default: Any = None, name: str | None = None):
     """Wrap a handler: an exception is logged (traceback via window/logMessage) and the request
     answered with `default`; the server carries on."""
@@ -400,6 +411,7 @@ def guard(default: Any = None, name: str | None = None):
             @functools.wraps(fn)
             async def wrapper(ls, *args, **kwargs):
                 try:
+                    _injected_fault(where)
                     return await fn(ls, *args, **kwargs)
                 except asyncio.CancelledError:
                     raise
@@ -412,6 +424,7 @@ def guard(default: Any = None, name: str | None = None):
             @functools.wraps(fn)
             def wrapper(ls, *args, **kwargs):
                 try:
+                    _injected_fault(where)
                     return fn(ls, *args, **kwargs)
                 except Exception as exc:
                     ls.log_exception(where, exc)
