@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Iterable
 
-from jetls.diagnostics import Diagnostic, Related, Tag
+from jetls.diagnostics import Diagnostic, Related, Severity, Tag
 from jetls.document import Entry, Table
 from jetls.options import Options
 from jetls.schema import PLATFORMS, FileKind, file_schema
@@ -63,6 +63,8 @@ def check_file(ws: Workspace, path: str, options: Options | None = None) -> File
     if hit is not None and hit[0] is options and hit[1] is sf:
         r = hit[2]  # the same immutable snapshot, file and options: the same answer
         return FileReport(list(r.diagnostics), r.platform, r.platform_reason)
+    if len(sf.text) > MAX_FULL_CHECK_CHARS:
+        return _syntax_only(sf, options)
     c = _Checker(ws, sf, options)
     c.run()
     diags = _finish(c.out, sf, options)
@@ -71,6 +73,19 @@ def check_file(ws: Workspace, path: str, options: Options | None = None) -> File
     if memo is not None:
         memo[key] = (options, sf, FileReport(list(diags), report.platform, report.platform_reason))
     return report
+
+
+# Real configs are at most ~100 KB; far bigger input (generated or hostile) gets TOML checks only,
+# so that one file cannot stall the server for seconds on every keystroke.
+MAX_FULL_CHECK_CHARS = 2_000_000
+
+
+def _syntax_only(sf: SourceFile, options: Options) -> FileReport:
+    note = Diagnostic(
+        "JET004", Severity.INFORMATION, 0, 0,
+        f"this file has {len(sf.text):,} characters: above {MAX_FULL_CHECK_CHARS:,} jetls checks only its TOML syntax",
+    )
+    return FileReport(_finish(sf.doc.syntax_diagnostics() + [note], sf, options), None, None)
 
 
 # ------------------------------------------------------------------------------------------

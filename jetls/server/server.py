@@ -23,11 +23,16 @@ from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol, lsp_method
 
 from jetls import __version__
+from jetls.diagnostics import Diagnostic, Severity
 from jetls.options import Options
 from jetls.server import convert, core, framing
 from jetls.syntax import LineIndex, SyntaxTree, parse
 
 log = logging.getLogger(__name__)
+
+
+# Diagnostics published for one document at most (a note tells how many more there are).
+MAX_PUBLISHED = 1000
 
 
 @dataclass
@@ -311,6 +316,13 @@ class JetlsServer(LanguageServer):
 
     def to_lsp(self, diags: list, uri: str, lines: LineIndex, ws: Any) -> list[lsp.Diagnostic]:
         other = self.other_file(ws)
+        if len(diags) > MAX_PUBLISHED:
+            # An editor cannot show tens of thousands of problems usefully (hostile or generated
+            # input); the most severe first, then a note saying how many were left out.
+            kept = sorted(diags, key=lambda d: (d.severity, d.start))[:MAX_PUBLISHED]
+            note = Diagnostic("JET005", Severity.INFORMATION, 0, 0,
+                              f"{len(diags) - MAX_PUBLISHED:,} more diagnostics not shown (jetls check lists them all)")
+            diags = sorted(kept, key=lambda d: d.start) + [note]
         return [
             convert.diagnostic(d, lines, uri, self.encoding, other, self.client.related_information)
             for d in diags

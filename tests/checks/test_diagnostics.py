@@ -348,6 +348,9 @@ def test_codes_registry_covers_docs():
 
     from jetls.checks import CODES
 
+    from jetls.checks.catalogue import render
+
     doc = (Path(__file__).resolve().parents[2] / "docs" / "diagnostics.md").read_text()
     for code in CODES:
         assert f'<a id="{code.lower()}"></a>' in doc, code
+    assert doc == render(), "docs/diagnostics.md is stale: python -m jetls.checks.catalogue > docs/diagnostics.md"

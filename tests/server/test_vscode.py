@@ -222,3 +222,15 @@ async def test_bad_requests_do_not_kill_the_server(client):
     hover = await client.text_document_hover_async(lsp.HoverParams(text_document=doc.ident(), position=doc.pos("active_hours", delta=2)))
     assert "Active hours" in hover.contents.value
     doc.close()
+
+
+async def test_a_flood_of_problems_is_capped_with_a_note(client):
+    await wait_for(lambda: _ended(client))
+    path = client.root / "jetstream" / "flood.toml"
+    text = "".join(f"k{i} = tru\n" for i in range(3000))
+    path.write_text(text)
+    doc = Doc(client, path)
+    ds = await doc.diagnostics(lambda ds: any(d.code == "JET005" for d in ds))
+    assert len(ds) == 1001
+    [note] = [d for d in ds if d.code == "JET005"]
+    assert "more diagnostics not shown" in note.message

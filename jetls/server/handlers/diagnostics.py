@@ -5,7 +5,6 @@ from __future__ import annotations
 from lsprotocol import types as lsp
 from pygls import uris
 
-from jetls.server import core
 from jetls.server.server import JetlsServer, guard
 
 OPTIONS = lsp.DiagnosticOptions(identifier="jetls", inter_file_dependencies=True, workspace_diagnostics=True)

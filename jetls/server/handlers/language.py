@@ -7,10 +7,9 @@ import asyncio
 from typing import Any
 
 from lsprotocol import types as lsp
-from pygls import uris
 from pygls.exceptions import JsonRpcException
 
-from jetls.diagnostics import Diagnostic, Related, Severity, Tag
+from jetls.diagnostics import Diagnostic, Severity, Tag
 from jetls.server import convert, core
 from jetls.server.server import Context, JetlsServer, guard
 from jetls.syntax import LineIndex
