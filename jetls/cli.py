@@ -24,6 +24,15 @@ class FileResult:
     text: str
     diagnostics: list[Diagnostic]
     platform: str | None = None
+    _lines: object = None
+
+    @property
+    def lines(self):
+        if self._lines is None:
+            from jetls.syntax import LineIndex
+
+            self._lines = LineIndex(self.text)
+        return self._lines
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -164,7 +173,7 @@ def check_paths(paths: list[Path], options: Options, jobs: int = 1) -> list[File
             diagnostics = list(report.diagnostics)
             if "\ufffd" in source.text:
                 diagnostics = _decode_problems(f) + diagnostics
-            results.append(FileResult(f, source.text, diagnostics, report.platform))
+            results.append(FileResult(f, source.text, diagnostics, report.platform, source.tree.lines))
     results.sort(key=lambda r: str(r.path))
     return results
 
@@ -186,9 +195,9 @@ def _display_path(path: Path, cwd: Path) -> str:
 
 
 def _span(result: FileResult, d: Diagnostic) -> tuple[int, int, int, int]:
-    from jetls.syntax import UTF32, LineIndex
+    from jetls.syntax import UTF32
 
-    lines = LineIndex(result.text)
+    lines = result.lines
     sl, sc = lines.position(d.start, UTF32)
     el, ec = lines.position(d.end, UTF32)
     return sl + 1, sc + 1, el + 1, ec + 1
