@@ -506,6 +506,25 @@ def attached_outcomes(file: Any) -> list[str]:
     return []
 
 
+def declared_parameters(ws: Any, file: Any, platform: str | None) -> dict[str, tuple[dict, Any]]:
+    """`parameters.<name>` visible from `file`: its own `[parameters]` then those of its attached
+    outcomes (first declaration wins), name -> (the parameter's table as plain values, its file)."""
+    sources = [file]
+    for slug in attached_outcomes(file):
+        for d in definitions(ws, "outcome", slug, platform):
+            f = get_file(ws, d.path)
+            if f is not None and f not in sources:
+                sources.append(f)
+    out: dict[str, tuple[dict, Any]] = {}
+    for f in sources:
+        params = table_value(f, ("parameters",))
+        if isinstance(params, dict):
+            for name, p in params.items():
+                if name not in out and isinstance(p, dict):
+                    out[name] = (p, f)
+    return out
+
+
 _UNSEEN = object()
 
 

@@ -362,31 +362,15 @@ class _Completer:
                                         sort_text=f"1{var}"))
 
     def _parameters(self, span: tuple[int, int]) -> None:
-        seen: set[str] = set()
-        sources: list[Any] = []
-        if self.kind in (FileKind.OUTCOME, FileKind.DEFAULTS, FileKind.EXPERIMENT, FileKind.DEFINITIONS):
-            sources.append(self.file)
-        for slug in _ws.attached_outcomes(self.file):
-            for d in _ws.definitions(self.ws, "outcome", slug, self.platform):
-                f = _ws.get_file(self.ws, d.path)
-                if f is not None and f not in sources:
-                    sources.append(f)
-        for f in sources:
-            params = _ws.table_value(f, ("parameters",))
-            if not isinstance(params, dict):
-                continue
-            for name, p in params.items():
-                if name in seen or not isinstance(p, dict):
-                    continue
-                seen.add(name)
-                doc = "\n\n".join(x for x in (
-                    f"**{p['friendly_name']}**" if p.get("friendly_name") else None,
-                    p.get("description"),
-                    f"Default: `{p['default']}`" if p.get("default") is not None else None,
-                    f"Declared in `{_ws.relpath(self.ws, str(f.path), f)}`",
-                ) if x)
-                self.add(CompletionItem(name, "parameter", detail=_ws.relpath(self.ws, str(f.path), f),
-                                        documentation=doc, insert_text=name, replace_span=span, sort_text=name))
+        for name, (p, f) in _ws.declared_parameters(self.ws, self.file, self.platform).items():
+            doc = "\n\n".join(x for x in (
+                f"**{p['friendly_name']}**" if p.get("friendly_name") else None,
+                p.get("description"),
+                f"Default: `{p['default']}`" if p.get("default") is not None else None,
+                f"Declared in `{_ws.relpath(self.ws, str(f.path), f)}`",
+            ) if x)
+            self.add(CompletionItem(name, "parameter", detail=_ws.relpath(self.ws, str(f.path), f),
+                                    documentation=doc, insert_text=name, replace_span=span, sort_text=name))
 
 
 def _schema_root(kind: FileKind) -> Section | None:

@@ -11,25 +11,13 @@ from .context import context_at
 
 
 def _parameters(ws: Any, file: Any, platform: str | None) -> dict[str, str]:
-    """parameters.x values: declared by attached outcomes (or this outcome / file), default or value."""
+    """parameters.x values: declared by attached outcomes (or this outcome / file), value or default."""
     out: dict[str, str] = {}
-    sources = [file]
-    for slug in _ws.attached_outcomes(file):
-        for d in _ws.definitions(ws, "outcome", slug, platform):
-            f = _ws.get_file(ws, d.path)
-            if f is not None:
-                sources.append(f)
-    for f in sources:
-        params = _ws.table_value(f, ("parameters",))
-        if not isinstance(params, dict):
-            continue
-        for name, p in params.items():
-            if name in out or not isinstance(p, dict):
-                continue
-            v = p.get("value") or p.get("default")
-            if isinstance(v, dict):
-                v = "CASE e.branch " + " ".join(f'WHEN "{b}" THEN "{x}"' for b, x in v.items()) + " END"
-            out[name] = "" if v is None else str(v)
+    for name, (p, _f) in _ws.declared_parameters(ws, file, platform).items():
+        v = p.get("value") or p.get("default")
+        if isinstance(v, dict):
+            v = "CASE e.branch " + " ".join(f'WHEN "{b}" THEN "{x}"' for b, x in v.items()) + " END"
+        out[name] = "" if v is None else str(v)
     return out
 
 
