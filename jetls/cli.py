@@ -63,7 +63,7 @@ def _argument_parser() -> argparse.ArgumentParser:
     check.add_argument("--platform", help="platform of experiment configs (default: inferred per file)")
     check.add_argument("--no-sql", action="store_true", help="skip SQL syntax checks of rendered templates")
     check.add_argument(
-        "--jobs", type=int, default=1, metavar="N", help="check on N processes (0: one per available core; default 1)"
+        "--jobs", type=int, default=0, metavar="N", help="check on N processes (default 0: one per available core)"
     )
     check.add_argument(
         "--severity",
