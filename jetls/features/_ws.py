@@ -547,6 +547,66 @@ _CANDIDATES: "OrderedDict[tuple, tuple[Any, Any, dict]]" = OrderedDict()
 
 
 def _candidates(ws: Any, file: Any, kind: str) -> dict[str, list[Definition]]:
+    """Walks only the files whose definitions can be visible (a handful), not every definition of
+    the workspace (thousands, mostly local tables of other experiment configs)."""
+    idx = _index(ws)
+    if not hasattr(idx, "file"):
+        return _candidates_scan(ws, file, kind)
+    platform = platform_of(ws, file)
+    here = str(file.path)
+    out: dict[str, list[Definition]] = {}
+    for dpath in _visible_paths(ws, file, kind):
+        for d in idx.file(dpath).definitions:
+            if d.kind != kind:
+                continue
+            if dpath != here and kind != "function" and platform is not None and d.platform != platform:
+                continue
+            out.setdefault(d.slug, []).append(_norm(ws, d))
+    for defs in out.values():
+        defs.sort(key=_rank)
+    return out
+
+
+_VISIBLE: "OrderedDict[tuple, list[str]]" = OrderedDict()
+
+
+def _visible_paths(ws: Any, file: Any, kind: str) -> list[str]:
+    """Paths of the files whose `kind` definitions `file` can see (spec §1.5): itself, the
+    platform's definitions layers and defaults, attached outcomes, the functions files."""
+    kind_f = kind_of(file)
+    here = str(file.path)
+    attached = tuple(sorted(attached_outcomes(file)))
+    key = (kind, kind_f, here, attached, hash(tuple(ws.files)))
+    hit = _VISIBLE.get(key)
+    if hit is not None:
+        return hit
+    out = [here]
+    for dpath, f in ws.files.items():
+        if dpath == here:
+            continue
+        if kind == "function":
+            ok = visible_to_jetstream(ws, f)
+        elif kind == "outcome":
+            ok = True
+        else:
+            fk = kind_of(f)
+            if fk is FileKind.DEFINITIONS:
+                ok = visible_to_jetstream(ws, f)
+            elif fk is FileKind.DEFAULTS:
+                ok = kind_f is FileKind.EXPERIMENT
+            elif fk is FileKind.OUTCOME and kind_f is FileKind.EXPERIMENT:
+                ok = os.path.splitext(os.path.basename(dpath))[0] in attached
+            else:
+                ok = False
+        if ok:
+            out.append(dpath)
+    _VISIBLE[key] = out
+    while len(_VISIBLE) > 64:
+        _VISIBLE.popitem(last=False)
+    return out
+
+
+def _candidates_scan(ws: Any, file: Any, kind: str) -> dict[str, list[Definition]]:
     platform = platform_of(ws, file)
     kind_f = kind_of(file)
     path = str(file.path)

@@ -431,3 +431,21 @@ def test_definition_in_real_corpus():
     line = text[text.rfind("\n", 0, hits[0].start) + 1 : text.find("\n", hits[0].start)]
     assert line.strip() == "[metrics.active_hours]"
     assert text[hits[0].start : hits[0].end] == "active_hours"
+
+
+def test_completion_candidates_walk_only_visible_files_yet_equal_a_full_scan():
+    """The fast candidate search (visible files only) finds exactly what a scan of every
+    definition in the workspace finds, for every real file and slug kind."""
+    from jetls.features import _ws
+    from jetls.workspace import Workspace
+
+    root = _corpus()
+    if root is None:
+        pytest.skip("metric-hub corpus not found")
+    ws = Workspace.load(root)
+    files = list(ws.files.values())[::7]
+    for f in files:
+        for kind in ("metric", "data_source", "segment", "segment_data_source", "function", "outcome"):
+            fast = {k: [(d.path, d.span) for d in v] for k, v in _ws._candidates(ws, f, kind).items()}
+            scan = {k: [(d.path, d.span) for d in v] for k, v in _ws._candidates_scan(ws, f, kind).items()}
+            assert fast == scan, (f.path, kind)
