@@ -33,7 +33,10 @@ CAPS = {
     "textDocument": {
         "synchronization": {"dynamicRegistration": False},
         "publishDiagnostics": {"relatedInformation": True, "versionSupport": True},
-        "completion": {"completionItem": {"snippetSupport": True}},
+        # as current VS Code declares it: documentation on completionItem/resolve, LSP 3.17 itemDefaults
+        "completion": {"completionItem": {"snippetSupport": True, "documentationFormat": ["markdown", "plaintext"],
+                                          "resolveSupport": {"properties": ["documentation", "detail", "additionalTextEdits"]}},
+                       "completionList": {"itemDefaults": ["commitCharacters", "editRange", "insertTextFormat", "insertTextMode", "data"]}},
         "hover": {"contentFormat": ["markdown"]},
     },
 }

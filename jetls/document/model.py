@@ -58,7 +58,7 @@ class Entry:
 class Table:
     """kind: root | header | implicit (created by a deeper header) | dotted | inline | array-item."""
 
-    __slots__ = ("path", "kind", "items", "decl", "delta", "node", "sealed", "attached")
+    __slots__ = ("path", "kind", "items", "decl", "delta", "node", "sealed", "attached", "_lower")
 
     def __init__(self, path: tuple[str, ...], kind: str, decl: tuple[int, int] | None, node=None, delta: int = 0) -> None:
         self.path = path
@@ -69,6 +69,18 @@ class Table:
         self.delta = delta
         self.sealed = False  # dotted tables can no longer be extended once their section ends
         self.attached = True
+        self._lower: dict | None = None
+
+    def get_lower(self, name: str):
+        """The item whose key, lower-cased, is `name` (the reference lower-cases some tables' keys)."""
+        item = self.items.get(name)
+        if item is not None:
+            return item
+        if self._lower is None or len(self._lower) != len(self.items):
+            self._lower = {}
+            for k, v in self.items.items():
+                self._lower.setdefault(k.lower(), v)
+        return self._lower.get(name)
 
     @property
     def name(self) -> str:

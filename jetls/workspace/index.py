@@ -148,24 +148,14 @@ def tables(item) -> Iterator[tuple[str, Table]]:
 def entry(table: Table | None, name: str, ci: bool = False) -> Entry | None:
     if not isinstance(table, Table):
         return None
-    e = table.items.get(name)
-    if e is None and ci:
-        for k, v in table.items.items():
-            if k.lower() == name:
-                e = v
-                break
+    e = table.get_lower(name) if ci else table.items.get(name)
     return e if isinstance(e, Entry) else None
 
 
 def sub(table: Table | None, name: str, ci: bool = False) -> Table | None:
     if not isinstance(table, Table):
         return None
-    t = table.items.get(name)
-    if t is None and ci:
-        for k, v in table.items.items():
-            if k.lower() == name:
-                t = v
-                break
+    t = table.get_lower(name) if ci else table.items.get(name)
     return t if isinstance(t, Table) else None
 
 

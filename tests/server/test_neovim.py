@@ -112,3 +112,21 @@ async def test_configuration_change(client):
     assert any(d.code == "JET530" for d in before.items)
     assert not any(d.code == "JET530" for d in r.items)
     doc.close()
+
+
+async def test_completion_shares_one_edit_range_through_item_defaults(client):
+    """Neovim 0.11 takes LSP 3.17 itemDefaults: one editRange for the list instead of a text
+    edit per item (documentation stays inline: it does not resolve it)."""
+    await wait_for(lambda: _ended(client))
+    doc = Doc(client, client.root / "jetstream" / "other-experiment.toml")
+    doc.replace('weekly = ["active_hours"]', 'weekly = ["active_hours", "uri_c"]')
+    result = await client.text_document_completion_async(
+        lsp.CompletionParams(text_document=doc.ident(), position=doc.pos('"uri_c', delta=6))
+    )
+    rng = result.item_defaults.edit_range
+    line = doc.text.splitlines()[rng.start.line]
+    assert line[rng.start.character : rng.end.character] == "uri_c"
+    item = next(i for i in result.items if i.label == "uri_count")
+    assert item.text_edit is None
+    assert "URIs visited" in item.documentation.value
+    doc.close()

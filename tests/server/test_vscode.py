@@ -108,6 +108,10 @@ async def test_completion_in_window_list(client):
     assert item.kind == lsp.CompletionItemKind.Variable
     if item.text_edit is not None:
         assert apply_edits(doc.text, [item.text_edit]).count('"uri_count"') == 2
+    # VS Code resolves documentation lazily: the list carries none, resolve fills it in.
+    assert item.documentation is None and item.data is not None
+    resolved = await client.completion_item_resolve_async(item)
+    assert "URIs visited" in resolved.documentation.value
     doc.close()
 
 

@@ -164,7 +164,7 @@ def _flat_symbols(ls: JetlsServer, syms: list, lines: LineIndex, uri: str, conta
 def register(server: JetlsServer) -> None:
     @server.feature(
         lsp.TEXT_DOCUMENT_COMPLETION,
-        lsp.CompletionOptions(trigger_characters=TRIGGER_CHARACTERS, resolve_provider=False),
+        lsp.CompletionOptions(trigger_characters=TRIGGER_CHARACTERS, resolve_provider=True),
     )
     @guard(None, name="textDocument/completion")
     def completion(ls: JetlsServer, params: lsp.CompletionParams):
@@ -174,35 +174,87 @@ def register(server: JetlsServer) -> None:
             return None
         ctx, offset = found
         items = mod.complete(ctx.ws, ctx.path, offset)
-        snippets = bool(
-            getattr(getattr(getattr(ls.client_capabilities.text_document, "completion", None), "completion_item", None), "snippet_support", False)
-        )
+        completion_caps = getattr(ls.client_capabilities.text_document, "completion", None)
+        item_caps = getattr(completion_caps, "completion_item", None)
+        snippets = bool(getattr(item_caps, "snippet_support", False))
+        # Documentation (markdown with SQL) is most of the payload: send it on
+        # completionItem/resolve when the client asks for it that way.
+        resolvable = getattr(getattr(item_caps, "resolve_support", None), "properties", None) or ()
+        lazy_docs = "documentation" in resolvable
+        # LSP 3.17 item defaults: one shared edit range and resolve data instead of one per item.
+        defaults_caps = getattr(getattr(completion_caps, "completion_list", None), "item_defaults", None) or ()
+        spans = {it.replace_span for it in items if it.replace_span is not None}
+        shared_span = next(iter(spans)) if len(spans) == 1 and "editRange" in defaults_caps else None
+        shared_data = lazy_docs and "data" in defaults_caps
+        where = {"uri": params.text_document.uri, "line": params.position.line, "character": params.position.character}
+        ranges: dict[tuple[int, int], lsp.Range] = {}
+
+        def range_of(span: tuple[int, int]) -> lsp.Range:
+            rng = ranges.get(span)
+            if rng is None:
+                rng = ranges[span] = convert.range_(ctx.lines, span[0], span[1], ls.encoding)
+            return rng
+
         out = []
         for it in items:
             text = it.insert_text if it.insert_text is not None else it.label
-            fmt = lsp.InsertTextFormat.PlainText
+            fmt = None
             if it.is_snippet:
-                if snippets:
-                    fmt = lsp.InsertTextFormat.Snippet
-                else:
+                if not snippets:
                     continue
-            edit = None
-            if it.replace_span is not None:
-                edit = lsp.TextEdit(range=convert.range_(ctx.lines, it.replace_span[0], it.replace_span[1], ls.encoding), new_text=text)
+                fmt = lsp.InsertTextFormat.Snippet
+            edit = edit_text = insert = None
+            if it.replace_span is None:
+                insert = text
+            elif it.replace_span == shared_span:
+                edit_text = text if text != it.label else None
+            else:
+                edit = lsp.TextEdit(range=range_of(it.replace_span), new_text=text)
+            docs = data = None
+            if it.documentation:
+                if not lazy_docs:
+                    docs = _markup(ls, it.documentation)
+                elif not shared_data:
+                    data = {**where, "label": it.label}
             out.append(
                 lsp.CompletionItem(
                     label=it.label,
                     kind=COMPLETION_KINDS.get(it.kind, lsp.CompletionItemKind.Text),
                     detail=it.detail or None,
-                    documentation=_markup(ls, it.documentation) if it.documentation else None,
-                    insert_text=None if edit is not None else text,
+                    documentation=docs,
+                    insert_text=insert,
                     insert_text_format=fmt,
                     text_edit=edit,
+                    text_edit_text=edit_text,
                     sort_text=it.sort_text,
-                    filter_text=it.filter_text,
+                    filter_text=it.filter_text if it.filter_text != it.label else None,
+                    data=data,
                 )
             )
-        return lsp.CompletionList(is_incomplete=False, items=out)
+        defaults = None
+        if shared_span is not None or shared_data:
+            defaults = lsp.CompletionItemDefaults(
+                edit_range=range_of(shared_span) if shared_span is not None else None,
+                data=where if shared_data else None,
+            )
+        return lsp.CompletionList(is_incomplete=False, items=out, item_defaults=defaults)
+
+    @server.feature(lsp.COMPLETION_ITEM_RESOLVE)
+    @guard(None, name="completionItem/resolve")
+    def completion_resolve(ls: JetlsServer, item: lsp.CompletionItem):
+        data = item.data
+        mod = core.feature("completion")
+        if not isinstance(data, dict) or mod is None:
+            return item
+        found = _at(ls, str(data.get("uri")), lsp.Position(line=int(data.get("line", 0)), character=int(data.get("character", 0))))
+        if found is None:
+            return item
+        ctx, offset = found
+        for it in mod.complete(ctx.ws, ctx.path, offset):
+            if it.label == item.label and COMPLETION_KINDS.get(it.kind) == item.kind and it.documentation:
+                item.documentation = _markup(ls, it.documentation)
+                break
+        return item
 
     @server.feature(lsp.TEXT_DOCUMENT_HOVER)
     @guard(None, name="textDocument/hover")
