@@ -16,6 +16,84 @@ from jetls_fixture import check_fixture
 EXP = "jetstream/my-experiment.toml"
 
 CASES = {
+    "toml_syntax_and_semantics": ("jetstream/my-experiment.toml", """
+        [experiment]
+        enrollment_period = 7
+        enrollment_period = 8
+        #^^^^^^^^^^^^^^^^ error JET002 duplicate key
+        [metrics]
+        weekly = ["active_hours"
+        #        ^ error JET001 unclosed array
+    """),
+    "range_and_notes": ("jetstream/my-experiment.toml", """
+        [experiment]
+        enrollment_period = -3
+        #                   ^^ warning JET114 at least 1
+        skip = true
+        #      ^^^^ information JET535 does not analyse
+        [experiment.exposure_signal]
+        name = "e"
+        friendly_name = "E"
+        description = "d"
+        data_source = "clients_daily"
+        select_expression = "TRUE"
+        window_end = 0
+        #            ^ information JET503 last enrollment date
+        [segments.data_sources.sds]
+        from_expression = "t"
+        default_dataset = "x"
+        #^^^^^^^^^^^^^^ warning JET115 no effect on segment data sources
+    """),
+    "element_types": ("jetstream/my-experiment.toml", """
+        [experiment]
+        segments = [1]
+        #           ^ error JET116 must be a string, not an integer
+    """),
+    "shadow_covariate_unused": ("jetstream/my-experiment.toml", """
+        [data_sources.clients_daily]
+        #             ^^^^^^^^^^^^^ information JET209 replaces the predefined data source
+        from_expression = "my.table"
+        [metrics]
+        weekly = ["r"]
+        preenrollment_weekly = ["r"]
+        [metrics.r]
+        depends_on = ["active_hours"]
+        [metrics.r.statistics.linear_model_mean]
+        covariate_adjustment = {period = "preenrollment_week"}
+        #^^^^^^^^^^^^^^^^^^^ error JET310 cannot be covariate-adjusted
+        [metrics.unused]
+        #        ^^^^^^ hint JET534 not listed in any window
+        select_expression = "SUM(1)"
+        data_source = "clients_daily"
+    """),
+    "stray_outcome": ("jetstream/outcomes/stray.toml", """
+        [metrics]
+        #^^^^^^^^ warning JET531 without a platform directory
+        weekly = []
+    """),
+    "templates_in_check": ("jetstream/my-experiment.toml", """
+        [metrics]
+        weekly = ["m", "n"]
+        [metrics.m]
+        select_expression = '{{ agg_sum("x" }}'
+        #                                   ^ error JET401 Jinja syntax error
+        data_source = "clients_daily"
+        [metrics.m.statistics.bootstrap_mean]
+        [metrics.n]
+        select_expression = '{{ parameters.nope }} {{ agg_sum("a", "b") }} {{ foo }}'
+        #                                  ^^^^ error JET404 not declared
+        #                                             ^^^^^^^^^^^^^^^^^ error JET405 exactly one argument
+        #                                                                     ^^^ error JET403 'foo' is undefined
+        data_source = "clients_daily"
+        [metrics.n.statistics.bootstrap_mean]
+        [experiment.exposure_signal]
+        name = "e"
+        friendly_name = "E"
+        description = "d"
+        data_source = "clients_daily"
+        select_expression = '{{ agg_any("x") }}'
+        #                    ^^^^^^^^^^^^^^^^^^ warning JET407 is not rendered
+    """),
     "unknown_metric": (EXP, """
         [metrics]
         weekly = ["active_hour"]
