@@ -54,3 +54,16 @@ def test_binary_file_with_a_toml_name_reports_invalid_utf8():
 @pytest.mark.parametrize("payload", ['"' * 50_000, "'" * 50_001, "[" * 50_000, "{" * 50_000, "\\" * 50_000, "\r" * 50_000])
 def test_pathological_runs_of_one_character(payload):
     assert isinstance(_diagnostics("a = " + payload), list)
+
+
+def test_huge_file_gets_toml_checks_only_with_a_note(tmp_path):
+    from jetls.checks import check_file
+    from jetls.workspace import Workspace
+
+    (tmp_path / "jetstream").mkdir()
+    path = tmp_path / "jetstream" / "generated.toml"
+    path.write_text("".join(f'[metrics.m{i}]\ndata_source = "nowhere"\n' for i in range(60_000)) + "x = \n")
+    report = check_file(Workspace.load(tmp_path), str(path))
+    codes = [d.code for d in report.diagnostics]
+    assert codes.count("JET004") == 1 and "JET001" in codes
+    assert "JET205" not in codes  # no reference checks above the size limit
