@@ -73,6 +73,7 @@ EXAMPLES: dict[str, tuple[str, str]] = {
     "JET513": ('[metrics.active_hours]\nfriendly_name = "AH"', "Remove the key, or give a full definition."),
     "JET515": ('[metrics."*"]', "List the metrics explicitly."),
     "JET517": ('analysis_unit = "client_id"\nenrollment_query = "SELECT profile_group_id AS analysis_id …"', "Use the analysis unit's column."),
+    "JET520": ('[metrics.m]\ndata_source = "events"  # analysis_units = ["client_id"]\nanalysis_units = ["profile_group_id"]', "Add the unit to the data source's `analysis_units`, or remove it from the metric."),
     "JET519": ('start_date = "2024-01-01"\nend_date = "2024-01-05"\nenrollment_period = 14', "Fix the dates or the enrollment period."),
     "JET530": ("[experiment]", "Informational; override with `# jetls: platform=<name>` or the `platform` setting."),
     "JET531": ("jetstream/outcomes/my_outcome.toml", "Move the file into `jetstream/outcomes/<platform>/`."),

@@ -73,6 +73,7 @@ _OWN: dict[str, tuple[str, str]] = {
     "JET515": ("error", "wildcard metric key breaks resolution"),
     "JET517": ("error", "custom enrollment query uses the other analysis unit's column"),
     "JET519": ("error", "enrollment period longer than the analysis dates"),
+    "JET520": ("error", "metric analysis units not supported by its data source"),
     "JET530": ("information", "platform used to resolve the file"),
     "JET531": ("warning", "file location makes the reference parser read it as another kind"),
     "JET534": ("hint", "metric table not used by any window: never validated by the reference"),

@@ -330,6 +330,29 @@ class _Checker:
             return glob[0], None
         return None, None
 
+    def default_units(self) -> list[str]:
+        return ["client_id", "profile_group_id"] if self.P == "firefox_desktop" else ["client_id"]
+
+    def check_analysis_units(self, metric: str, t: Table, ds: str, sev: str | None, note: str) -> None:
+        """Spec §6.2 row 31: a metric's analysis units must all be supported by its data source."""
+        e = entry(t, "analysis_units", True)
+        if e is None:
+            return
+        units = [u for u, _ in string_items(e)]
+        found, _layer = self.resolve_simple("data_source", ds)
+        table = found.table if isinstance(found, Definition) else found
+        if not isinstance(table, Table):
+            return
+        de = entry(table, "analysis_units", True)
+        supported = [u for u, _ in string_items(de)] if de is not None else self.default_units()
+        missing = [u for u in units if u not in supported]
+        if missing:
+            self.emit("JET520", e.value_span,
+                      f"data source `{ds}` supports only {', '.join(f'`{u}`' for u in supported)}, not "
+                      f"{', '.join(f'`{u}`' for u in missing)}: the reference fails with \"data_source {ds} (app: "
+                      f"{self.P}) does not support all analysis_units specified by metric {metric}\"; set the data "
+                      f"source's `analysis_units` or drop {', '.join(missing)}{note}", severity_name=sev)
+
     def check_simple_ref(self, kind: str, slug: str, span, code: str, error_text: str, sev: str | None = None,
                          note: str = "") -> None:
         found, _ = self.resolve_simple(kind, slug)
@@ -525,6 +548,7 @@ class _Checker:
             self.check_simple_ref("data_source", ds, string_span(e.value, e.delta), "JET205",
                                   f"the reference fails with \"No default definition for data source '{ds}' [{self.P}] found\"",
                                   sev=sev, note=note)
+            self.check_analysis_units(name, t, ds, sev, note)
         # depends_on
         e = entry(t, "depends_on", True)
         deps = [x for x, _ in string_items(e)] if e is not None else []

@@ -16,6 +16,24 @@ from jetls_fixture import check_fixture
 EXP = "jetstream/my-experiment.toml"
 
 CASES = {
+    "analysis_units": ("jetstream/my-experiment.toml", """
+        [data_sources.events_small]
+        from_expression = "t"
+        analysis_units = ["client_id"]
+        [metrics]
+        weekly = ["m", "ok"]
+        [metrics.m]
+        select_expression = "SUM(1)"
+        data_source = "events_small"
+        analysis_units = ["profile_group_id", "client_id"]
+        #                ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ error JET520 supports only `client_id`, not `profile_group_id`
+        [metrics.m.statistics.bootstrap_mean]
+        [metrics.ok]
+        select_expression = "SUM(1)"
+        data_source = "clients_daily"
+        analysis_units = ["profile_group_id"]
+        [metrics.ok.statistics.bootstrap_mean]
+    """),
     "toml_syntax_and_semantics": ("jetstream/my-experiment.toml", """
         [experiment]
         enrollment_period = 7
