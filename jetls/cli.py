@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import sys
@@ -161,6 +162,8 @@ def check_paths(paths: list[Path], options: Options, jobs: int = 1) -> list[File
     for root, group in by_root.items():
         # Outside any metric-hub layout (root None) each file is plain TOML unless it names its kind.
         ws = Workspace.load(root, options, [str(f) for f in group])
+        ws.index
+        gc.freeze()  # the workspace lives until the end: later collections need not rescan it
         readable = [f for f in group if str(f) in ws.files]
         reports = check_files(ws, [str(f) for f in readable], options, jobs)
         for f in group:

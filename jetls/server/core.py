@@ -7,6 +7,7 @@ usable: a workspace of parsed files and syntax-only diagnostics.
 
 from __future__ import annotations
 
+import gc
 import importlib
 import logging
 import os
@@ -161,9 +162,27 @@ class FallbackWorkspace:
 
 def load_workspace(root: str, options: Options):
     mod = workspace_module()
-    if mod is not None:
-        return mod.Workspace.load(root, options)
-    return FallbackWorkspace.load(root, options)
+    if mod is None:
+        return FallbackWorkspace.load(root, options)
+    ws = mod.Workspace.load(root, options)
+    ws.index  # built here, in the indexing thread, not on the first keystroke
+    _freeze_long_lived()
+    return ws
+
+
+_frozen = False
+
+
+def _freeze_long_lived() -> None:
+    """A loaded snapshot lives as long as the server: keep it out of every later collection, so
+    a keystroke's garbage costs the collector only itself. On a re-load, first let the collector
+    reclaim what the previous snapshot left (frozen objects are never collected)."""
+    global _frozen
+    if _frozen:
+        gc.unfreeze()
+        gc.collect()
+    gc.freeze()
+    _frozen = True
 
 
 def empty_workspace(root: str | None, options: Options):
