@@ -1,21 +1,28 @@
 """Editor features: pure functions over an immutable workspace snapshot, `(ws, path, offset) -> plain result`.
 
-No LSP types here; offsets are absolute str indices (code points) into the file text.
+No LSP types here; offsets are absolute str indices (code points) into the file text. Names are
+imported on first use (the server starts before it needs Jinja or sqlglot).
 """
 
-from jetls.features.code_actions import CodeAction, code_actions
-from jetls.features.completion import CompletionItem, complete
-from jetls.features.context import CursorContext, JinjaContext, analyze, context_at
-from jetls.features.folding import FoldingRange, folding_ranges
-from jetls.features.hover import Hover, hover
-from jetls.features.navigation import Location, TextEdit, definition, prepare_rename, references, rename
-from jetls.features.rendered_sql import rendered_sql
-from jetls.features.semantic_tokens import MODIFIERS, TOKEN_TYPES, tokens
-from jetls.features.symbols import Symbol, WorkspaceSymbol, document_symbols, workspace_symbols
+from importlib import import_module
 
-__all__ = [
-    "CodeAction", "CompletionItem", "CursorContext", "FoldingRange", "Hover", "JinjaContext", "Location",
-    "MODIFIERS", "Symbol", "TOKEN_TYPES", "TextEdit", "WorkspaceSymbol", "analyze", "code_actions", "complete",
-    "context_at", "definition", "document_symbols", "folding_ranges", "hover", "prepare_rename", "references",
-    "rename", "rendered_sql", "tokens", "workspace_symbols",
-]
+_WHERE = {
+    "CodeAction": "code_actions", "code_actions": "code_actions",
+    "CompletionItem": "completion", "complete": "completion",
+    "CursorContext": "context", "JinjaContext": "context", "analyze": "context", "context_at": "context",
+    "FoldingRange": "folding", "folding_ranges": "folding",
+    "Hover": "hover", "hover": "hover",
+    "Location": "navigation", "TextEdit": "navigation", "definition": "navigation",
+    "prepare_rename": "navigation", "references": "navigation", "rename": "navigation",
+    "rendered_sql": "rendered_sql",
+    "MODIFIERS": "semantic_tokens", "TOKEN_TYPES": "semantic_tokens", "tokens": "semantic_tokens",
+    "Symbol": "symbols", "WorkspaceSymbol": "symbols", "document_symbols": "symbols", "workspace_symbols": "symbols",
+}
+
+__all__ = sorted(_WHERE)
+
+
+def __getattr__(name: str):
+    if name in _WHERE:
+        return getattr(import_module(f"jetls.features.{_WHERE[name]}"), name)
+    raise AttributeError(f"module 'jetls.features' has no attribute {name!r}")
