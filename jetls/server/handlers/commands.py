@@ -27,7 +27,7 @@ def register(server: JetlsServer) -> None:
             return None
         mod = core.feature("rendered_sql")
         ctx = ls.context(args[0])
-        if mod is None or ctx is None or ctx.ws is None:
+        if ctx is None or ctx.ws is None:
             return None
         offset = convert.offset(ctx.lines, _as_position(args[1]), ls.encoding)
         result = await ls.in_executor(mod.rendered_sql, ctx.ws, ctx.path, offset)

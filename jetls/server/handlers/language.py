@@ -58,8 +58,8 @@ SYMBOL_KINDS = {
 
 def _legend() -> lsp.SemanticTokensLegend:
     mod = core.feature("semantic_tokens")
-    types_ = list(getattr(mod, "TOKEN_TYPES", ())) if mod else []
-    mods = list(getattr(mod, "MODIFIERS", ())) if mod else []
+    types_ = list(mod.TOKEN_TYPES)
+    mods = list(mod.MODIFIERS)
     return lsp.SemanticTokensLegend(token_types=types_, token_modifiers=mods)
 
 
@@ -170,7 +170,7 @@ def register(server: JetlsServer) -> None:
     def completion(ls: JetlsServer, params: lsp.CompletionParams):
         mod = core.feature("completion")
         found = _at(ls, params.text_document.uri, params.position)
-        if mod is None or found is None:
+        if found is None:
             return None
         ctx, offset = found
         items = mod.complete(ctx.ws, ctx.path, offset)
@@ -244,7 +244,7 @@ def register(server: JetlsServer) -> None:
     def completion_resolve(ls: JetlsServer, item: lsp.CompletionItem):
         data = item.data
         mod = core.feature("completion")
-        if not isinstance(data, dict) or mod is None:
+        if not isinstance(data, dict):
             return item
         found = _at(ls, str(data.get("uri")), lsp.Position(line=int(data.get("line", 0)), character=int(data.get("character", 0))))
         if found is None:
@@ -261,7 +261,7 @@ def register(server: JetlsServer) -> None:
     def hover(ls: JetlsServer, params: lsp.HoverParams):
         mod = core.feature("hover")
         found = _at(ls, params.text_document.uri, params.position)
-        if mod is None or found is None:
+        if found is None:
             return None
         ctx, offset = found
         h = mod.hover(ctx.ws, ctx.path, offset)
@@ -274,7 +274,7 @@ def register(server: JetlsServer) -> None:
     def definition(ls: JetlsServer, params: lsp.DefinitionParams):
         mod = core.feature("navigation")
         found = _at(ls, params.text_document.uri, params.position)
-        if mod is None or found is None:
+        if found is None:
             return None
         ctx, offset = found
         locs = [_location(ls, ctx, l.path, l.start, l.end) for l in mod.definition(ctx.ws, ctx.path, offset)]
@@ -285,7 +285,7 @@ def register(server: JetlsServer) -> None:
     async def references(ls: JetlsServer, params: lsp.ReferenceParams):
         mod = core.feature("navigation")
         found = _at(ls, params.text_document.uri, params.position)
-        if mod is None or found is None:
+        if found is None:
             return None
         ctx, offset = found
         include = bool(params.context.include_declaration) if params.context else True
@@ -298,7 +298,7 @@ def register(server: JetlsServer) -> None:
     def prepare_rename(ls: JetlsServer, params: lsp.PrepareRenameParams):
         mod = core.feature("navigation")
         found = _at(ls, params.text_document.uri, params.position)
-        if mod is None or found is None:
+        if found is None:
             return None
         ctx, offset = found
         r = mod.prepare_rename(ctx.ws, ctx.path, offset)
@@ -312,7 +312,7 @@ def register(server: JetlsServer) -> None:
         try:
             mod = core.feature("navigation")
             found = _at(ls, params.text_document.uri, params.position)
-            if mod is None or found is None:
+            if found is None:
                 return None
             ctx, offset = found
             try:
@@ -333,7 +333,7 @@ def register(server: JetlsServer) -> None:
     def document_symbol(ls: JetlsServer, params: lsp.DocumentSymbolParams):
         mod = core.feature("symbols")
         ctx = ls.context(params.text_document.uri)
-        if mod is None or ctx is None or ctx.ws is None:
+        if ctx is None or ctx.ws is None:
             return None
         syms = mod.document_symbols(ctx.ws, ctx.path)
         if ls.client.hierarchical_symbols:
@@ -344,8 +344,6 @@ def register(server: JetlsServer) -> None:
     @guard(None, name="workspace/symbol")
     async def workspace_symbol(ls: JetlsServer, params: lsp.WorkspaceSymbolParams):
         mod = core.feature("symbols")
-        if mod is None:
-            return None
         out = []
         for root in list(ls.roots):
             if root.ws is None:
@@ -372,7 +370,7 @@ def register(server: JetlsServer) -> None:
     def folding_range(ls: JetlsServer, params: lsp.FoldingRangeParams):
         mod = core.feature("folding")
         ctx = ls.context(params.text_document.uri)
-        if mod is None or ctx is None or ctx.ws is None:
+        if ctx is None or ctx.ws is None:
             return None
         out = []
         for f in mod.folding_ranges(ctx.ws, ctx.path):
@@ -388,7 +386,7 @@ def register(server: JetlsServer) -> None:
     def semantic_tokens(ls: JetlsServer, params: lsp.SemanticTokensParams):
         mod = core.feature("semantic_tokens")
         ctx = ls.context(params.text_document.uri)
-        if mod is None or ctx is None or ctx.ws is None:
+        if ctx is None or ctx.ws is None:
             return lsp.SemanticTokens(data=[])
         types_ = list(mod.TOKEN_TYPES)
         mods = list(mod.MODIFIERS)
@@ -420,7 +418,7 @@ def register(server: JetlsServer) -> None:
     def code_action(ls: JetlsServer, params: lsp.CodeActionParams):
         mod = core.feature("code_actions")
         ctx = ls.context(params.text_document.uri)
-        if mod is None or ctx is None or ctx.ws is None:
+        if ctx is None or ctx.ws is None:
             return None
         lines, enc = ctx.lines, ls.encoding
         start = convert.offset(lines, params.range.start, enc)
