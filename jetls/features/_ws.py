@@ -570,6 +570,24 @@ def _candidates(ws: Any, file: Any, kind: str) -> dict[str, list[Definition]]:
 _VISIBLE: "OrderedDict[tuple, list[str]]" = OrderedDict()
 
 
+def _defines_visibly(ws: Any, f: Any, dpath: str, kind: str, kind_f: FileKind, attached) -> bool:
+    """Whether another file's `kind` definitions are visible from a file of kind `kind_f`
+    (spec §1.5): definitions layers (not opmon/looker), the defaults for experiments, attached
+    outcomes, every functions file, every outcome file (for outcome slugs)."""
+    if kind == "function":
+        return visible_to_jetstream(ws, f)
+    if kind == "outcome":
+        return True
+    fk = kind_of(f)
+    if fk is FileKind.DEFINITIONS:
+        return visible_to_jetstream(ws, f)
+    if fk is FileKind.DEFAULTS:
+        return kind_f is FileKind.EXPERIMENT
+    if fk is FileKind.OUTCOME and kind_f is FileKind.EXPERIMENT:
+        return os.path.splitext(os.path.basename(dpath))[0] in attached
+    return False
+
+
 def _visible_paths(ws: Any, file: Any, kind: str) -> list[str]:
     """Paths of the files whose `kind` definitions `file` can see (spec §1.5): itself, the
     platform's definitions layers and defaults, attached outcomes, the functions files."""
@@ -582,23 +600,7 @@ def _visible_paths(ws: Any, file: Any, kind: str) -> list[str]:
         return hit
     out = [here]
     for dpath, f in ws.files.items():
-        if dpath == here:
-            continue
-        if kind == "function":
-            ok = visible_to_jetstream(ws, f)
-        elif kind == "outcome":
-            ok = True
-        else:
-            fk = kind_of(f)
-            if fk is FileKind.DEFINITIONS:
-                ok = visible_to_jetstream(ws, f)
-            elif fk is FileKind.DEFAULTS:
-                ok = kind_f is FileKind.EXPERIMENT
-            elif fk is FileKind.OUTCOME and kind_f is FileKind.EXPERIMENT:
-                ok = os.path.splitext(os.path.basename(dpath))[0] in attached
-            else:
-                ok = False
-        if ok:
+        if dpath != here and _defines_visibly(ws, f, dpath, kind, kind_f, attached):
             out.append(dpath)
     _VISIBLE[key] = out
     while len(_VISIBLE) > 64:
@@ -621,22 +623,7 @@ def _candidates_scan(ws: Any, file: Any, kind: str) -> dict[str, list[Definition
         if v is not _UNSEEN:
             return v
         f = get_file(ws, dpath)
-        if f is None:
-            v = None
-        elif kind == "function":
-            v = visible_to_jetstream(ws, f)
-        elif kind == "outcome":
-            v = True
-        else:
-            fk = kind_of(f)
-            if fk is FileKind.DEFINITIONS:
-                v = visible_to_jetstream(ws, f)
-            elif fk is FileKind.DEFAULTS:
-                v = kind_f is FileKind.EXPERIMENT
-            elif fk is FileKind.OUTCOME and kind_f is FileKind.EXPERIMENT:
-                v = os.path.splitext(os.path.basename(dpath))[0] in attached
-            else:
-                v = False
+        v = None if f is None else _defines_visibly(ws, f, dpath, kind, kind_f, attached)
         facts[dpath] = v
         return v
 
