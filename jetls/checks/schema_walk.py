@@ -117,6 +117,8 @@ def fingerprint(item, base: int):
     if isinstance(item, Entry):
         return (item.kv, item.part, item.delta - base)
     if isinstance(item, Table):
+        if item.sig is not None:  # built by these chunk trees (re-used across edits), this far apart
+            return (item.kind, item.attached, tuple([(tree, d - base) for tree, d in item.sig]))
         decl = item.decl
         return (item.kind, item.node, item.delta - base, None if decl is None else (decl[0] - base, decl[1] - base),
                 tuple([(n, fingerprint(v, base)) for n, v in item.items.items()]))

@@ -58,7 +58,7 @@ class Entry:
 class Table:
     """kind: root | header | implicit (created by a deeper header) | dotted | inline | array-item."""
 
-    __slots__ = ("path", "kind", "items", "decl", "delta", "node", "sealed", "attached", "_lower")
+    __slots__ = ("path", "kind", "items", "decl", "delta", "node", "sealed", "attached", "_lower", "sig")
 
     def __init__(self, path: tuple[str, ...], kind: str, decl: tuple[int, int] | None, node=None, delta: int = 0) -> None:
         self.path = path
@@ -70,6 +70,10 @@ class Table:
         self.sealed = False  # dotted tables can no longer be extended once their section ends
         self.attached = True
         self._lower: dict | None = None
+        # Tables two levels down (`[metrics.<slug>]`, ...): every (chunk tree, delta) that built
+        # their subtree, in order. Unchanged chunk trees are re-used across edits, so this is a
+        # constant-time identity of the subtree's content (see `unit_key`).
+        self.sig: list | None = None
 
     def get_lower(self, name: str):
         """The item whose key, lower-cased, is `name` (the reference lower-cases some tables' keys)."""
@@ -199,10 +203,19 @@ class _Builder:
         related = (Related(earlier[0], earlier[1], earlier_msg),) if earlier else ()
         self.doc.problems.append(Diagnostic(SEMANTIC_CODE, Severity.ERROR, span[0], span[1], message, related))
 
+    def touch(self, table: Table) -> None:
+        """`table` (two levels down) takes content from the current chunk."""
+        sig = table.sig
+        if sig is None:
+            table.sig = [self.chunk]
+        elif sig[-1] is not self.chunk:
+            sig.append(self.chunk)
+
     def build(self) -> None:
         doc = self.doc
         for chunk in doc.tree.chunks:
             tree, d = chunk.tree, chunk.delta
+            self.chunk = (tree, d)
             for t in self.dotted_pending:
                 t.sealed = True
             self.dotted_pending = []
@@ -234,6 +247,8 @@ class _Builder:
                 self.error(span, f"cannot define a table inside '{'.'.join(path[: i + 1])}': it is already {_describe(child)}",
                            _decl_of(child), "defined here")
                 return self.detached(path)
+            if i == 1:
+                self.touch(child)
             table = child
         last = parts[-1]
         span = (parts[0].start + d, last.end + d)
@@ -250,11 +265,15 @@ class _Builder:
             new = Table(path, "array-item", span, header, d)
             existing.tables.append(new)
             self.doc.tables.append(new)
+            if len(path) == 2:
+                self.touch(new)
             return new
         if existing is None:
             new = Table(path, "header", span, header, d)
             table.items[last.name] = new
             self.doc.tables.append(new)
+            if len(path) == 2:
+                self.touch(new)
             return new
         if isinstance(existing, Table) and existing.kind == "implicit":
             existing.kind = "header"
@@ -262,6 +281,8 @@ class _Builder:
             existing.node = header
             existing.delta = d
             self.doc.tables.append(existing)
+            if len(path) == 2:
+                self.touch(existing)
             return existing
         if isinstance(existing, Table) and existing.kind in ("header", "array-item"):
             message = f"duplicate table [{dotted}]: it is already defined; merge the two tables"
@@ -308,6 +329,8 @@ class _Builder:
                     msg = f"cannot extend '{'.'.join(path)}' with dotted keys here: it is already {what} defined elsewhere"
                 self.error(span, msg, _decl_of(child), "defined here")
                 return
+            if len(path) == 2:
+                self.touch(child)
             table = child
         last = parts[-1]
         path = path + (last.name,)
@@ -323,6 +346,8 @@ class _Builder:
         if isinstance(value, InlineTable):
             sub = Table(path, "inline", span, kv, d)
             table.items[last.name] = sub
+            if len(path) == 2:
+                self.touch(sub)
             for inner in value.entries:
                 self.add(sub, inner, d, path, inline=True)
             return

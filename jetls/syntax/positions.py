@@ -28,6 +28,25 @@ class LineIndex:
             i = find("\n", i + 1)
         self.starts = starts
 
+    def edited(self, start: int, end: int, new_text: str, text: str) -> "LineIndex":
+        """The index of `text` = this text with [start, end) replaced by `new_text`, without
+        rescanning: line starts before the edit are kept, those after it are shifted."""
+        starts = self.starts
+        lo = bisect_right(starts, start)  # starts <= start: their newline precedes the edit
+        hi = bisect_right(starts, end)  # start < s <= end: their newline was replaced
+        new = starts[:lo]
+        find = new_text.find
+        i = find("\n")
+        while i >= 0:
+            new.append(start + i + 1)
+            i = find("\n", i + 1)
+        shift = len(new_text) - (end - start)
+        new.extend([s + shift for s in starts[hi:]] if shift else starts[hi:])
+        out = LineIndex.__new__(LineIndex)
+        out.text = text
+        out.starts = new
+        return out
+
     @property
     def line_count(self) -> int:
         return len(self.starts)

@@ -97,7 +97,10 @@ class SyntaxTree:
                 if j is not None and chunks[j].start >= end:
                     new_chunks.extend(Chunk(c.tree, c.delta + delta) for c in chunks[j:])
                     break
-        return SyntaxTree(text, tuple(new_chunks))
+        out = SyntaxTree(text, tuple(new_chunks))
+        if self._lines is not None:
+            out._lines = self._lines.edited(start, end, new_text, text)
+        return out
 
 
 def parse(text: str) -> SyntaxTree:
