@@ -9,10 +9,11 @@ from jetls.document.model import (
     TableArray,
     TomlDocument,
     build,
+    unit_key,
     value_to_python,
 )
 
 __all__ = [
     "SEMANTIC_CODE", "SYNTAX_CODE", "Entry", "Item", "Table", "TableArray", "TomlDocument",
-    "build", "value_to_python",
+    "build", "unit_key", "value_to_python",
 ]

@@ -368,5 +368,16 @@ class _Builder:
             self.add(scratch, inner, d, path, inline=True)
 
 
+def unit_key(table: Table):
+    """A constant-time identity of the content of a table two levels down (`[metrics.<slug>]`):
+    the chunk trees that built it and how far apart they are. None for other tables. Equal keys
+    mean equal subtrees, shifted by the difference of the tables' `delta`."""
+    sig = table.sig
+    if sig is None:
+        return None
+    base = table.delta
+    return (table.kind, table.attached, tuple([(tree, d - base) for tree, d in sig]))
+
+
 def build(tree: SyntaxTree) -> TomlDocument:
     return TomlDocument(tree)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Mapping
 
-from jetls.document import Entry, Table
+from jetls.document import Entry, Table, unit_key
 from jetls.schema import PLATFORMS, WINDOWS, FileKind
 from jetls.syntax import Array, String
 
@@ -187,6 +187,98 @@ def template_refs(value: String, delta: int) -> Iterator[tuple[str, str, tuple[i
             yield "parameter", name, (value.offset_of(a) + delta, value.offset_of(a + len(name)) + delta)
 
 
+# A `[section.<slug>]` table's contribution depends only on its own content: it is computed once
+# per content (`unit_key`: the chunk trees that built it, which survive edits elsewhere) and
+# replayed, shifted, on later keystrokes. Records: ("d", kind, slug, relative span, item name or
+# None for the table itself) and ("r", kind, slug, relative span, where).
+_UNIT_CACHE: dict = {}
+_UNIT_CACHE_MAX = 20000
+
+
+def _refs_of(e: Entry | None, k: str, where: str, out: list) -> None:
+    if e is not None:
+        for slug, span in string_items(e):
+            out.append(("r", k, slug, span, where))
+
+
+def _template_refs_of(e: Entry | None, where: str, out: list) -> None:
+    if e is not None and isinstance(e.value, String):
+        for k, name, span in template_refs(e.value, e.delta):
+            out.append(("r", k, name, span, where))
+
+
+def _metric_unit(name: str, t: Table, out: list) -> None:
+    out.append(("d", "metric", name, key_span(t), None))
+    _refs_of(entry(t, "data_source", True), "data_source", "data_source", out)
+    _refs_of(entry(t, "depends_on", True), "metric", "depends_on", out)
+    _template_refs_of(entry(t, "select_expression", True), "select_expression", out)
+    for _stat, params in tables(sub(t, "statistics", True)):
+        for pname in ("numerator", "denominator"):
+            _refs_of(entry(params, pname), "metric", f"statistic {pname}", out)
+        _refs_of(entry(sub(params, "covariate_adjustment"), "metric"), "metric", "covariate_adjustment.metric", out)
+
+
+def _data_source_unit(name: str, t: Table, out: list) -> None:
+    out.append(("d", "data_source", name, key_span(t), None))
+    for jname, j in tables(sub(t, "joins", True)):
+        out.append(("r", "data_source", jname, key_span(j), "joins"))
+
+
+def _segment_unit(name: str, t: Table, out: list) -> None:
+    if name == "data_sources":
+        for sname, st in tables(t):
+            out.append(("d", "segment_data_source", sname, key_span(st), sname))
+        return
+    out.append(("d", "segment", name, key_span(t), None))
+    _refs_of(entry(t, "data_source", True), "segment_data_source", "segment data_source", out)
+    _template_refs_of(entry(t, "select_expression", True), "select_expression", out)
+
+
+def _dimension_unit(name: str, t: Table, out: list) -> None:
+    out.append(("d", "dimension", name, key_span(t), None))
+    _refs_of(entry(t, "data_source"), "data_source", "dimension data_source", out)
+
+
+def _alert_unit(name: str, t: Table, out: list) -> None:
+    out.append(("d", "alert", name, key_span(t), None))
+    _refs_of(entry(t, "metrics"), "metric", "alert metrics", out)
+
+
+def _plain_unit(kind: str):
+    def extract(name: str, t: Table, out: list) -> None:
+        out.append(("d", kind, name, key_span(t), None))
+    return extract
+
+
+_UNITS = {
+    "metrics": _metric_unit,
+    "data_sources": _data_source_unit,
+    "segments": _segment_unit,
+    "parameters": _plain_unit("parameter"),
+    "dimensions": _dimension_unit,
+    "alerts": _alert_unit,
+    "functions": _plain_unit("function"),
+}
+
+
+def _unit_records(section: str, name: str, t: Table) -> tuple:
+    base = t.delta
+    uk = unit_key(t)
+    key = (section, name, uk) if uk is not None else None
+    if key is not None:
+        hit = _UNIT_CACHE.get(key)
+        if hit is not None:
+            return hit
+    out: list = []
+    _UNITS[section](name, t, out)
+    rel = tuple((r[0], r[1], r[2], (r[3][0] - base, r[3][1] - base), r[4]) for r in out)
+    if key is not None:
+        if len(_UNIT_CACHE) >= _UNIT_CACHE_MAX:
+            _UNIT_CACHE.clear()
+        _UNIT_CACHE[key] = rel
+    return rel
+
+
 def file_index(sf: "SourceFile") -> FileIndex:
     info = sf.info
     kind = sf.kind
@@ -200,68 +292,36 @@ def file_index(sf: "SourceFile") -> FileIndex:
     defs: list[Definition] = []
     refs: list[Reference] = []
 
-    def d(k: str, slug: str, item) -> None:
-        defs.append(Definition(k, slug, platform, path, key_span(item), layer, item, view))
-
-    def r(k: str, slug: str, span: tuple[int, int], where: str) -> None:
-        refs.append(Reference(k, slug, path, span, platform, where))
-
     def r_entry(k: str, e: Entry | None, where: str) -> None:
         if e is not None:
             for slug, span in string_items(e):
-                r(k, slug, span, where)
+                refs.append(Reference(k, slug, path, span, platform, where))
 
-    def r_template(e: Entry | None, where: str) -> None:
-        if e is not None and isinstance(e.value, String):
-            for k, name, span in template_refs(e.value, e.delta):
-                r(k, name, span, where)
+    def units(section: str) -> None:
+        table = root.items.get(section)
+        if not isinstance(table, Table):
+            return
+        for name, t in table.items.items():
+            if not isinstance(t, Table):
+                if section == "metrics" and isinstance(t, Entry) and (name in WINDOWS or name == "days28"):
+                    r_entry("metric", t, f"window {name}")
+                continue
+            base = t.delta
+            for tag, k, slug, (a, b), extra in _unit_records(section, name, t):
+                if tag == "d":
+                    item = t if extra is None else t.items[extra]
+                    defs.append(Definition(k, slug, platform, path, (a + base, b + base), layer, item, view))
+                else:
+                    refs.append(Reference(k, slug, path, (a + base, b + base), platform, extra))
 
     if kind is FileKind.FUNCTIONS:
-        for name, t in tables(root.items.get("functions")):
-            d("function", name, t)
+        units("functions")
         return FileIndex(tuple(defs), ())
     if kind is FileKind.OUTCOME and sf.stem:
         defs.append(Definition("outcome", sf.stem, platform, path, (0, 0), layer, root, view))
 
-    metrics = root.items.get("metrics")
-    if isinstance(metrics, Table):
-        for name, item in metrics.items.items():
-            if isinstance(item, Entry):
-                if name in WINDOWS or name == "days28":
-                    r_entry("metric", item, f"window {name}")
-                continue
-            if not isinstance(item, Table):
-                continue
-            d("metric", name, item)
-            r_entry("data_source", entry(item, "data_source", True), "data_source")
-            r_entry("metric", entry(item, "depends_on", True), "depends_on")
-            r_template(entry(item, "select_expression", True), "select_expression")
-            for _stat, params in tables(sub(item, "statistics", True)):
-                for pname in ("numerator", "denominator"):
-                    r_entry("metric", entry(params, pname), f"statistic {pname}")
-                cov = sub(params, "covariate_adjustment")
-                r_entry("metric", entry(cov, "metric"), "covariate_adjustment.metric")
-    for name, t in tables(root.items.get("data_sources")):
-        d("data_source", name, t)
-        for jname, j in tables(sub(t, "joins", True)):
-            r("data_source", jname, key_span(j), "joins")
-    segments = root.items.get("segments")
-    for name, t in tables(segments):
-        if name == "data_sources":
-            for sname, st in tables(t):
-                d("segment_data_source", sname, st)
-            continue
-        d("segment", name, t)
-        r_entry("segment_data_source", entry(t, "data_source", True), "segment data_source")
-        r_template(entry(t, "select_expression", True), "select_expression")
-    for name, t in tables(root.items.get("parameters")):
-        d("parameter", name, t)
-    for name, t in tables(root.items.get("dimensions")):
-        d("dimension", name, t)
-        r_entry("data_source", entry(t, "data_source"), "dimension data_source")
-    for name, t in tables(root.items.get("alerts")):
-        d("alert", name, t)
-        r_entry("metric", entry(t, "metrics"), "alert metrics")
+    for section in ("metrics", "data_sources", "segments", "parameters", "dimensions", "alerts"):
+        units(section)
     exp = sub(root, "experiment")
     if exp is not None and kind in (FileKind.EXPERIMENT, FileKind.DEFAULTS):
         r_entry("segment", entry(exp, "segments"), "segments")
