@@ -8,7 +8,7 @@ from datetime import date, datetime
 from typing import Iterable
 
 from jetls.diagnostics import Diagnostic, Related, Severity, Tag
-from jetls.document import Entry, Table
+from jetls.document import Entry, Table, unit_key
 from jetls.options import Options
 from jetls.schema import PLATFORMS, FileKind, file_schema
 from jetls.syntax import String
@@ -104,14 +104,20 @@ def _layer_label(sf: SourceFile) -> str:
     return sf.info.rel
 
 
+# Per-table check results replayed across keystrokes (see `_Checker.replayable`).
+_UNIT_CHECKS: dict = {}
+_UNIT_CHECKS_MAX = 20000
+
+
 class _Checker:
     def __init__(self, ws: Workspace, sf: SourceFile, options: Options) -> None:
-        self.ws = ws
+        self._ws = ws
         self.sf = sf
         self.options = options
-        self.idx = ws.index
-        self.doc = sf.doc
-        self.root = sf.doc.root
+        self._idx = ws.index
+        self._doc = sf.doc
+        self._root = sf.doc.root
+        self._reads_context = False
         self.kind = sf.kind
         self.info = sf.info
         self.view = sf.info.view
@@ -120,10 +126,84 @@ class _Checker:
         self.P = self.choice.platform if self.choice else None
         first_line_end = sf.text.find("\n")
         self.root_span = (0, first_line_end if first_line_end >= 0 else len(sf.text))
-        self.layers: list[SourceFile] = [sf]
-        self.attached: list[tuple[str, SourceFile]] = []
+        self._layers: list[SourceFile] = [sf]
+        self._attached: list[tuple[str, SourceFile]] = []
         self.used_metrics: set[str] = set()
         self.used_segments: set[str] = set()
+
+    # -- what a check reads beyond its own table ---------------------------------------------
+    # A per-table check that reads none of these depends only on the table's content (and the
+    # replay key): its diagnostics can be recorded once and replayed on later keystrokes.
+    @property
+    def ws(self) -> Workspace:
+        self._reads_context = True
+        return self._ws
+
+    @property
+    def idx(self):
+        self._reads_context = True
+        return self._idx
+
+    @property
+    def doc(self):
+        self._reads_context = True
+        return self._doc
+
+    @property
+    def root(self) -> Table:
+        self._reads_context = True
+        return self._root
+
+    @property
+    def layers(self) -> list[SourceFile]:
+        self._reads_context = True
+        return self._layers
+
+    @property
+    def attached(self) -> list[tuple[str, SourceFile]]:
+        self._reads_context = True
+        return self._attached
+
+    def replayable(self, key: tuple, t: Table, check) -> None:
+        """Run `check()` (the checks of table `t`), or replay what it emitted for a table of the
+        same content under the same `key` in an earlier snapshot, shifted to where `t` is now.
+        Only results that read nothing but `t` (no index, no other table) are kept."""
+        uk = unit_key(t)
+        if uk is None:
+            check()
+            return
+        full = (key, uk, self.kind, self.P, self.info.layer, self.info.view, self.sf.platform)
+        hit = _UNIT_CHECKS.get(full)
+        base = t.delta
+        if hit is None:
+            rec: list = []
+            emit, outer = self.emit, self._reads_context
+            self._reads_context = False
+
+            def record(code, span, message, related=(), tags=(), data=None, severity_name=None):
+                rel = None if span is None else (span[0] - base, span[1] - base)
+                rec.append((code, rel, message, tuple(related), tags, data, severity_name))
+
+            self.emit = record
+            try:
+                check()
+            finally:
+                self.emit = emit
+                pure = not self._reads_context
+                self._reads_context = outer
+            hit = tuple(rec)
+            if pure and all(r.path is None for x in hit for r in x[3]):
+                if len(_UNIT_CHECKS) >= _UNIT_CHECKS_MAX:
+                    _UNIT_CHECKS.clear()
+                _UNIT_CHECKS[full] = tuple(
+                    (c, sp, m, tuple(Related(r.start - base, r.end - base, r.message, None) for r in rl), tg, dt, sv)
+                    for c, sp, m, rl, tg, dt, sv in hit)
+            for c, sp, m, rl, tg, dt, sv in hit:
+                self.emit(c, None if sp is None else (sp[0] + base, sp[1] + base), m, rl, tg, dt, sv)
+            return
+        for c, sp, m, rl, tg, dt, sv in hit:
+            self.emit(c, None if sp is None else (sp[0] + base, sp[1] + base), m,
+                      tuple(Related(r.start + base, r.end + base, r.message, None) for r in rl), tg, dt, sv)
 
     # -- emitting -----------------------------------------------------------------------------
     def emit(self, code: str, span, message: str, related: Iterable[Related] = (), tags=(), data=None,
@@ -751,33 +831,11 @@ class _Checker:
     # -- definitions files --------------------------------------------------------------------
     def definitions_checks(self) -> None:
         root = self.root
-        local_ds = {n for n, _ in tables(root.items.get("data_sources"))}
+        local_ds = frozenset(n for n, _ in tables(root.items.get("data_sources")))
         jet_layer = self.info.layer == "jetstream-definitions"
         for name, t in tables(root.items.get("metrics")):
-            self.check_slug("metric", name, t)
-            e = entry(t, "data_source", True)
-            if e is not None and isinstance(e.value, String) and e.value.value not in local_ds:
-                ds = e.value.value
-                self.check_simple_ref("data_source", ds, string_span(e.value, e.delta), "JET205",
-                                      f"the metric's data source does not resolve (\"No default definition for data "
-                                      f"source '{ds}' [{self.P}] found\")")
-            if not self.metric_full([t]):
-                glob = [d for d in self.global_defs("metric", name) if d.path != self.sf.path]
-                if jet_layer and not (glob and self.metric_defs_full(glob)):
-                    self.emit("JET203", key_span(t), f"`[metrics.{name}]` only sets options, and no metric `{name}` is "
-                              f"defined in `definitions/{self.sf.platform}.toml`: any experiment using it fails with "
-                              f"\"No default definition found for referenced metric {name}\"{self.elsewhere('metric', name)}",
-                              severity_name="warning")
-            e = entry(t, "depends_on", True)
-            if e is not None:
-                for up, uspan in string_items(e):
-                    if not self.global_defs("metric", up) and up not in dict(tables(root.items.get("metrics"))):
-                        self.emit("JET204", uspan, f"unknown upstream metric `{up}` on `{self.P}`: any experiment "
-                                  f"using `{name}` fails with \"No definition found for referenced upstream metric "
-                                  f"MetricReference(name='{up}')\"{self.elsewhere('metric', up)}", severity_name="warning")
-            deps = [x for x, _ in string_items(e)] if e is not None else []
-            for sname, params in tables(sub(t, "statistics", True)):
-                self.check_statistic(name, sname, params, deps)
+            self.replayable(("definitions metric", name, local_ds, jet_layer), t,
+                            lambda: self.definitions_metric(name, t, local_ds, jet_layer))
         for name, t in tables(root.items.get("data_sources")):
             self.check_slug("data_source", name, t)
             for jname, j in tables(sub(t, "joins", True)):
@@ -801,6 +859,32 @@ class _Checker:
                 self.check_simple_ref("data_source", e.value.value, string_span(e.value, e.delta), "JET205",
                                       "the dimension's data source does not resolve")
         self.alert_rules()
+
+    def definitions_metric(self, name: str, t: Table, local_ds: frozenset, jet_layer: bool) -> None:
+        self.check_slug("metric", name, t)
+        e = entry(t, "data_source", True)
+        if e is not None and isinstance(e.value, String) and e.value.value not in local_ds:
+            ds = e.value.value
+            self.check_simple_ref("data_source", ds, string_span(e.value, e.delta), "JET205",
+                                  f"the metric's data source does not resolve (\"No default definition for data "
+                                  f"source '{ds}' [{self.P}] found\")")
+        if not self.metric_full([t]):
+            glob = [d for d in self.global_defs("metric", name) if d.path != self.sf.path]
+            if jet_layer and not (glob and self.metric_defs_full(glob)):
+                self.emit("JET203", key_span(t), f"`[metrics.{name}]` only sets options, and no metric `{name}` is "
+                          f"defined in `definitions/{self.sf.platform}.toml`: any experiment using it fails with "
+                          f"\"No default definition found for referenced metric {name}\"{self.elsewhere('metric', name)}",
+                          severity_name="warning")
+        e = entry(t, "depends_on", True)
+        if e is not None:
+            for up, uspan in string_items(e):
+                if not self.global_defs("metric", up) and up not in dict(tables(self.root.items.get("metrics"))):
+                    self.emit("JET204", uspan, f"unknown upstream metric `{up}` on `{self.P}`: any experiment "
+                              f"using `{name}` fails with \"No definition found for referenced upstream metric "
+                              f"MetricReference(name='{up}')\"{self.elsewhere('metric', up)}", severity_name="warning")
+        deps = [x for x, _ in string_items(e)] if e is not None else []
+        for sname, params in tables(sub(t, "statistics", True)):
+            self.check_statistic(name, sname, params, deps)
 
     def opmon_checks(self) -> None:
         self.alert_rules()
