@@ -221,7 +221,7 @@ class _Checker:
         self.out.extend(self.doc.syntax_diagnostics())
         if self.kind is FileKind.PLAIN:
             return
-        mixed_arrays(self.doc, self.emit, set())
+        mixed_arrays(self._doc, self.emit)
         tool = self.info.tool
         schema = file_schema(self.kind, tool)
         walker = SchemaWalker(self.emit, self.kind, tool, self.root_span, sf.text)
@@ -952,8 +952,8 @@ class _Checker:
                 msg = p.message + (" (this metric is in no window, so the reference never renders it)" if downgrade and p.severity == "error" else "")
                 self.emit(p.code, (s, en), msg, severity_name=sev)
 
+        ctx = T.TemplateContext(funcs, params, False, "metric_select")  # one context: its key is computed once
         for name, t in tables(root.items.get("metrics")):
-            ctx = T.TemplateContext(funcs, params, False, "metric_select")
             run(entry(t, "select_expression", True), "metric_select", "expression", ctx,
                 downgrade=unused_metric_tables and name not in used)
         app_ds = self.app_dataset()
@@ -965,13 +965,14 @@ class _Checker:
             run(entry(t, "from_expression", True), "data_source_from", "from", ctx)
         segs = root.items.get("segments")
         if k is not FileKind.OUTCOME:
+            from_ctx = T.TemplateContext(funcs, None, True, "segment_from", app_ds)
+            select_ctx = T.TemplateContext(funcs, None, False, "segment_select")
             for name, t in tables(segs):
                 if name == "data_sources":
                     for sname, st in tables(t):
-                        ctx = T.TemplateContext(funcs, None, True, "segment_from", app_ds)
-                        run(entry(st, "from_expression", True), "segment_from", "from", ctx)
+                        run(entry(st, "from_expression", True), "segment_from", "from", from_ctx)
                     continue
-                ctx = T.TemplateContext(funcs, None, False, "segment_select")
+                ctx = select_ctx
                 run(entry(t, "select_expression", True), "segment_select", "expression", ctx)
         exp = sub(root, "experiment")
         if exp is not None and k in (FileKind.EXPERIMENT, FileKind.DEFAULTS):

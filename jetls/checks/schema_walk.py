@@ -553,26 +553,45 @@ class SchemaWalker:
                 self.emit("JET105", item.decl or t.decl, f"values of `{f.name}` must be {describe_types((f.values or 'string',))}")
 
 
-def mixed_arrays(doc, emit: Emit, checked: set[int]) -> None:
-    """JET003 for every array (outside schema'd fields already checked) mixing element types."""
-    def visit(v, d):
+_MIXED_CACHE: dict = {}
+
+
+def mixed_arrays(doc, emit: Emit) -> None:
+    """JET003 for every array mixing element types (found once per chunk tree: an unchanged
+    chunk keeps its tree across edits, and its findings only move by its delta)."""
+    for chunk in doc.tree.chunks:
+        found = _MIXED_CACHE.get(chunk.tree)
+        if found is None:
+            found = _mixed_in_chunk(chunk.tree)
+            if len(_MIXED_CACHE) >= _WALK_CACHE_MAX:
+                _MIXED_CACHE.clear()
+            _MIXED_CACHE[chunk.tree] = found
+        d = chunk.delta
+        for start, end, message in found:
+            emit("JET003", (start + d, end + d), message)
+
+
+def _mixed_in_chunk(tree) -> tuple:
+    out: list = []
+
+    def visit(v):
         if isinstance(v, Array):
             items = [x for x in v.items if not isinstance(x, Invalid)]
-            if items and id(v) not in checked:
+            if items:
                 first = toml_type(items[0])
                 for x in items[1:]:
                     t = toml_type(x)
                     if t != first:
-                        emit("JET003", (x.start + d, x.end + d),
-                             f"array mixes {_TYPE_NAMES.get(first, first)} and {_TYPE_NAMES.get(t, t)}: the reference "
-                             "TOML parser (toml 0.10.2) rejects it (\"Not a homogeneous array\"); use one element type")
+                        out.append((x.start, x.end,
+                                    f"array mixes {_TYPE_NAMES.get(first, first)} and {_TYPE_NAMES.get(t, t)}: the reference "
+                                    "TOML parser (toml 0.10.2) rejects it (\"Not a homogeneous array\"); use one element type"))
                         break
             for x in items:
-                visit(x, d)
+                visit(x)
         elif isinstance(v, InlineTable):
             for kv in v.entries:
-                visit(kv.value, d)
+                visit(kv.value)
 
-    for chunk in doc.tree.chunks:
-        for kv in chunk.tree.entries:
-            visit(kv.value, chunk.delta)
+    for kv in tree.entries:
+        visit(kv.value)
+    return tuple(out)

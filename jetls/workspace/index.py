@@ -8,6 +8,7 @@ returns a new index in which only that file's contribution changed.
 from __future__ import annotations
 
 import re
+from collections import abc
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Mapping
@@ -345,10 +346,63 @@ def _rank(defn: Definition) -> int:
     return _LAYER_RANK.get(defn.layer, 9)
 
 
+class _Overlay(abc.Mapping):
+    """(kind, slug) -> contributions of every file: `base` (all files but one) merged on lookup
+    with `focus` (the file being edited), so a keystroke rebuilds only the focus part."""
+
+    __slots__ = ("base", "focus", "ranked", "merged")
+
+    def __init__(self, base: dict, focus: dict, ranked: bool) -> None:
+        self.base = base
+        self.focus = focus
+        self.ranked = ranked
+        self.merged: dict = {}
+
+    def get(self, key, default=None):
+        hit = self.merged.get(key)
+        if hit is not None:
+            return hit
+        mine = self.focus.get(key)
+        if mine is None:
+            return self.base.get(key, default)
+        others = self.base.get(key)
+        out = mine if others is None else others + mine
+        if self.ranked and others is not None:
+            out = tuple(sorted(out, key=_rank))
+        self.merged[key] = out
+        return out
+
+    def __getitem__(self, key):
+        out = self.get(key)
+        if out is None:
+            raise KeyError(key)
+        return out
+
+    def __contains__(self, key) -> bool:
+        return key in self.focus or key in self.base
+
+    def __iter__(self):
+        yield from self.base
+        for key in self.focus:
+            if key not in self.base:
+                yield key
+
+    def __len__(self) -> int:
+        return len(self.base) + sum(1 for key in self.focus if key not in self.base)
+
+
+def _grouped(items, ranked: bool) -> dict:
+    out: dict = {}
+    for x in items:
+        out.setdefault((x.kind, x.slug), []).append(x)
+    return {k: tuple(sorted(v, key=_rank)) if ranked else tuple(v) for k, v in out.items()}
+
+
 class SlugIndex:
     """Immutable. Every definition and reference, keyed by (kind, slug)."""
 
-    __slots__ = ("_files", "_defs", "_refs", "_platform_of", "_cache", "_dcache", "_dparent", "_stale")
+    __slots__ = ("_files", "_defs", "_refs", "_platform_of", "_cache", "_dcache", "_dparent", "_stale",
+                 "_base", "_focus")
 
     def __init__(self, files: Mapping[str, FileIndex], platform_of: Callable[[str], str | None] | None = None,
                  _defs=None, _refs=None) -> None:
@@ -358,6 +412,8 @@ class SlugIndex:
         self._dcache: dict = {}
         self._dparent: tuple | None = None
         self._stale: dict = {}  # slugs() answers of an earlier index + the (kind, slug) keys changed since
+        self._base: tuple[dict, dict] | None = None  # with `_focus`: the index of every other file
+        self._focus: str | None = None
         if _defs is None:
             defs: dict[tuple[str, str], list[Definition]] = {}
             refs: dict[tuple[str, str], list[Reference]] = {}
@@ -368,12 +424,44 @@ class SlugIndex:
                     refs.setdefault((y.kind, y.slug), []).append(y)
             _defs = {k: tuple(sorted(v, key=_rank)) for k, v in defs.items()}
             _refs = {k: tuple(v) for k, v in refs.items()}
-        self._defs: dict[tuple[str, str], tuple[Definition, ...]] = _defs
-        self._refs: dict[tuple[str, str], tuple[Reference, ...]] = _refs
+        self._defs: Mapping[tuple[str, str], tuple[Definition, ...]] = _defs
+        self._refs: Mapping[tuple[str, str], tuple[Reference, ...]] = _refs
+
+    def rebound(self, platform_of) -> "SlugIndex":
+        """The same contributions, with another platform resolver (fresh memos)."""
+        out = SlugIndex(self._files, platform_of, self._defs, self._refs)
+        out._base, out._focus = self._base, self._focus
+        return out
 
     # -- incremental update -----------------------------------------------------------------
+    def _flat(self) -> tuple[dict, dict]:
+        """Plain (defs, refs) dicts of this index (folding an overlay in)."""
+        if self._focus is None:
+            return self._defs, self._refs
+        defs, refs = dict(self._base[0]), dict(self._base[1])
+        for key in self._defs.focus:
+            defs[key] = self._defs[key]
+        for key in self._refs.focus:
+            refs[key] = self._refs[key]
+        return defs, refs
+
+    def _without(self, path: str) -> tuple[dict, dict]:
+        """(defs, refs) of every file but `path`."""
+        old = self._files.get(path, EMPTY)
+        flat_defs, flat_refs = self._flat()
+        defs, refs = dict(flat_defs), dict(flat_refs)
+        for table, items in ((defs, old.definitions), (refs, old.references)):
+            for key in {(x.kind, x.slug) for x in items}:
+                kept = tuple(x for x in table.get(key, ()) if x.path != path)
+                if kept:
+                    table[key] = kept
+                else:
+                    table.pop(key, None)
+        return defs, refs
+
     def replaced(self, path: str, new: FileIndex | None, platform_of=None) -> "SlugIndex":
-        """A new index where `path` contributes `new` (None: removed)."""
+        """A new index where `path` contributes `new` (None: removed). Successive calls for the
+        same path (keystrokes in one file) share the index of the other files."""
         old = self._files.get(path, EMPTY)
         files = dict(self._files)
         if new is None:
@@ -381,33 +469,14 @@ class SlugIndex:
             new = EMPTY
         else:
             files[path] = new
-        defs = dict(self._defs)
-        refs = dict(self._refs)
-        new_defs: dict[tuple[str, str], list[Definition]] = {}
-        for x in new.definitions:
-            new_defs.setdefault((x.kind, x.slug), []).append(x)
+        base = self._base if self._focus == path else self._without(path)
+        defs = _Overlay(base[0], _grouped(new.definitions, True), True)
+        refs = _Overlay(base[1], _grouped(new.references, False), False)
+        new_defs = dict.fromkeys(defs.focus)
         for x in old.definitions:
-            new_defs.setdefault((x.kind, x.slug), [])
-        for key, mine in new_defs.items():
-            kept = [x for x in defs.get(key, ()) if x.path != path]
-            kept.extend(mine)
-            if kept:
-                defs[key] = tuple(sorted(kept, key=_rank))
-            else:
-                defs.pop(key, None)
-        new_refs: dict[tuple[str, str], list[Reference]] = {}
-        for y in new.references:
-            new_refs.setdefault((y.kind, y.slug), []).append(y)
-        for y in old.references:
-            new_refs.setdefault((y.kind, y.slug), [])
-        for key, mine in new_refs.items():
-            kept = [x for x in refs.get(key, ()) if x.path != path]
-            kept.extend(mine)
-            if kept:
-                refs[key] = tuple(kept)
-            else:
-                refs.pop(key, None)
+            new_defs.setdefault((x.kind, x.slug), None)
         out = SlugIndex(files, platform_of or self._platform_of, defs, refs)
+        out._base, out._focus = base, path
         # Carry the memoised answers the change cannot affect (typing inside a SQL string
         # changes no definition key, so nearly everything survives).
         touched = new_defs.keys()

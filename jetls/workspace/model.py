@@ -224,7 +224,7 @@ class Workspace:
                 sf = self._files.get(changed)
                 idx = parent.replaced(changed, sf.index if sf is not None else None, self._platform_name)
             elif parent is not None:
-                idx = SlugIndex(parent._files, self._platform_name, parent._defs, parent._refs)
+                idx = parent.rebound(self._platform_name)
             else:
                 with bulk_allocation():
                     idx = SlugIndex({p: f.index for p, f in self._files.items()}, self._platform_name)

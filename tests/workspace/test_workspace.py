@@ -70,3 +70,50 @@ def test_platform_choice(tmp_path):
     assert ws.platform_of(exp).source == "option"
     ws = Workspace.load(tmp_path).with_text(exp, "[experiment]\n")
     assert ws.platform_of(exp).platform == "firefox_desktop"
+
+
+def _contents(idx) -> dict:
+    """Every (kind, slug) -> its definitions and references, order-free (for comparing indexes)."""
+    out = {}
+    for key in set(idx._defs) | set(idx._refs):
+        defs = idx._defs.get(key, ())
+        ranks = [d.layer for d in defs]
+        out[key] = (
+            sorted((d.path, d.span, d.layer, d.platform) for d in defs),
+            sorted((r.path, r.span, r.where) for r in idx._refs.get(key, ())),
+            [_rank_of(layer) for layer in ranks] == sorted(_rank_of(layer) for layer in ranks),
+        )
+    return out
+
+
+def _rank_of(layer: str) -> int:
+    from jetls.workspace.index import _LAYER_RANK
+
+    return _LAYER_RANK.get(layer, 9)
+
+
+def test_index_updated_file_by_file_equals_a_fresh_index():
+    """Keystrokes in one file, then in another, then back, then a deletion: the index kept up
+    to date change by change holds what an index built from scratch holds."""
+    from corpus import corpus_dir
+    from jetls.workspace.index import SlugIndex
+
+    hub = corpus_dir("metric-hub")
+    ws = Workspace.load(hub, Options())
+    ws.index
+    a = str(hub / "definitions" / "firefox_desktop.toml")
+    b = str(hub / "jetstream" / "defaults" / "firefox_desktop.toml")
+    steps = [
+        (a, lambda t: t.replace('data_source = "clients_daily"', 'data_source = "clients_dailyx"', 1)),
+        (a, lambda t: t + '\n[metrics.brand_new]\nselect_expression = "1"\ndata_source = "clients_daily"\n'),
+        (b, lambda t: "[metrics]\nweekly = ['brand_new', 'active_hours']\n" + t),
+        (a, lambda t: t.replace("[metrics.brand_new]", "[metrics.renamed]")),
+        (a, None),  # deleted
+        (b, lambda t: t + "\n[segments.s]\nselect_expression = '1'\ndata_source = 'x'\n"),
+    ]
+    for path, change in steps:
+        ws = ws.without(path) if change is None else ws.with_text(path, change(ws.file(path).text))
+        fresh = SlugIndex({p: f.index for p, f in ws.files.items()})
+        assert _contents(ws.index) == _contents(fresh)
+    assert not ws.index.all_definitions("metric", "renamed")
+    assert ws.index.all_definitions("segment", "s")
