@@ -177,7 +177,7 @@ class _Checker:
         base = t.delta
         if hit is None:
             rec: list = []
-            emit, outer = self.emit, self._reads_context
+            outer = self._reads_context
             self._reads_context = False
 
             def record(code, span, message, related=(), tags=(), data=None, severity_name=None):
@@ -188,7 +188,7 @@ class _Checker:
             try:
                 check()
             finally:
-                self.emit = emit
+                del self.emit  # back to the method (an instance attribute holding it would be a cycle)
                 pure = not self._reads_context
                 self._reads_context = outer
             hit = tuple(rec)

@@ -18,13 +18,16 @@ SEMANTIC_CODE = "JET002"
 class Entry:
     """`key = value` (not an inline table: those become `Table`s of kind 'inline')."""
 
-    __slots__ = ("part", "kv", "delta", "table")
+    __slots__ = ("part", "kv", "delta", "table_path")
 
     def __init__(self, part: KeyPart, kv: KeyValue, delta: int, table: "Table") -> None:
         self.part = part
         self.kv = kv
         self.delta = delta
-        self.table = table  # the table holding the key (for dotted keys, the innermost one)
+        # The path of the table holding the key (for dotted keys, the innermost one). Not the
+        # table itself: no entry -> table -> entry cycle, so an old document is freed at once
+        # by reference counting instead of piling up for the cyclic collector.
+        self.table_path = table.path
 
     @property
     def name(self) -> str:
@@ -32,7 +35,7 @@ class Entry:
 
     @property
     def path(self) -> tuple[str, ...]:
-        return self.table.path + (self.part.name,)
+        return self.table_path + (self.part.name,)
 
     @property
     def value(self) -> Value:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import gc
 import os
+import weakref
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from types import MappingProxyType
-from typing import Iterable, Mapping
+from typing import Callable, Iterable, Mapping
 
 from jetls.document import TomlDocument, build
 from jetls.options import Options
@@ -115,11 +116,23 @@ class PlatformChoice:
     evidence: tuple[str, str, tuple[int, int]] | None = None
 
 
+def _platform_resolver(ws: "Workspace") -> Callable[[str], str | None]:
+    """`ws.platform_of(path).platform`, holding the snapshot weakly: an index refers to its
+    snapshot without a cycle, so a replaced snapshot is freed at once by reference counting."""
+    ref = weakref.ref(ws)
+
+    def platform_name(path: str) -> str | None:
+        w = ref()
+        return w._platform_name(path) if w is not None else None
+
+    return platform_name
+
+
 class Workspace:
     """An immutable snapshot. `with_text`/`with_tree`/`without` return new snapshots sharing
     every unchanged file and updating only that file's contribution to the index."""
 
-    __slots__ = ("root", "options", "_files", "_index", "_parent_index", "_changed", "_platforms", "memo")
+    __slots__ = ("root", "options", "_files", "_index", "_parent_index", "_changed", "_platforms", "memo", "__weakref__")
 
     def __init__(self, root: str | None, files: Mapping[str, SourceFile], options: Options | None = None,
                  _parent_index: SlugIndex | None = None, _changed: str | None = None) -> None:
@@ -222,12 +235,12 @@ class Workspace:
             parent, changed = self._parent_index, self._changed
             if parent is not None and changed is not None:
                 sf = self._files.get(changed)
-                idx = parent.replaced(changed, sf.index if sf is not None else None, self._platform_name)
+                idx = parent.replaced(changed, sf.index if sf is not None else None, _platform_resolver(self))
             elif parent is not None:
-                idx = parent.rebound(self._platform_name)
+                idx = parent.rebound(_platform_resolver(self))
             else:
                 with bulk_allocation():
-                    idx = SlugIndex({p: f.index for p, f in self._files.items()}, self._platform_name)
+                    idx = SlugIndex({p: f.index for p, f in self._files.items()}, _platform_resolver(self))
             self._index = idx
             self._parent_index = None
         return idx
