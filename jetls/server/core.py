@@ -32,10 +32,15 @@ def feature(name: str) -> Any:
 
 
 def warm_up() -> None:
-    """Import the checks and feature modules off the request path (after indexing)."""
+    """Import the checks (Jinja, sqlglot) and feature modules off the request path (after
+    indexing), then freeze what they allocated: those objects live as long as the process, and
+    left in the collector's generations they made every full collection during typing rescan
+    them (measured in the server on firefox_desktop.toml: checking a keystroke 14.4 -> 11.0 ms)."""
     importlib.import_module("jetls.checks")
+    importlib.import_module("jetls.checks.sql")._sqlglot()
     for name in ("completion", "hover", "navigation", "symbols", "folding", "semantic_tokens", "code_actions", "rendered_sql"):
         feature(name)
+    gc.freeze()
 
 
 # ----------------------------------------------------------------------------- roots
