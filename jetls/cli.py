@@ -151,7 +151,7 @@ def check_paths(paths: list[Path], options: Options, jobs: int = 1) -> list[File
 
     `jobs` > 1 checks on that many processes (0: one per available core)."""
     from jetls.checks.batch import check_files, default_jobs
-    from jetls.workspace import Workspace, find_root
+    from jetls.workspace import Workspace, bulk_allocation, find_root
 
     jobs = jobs or default_jobs()
     files = collect_files(paths)
@@ -161,9 +161,10 @@ def check_paths(paths: list[Path], options: Options, jobs: int = 1) -> list[File
     results: list[FileResult] = []
     for root, group in by_root.items():
         # Outside any metric-hub layout (root None) each file is plain TOML unless it names its kind.
-        ws = Workspace.load(root, options, [str(f) for f in group])
-        ws.index
-        gc.freeze()  # the workspace lives until the end: later collections need not rescan it
+        with bulk_allocation():  # and frozen before the collector runs again: it lives until the end
+            ws = Workspace.load(root, options, [str(f) for f in group])
+            ws.index
+            gc.freeze()
         readable = [f for f in group if str(f) in ws.files]
         reports = check_files(ws, [str(f) for f in readable], options, jobs)
         for f in group:

@@ -16,7 +16,7 @@ from jetls.diagnostics import Diagnostic
 from jetls.document import build
 from jetls.options import Options
 from jetls.syntax import SyntaxTree, decode
-from jetls.workspace import Workspace, classify
+from jetls.workspace import Workspace, bulk_allocation, classify
 from jetls.workspace import find_root as _find_root
 
 log = logging.getLogger(__name__)
@@ -88,9 +88,12 @@ def read_file(path: str) -> str | None:
 
 
 def load_workspace(root: str, options: Options) -> Workspace:
-    ws = Workspace.load(root, options)
-    ws.index  # built here, in the indexing thread, not on the first keystroke
-    _freeze_long_lived()
+    # The collector stays paused until the snapshot is frozen: re-enabled in between, its first
+    # full collection would scan the hundreds of thousands of new objects for nothing.
+    with bulk_allocation():
+        ws = Workspace.load(root, options)
+        ws.index  # built here, in the indexing thread, not on the first keystroke
+        _freeze_long_lived()
     return ws
 
 

@@ -32,6 +32,10 @@ from jetls.syntax.strings import decode_basic, decode_ml_literal
 _WS = re.compile(r"[ \t]*")
 _WS_NL_COMMENT = re.compile(r"(?:[ \t]|\r?\n)*")
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
+# Fast path for the common line start `bare_key = ` (one match instead of key, part, spaces, '=').
+_SIMPLE_KV = re.compile(r"([A-Za-z0-9_-]+)[ \t]*=[ \t]*")
+# ... and for a header of bare keys without spaces: `[metrics.active_hours]`.
+_SIMPLE_HEADER = re.compile(r"\[([A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*)\]")
 _COMMENT = re.compile(r"#[^\n]*")
 _CTRL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
 _CTRL_COMMENT = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
@@ -180,6 +184,14 @@ class _ChunkParser:
     def header(self, pos: int) -> tuple[Header, int]:
         text = self.text
         start = pos
+        m = _SIMPLE_HEADER.match(text, pos)
+        if m is not None:
+            parts = []
+            p = pos + 1
+            for name in m.group(1).split("."):
+                parts.append(KeyPart(name, p, p + len(name), False))
+                p += len(name) + 1
+            return Header(Key(tuple(parts), pos + 1, p - 1), False, start, m.end(), True), m.end()
         is_array = text.startswith("[[", pos)
         pos += 2 if is_array else 1
         pos = _WS.match(text, pos).end()
@@ -238,6 +250,12 @@ class _ChunkParser:
     def key_value(self, pos: int, inline: bool) -> tuple[KeyValue | None, int]:
         text = self.text
         start = pos
+        m = _SIMPLE_KV.match(text, pos)
+        if m is not None:
+            name_end = m.end(1)
+            part = KeyPart(m.group(1), pos, name_end, False)
+            value, end = self.value(m.end())
+            return KeyValue(Key((part,), pos, name_end), value, start, end), end
         key, pos = self.key(pos)
         if not key.parts:
             m = _JUNK_KEY.match(text, pos)

@@ -13,7 +13,7 @@ from jetls.workspace.index import (
     key_span,
     string_span,
 )
-from jetls.workspace.model import PlatformChoice, SourceFile, Workspace, norm
+from jetls.workspace.model import PlatformChoice, SourceFile, Workspace, bulk_allocation, norm
 from jetls.workspace.paths import (
     LAYER_CONFIG,
     LAYER_DEFAULTS,
@@ -36,6 +36,6 @@ __all__ = [
     "LAYER_CONFIG", "LAYER_DEFAULTS", "LAYER_DEFINITIONS", "LAYER_FUNCTIONS",
     "LAYER_JETSTREAM_DEFINITIONS", "LAYER_LOOKER_DEFINITIONS", "LAYER_OPMON_DEFINITIONS",
     "LAYER_OUTCOME", "PlatformChoice", "Reference", "SlugIndex", "SourceFile", "Workspace",
-    "classify", "describe", "directives", "file_index", "find_root", "is_example", "key_span",
+    "bulk_allocation", "classify", "describe", "directives", "file_index", "find_root", "is_example", "key_span",
     "norm", "string_span",
 ]
