@@ -216,18 +216,29 @@ class _Builder:
 
     def build(self) -> None:
         doc = self.doc
+        add = self.add
         for chunk in doc.tree.chunks:
             tree, d = chunk.tree, chunk.delta
             self.chunk = (tree, d)
-            for t in self.dotted_pending:
-                t.sealed = True
-            self.dotted_pending = []
+            if self.dotted_pending:
+                for t in self.dotted_pending:
+                    t.sealed = True
+                self.dotted_pending = []
             current = doc.root
             header = tree.header
             if header is not None:
                 current = self.open_header(header, d) if header.key.parts else self.detached(())
+            items = current.items
+            path = current.path
             for kv in tree.entries:
-                self.add(current, kv, d, current.path)
+                parts = kv.key.parts
+                # inline fast path of `add` for the common `plain_key = scalar or string`
+                if len(parts) == 1 and parts[0].name not in items:
+                    vt = type(kv.value)
+                    if vt is not InlineTable and vt is not Array:
+                        items[parts[0].name] = Entry(parts[0], kv, d, current)
+                        continue
+                add(current, kv, d, path)
 
     def detached(self, path: tuple[str, ...], kind: str = "header") -> Table:
         t = Table(path, kind, None)

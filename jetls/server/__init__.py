@@ -21,8 +21,14 @@ def create_server():
 
 def serve(tcp: tuple[str, int] | None = None, stdio: bool = True) -> None:
     """Run the server until the client exits: on stdio, or listening on `tcp` (host, port)."""
+    import gc
     import os
 
+    # A keystroke's garbage (the previous snapshot of the file) is acyclic and freed by reference
+    # counting; the cyclic collector's default pace (every 700 allocations) would rescan the new
+    # snapshot's objects many times per keystroke for nothing. Measured in one process, blocks
+    # interleaved, on firefox_desktop.toml: keystroke median 11.8 -> 10.1 ms, p95 19.6 -> 14.1 ms.
+    gc.set_threshold(20_000, 20, 20)
     level = os.environ.get("JETLS_LOG", "WARNING").upper()
     logging.basicConfig(level=getattr(logging, level, logging.WARNING), stream=sys.stderr, format="jetls %(levelname)s %(name)s: %(message)s")
     server = create_server()
