@@ -178,6 +178,19 @@ def bench_file(srv: Server, root: Path, rel: str, n: int, typing_at: str, comple
     srv.notify("textDocument/didClose", {"textDocument": {"uri": uri}})
 
 
+def tomllib_ms(path: Path, n: int = 15) -> float:
+    """This machine's speed: median time of `tomllib.loads` on a file (calibration)."""
+    import tomllib
+
+    text = path.read_text()
+    xs = []
+    for _ in range(n):
+        t = time.perf_counter()
+        tomllib.loads(text)
+        xs.append(time.perf_counter() - t)
+    return statistics.median(xs) * 1000
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     default_root = Path(os.environ["JETLS_CORPUS"]) / "metric-hub" if os.environ.get("JETLS_CORPUS") else REPO.parent / "shared" / "corpus" / "metric-hub"
@@ -192,6 +205,7 @@ def main() -> int:
         print(f"no metric-hub checkout at {root}", file=sys.stderr)
         return 2
 
+    calib_start = tomllib_ms(root / DEFINITIONS)
     srv = Server(shlex.split(args.server), str(REPO))
     dt_init, _ = srv.request(
         "initialize",
@@ -212,6 +226,9 @@ def main() -> int:
     hwm = srv.vmhwm_kb()
     print(f"\npeak RSS (VmHWM): {hwm / 1024:.1f} MB" if hwm else "\npeak RSS: n/a")
     srv.close()
+    calib_end = tomllib_ms(root / DEFINITIONS)
+    print(f"machine: tomllib.loads({DEFINITIONS}) median {calib_start:.1f} ms before the run, "
+          f"{calib_end:.1f} ms after (compare figures between machines in that unit)")
     return 0
 
 
