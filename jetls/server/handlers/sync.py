@@ -46,10 +46,13 @@ def register(server: JetlsServer) -> None:
         item = params.text_document
         path = uris.to_fs_path(item.uri) or item.uri
         root = ls.root_for(path)
-        doc = OpenDoc(item.uri, path, item.version, parse(item.text), root)
         old = root.ws.files.get(path) if root is not None and root.ws is not None else None
+        # Opening a file as it is on disk: keep the indexed tree (its chunks key every cached
+        # result, so the first keystroke re-checks one table, not the whole file).
+        same = old is not None and old.text == item.text
+        doc = OpenDoc(item.uri, path, item.version, old.tree if same else parse(item.text), root)
         ls.docs[item.uri] = doc
-        if old is None or old.text != item.text:
+        if not same:
             _update_snapshot(ls, doc)
             _after_change(ls, doc)
         else:
