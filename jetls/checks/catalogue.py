@@ -79,6 +79,8 @@ EXAMPLES: dict[str, tuple[str, str]] = {
     "JET531": ("jetstream/outcomes/my_outcome.toml", "Move the file into `jetstream/outcomes/<platform>/`."),
     "JET534": ('[metrics.unused]\nselect_expression = "SUM(1)"\ndata_source = "clients_daily"', "List it in a window, or remove it."),
     "JET535": ("[experiment]\nskip = true", "Informational."),
+    "JET536": ('[metrics.active_hours]  # also in jetstream/defaults/firefox_desktop.toml\nbigger_is_better = false',
+               "The earlier value stays. Change it where it is set (the defaults or the outcome), or define the metric under another slug."),
 }
 
 HEADER = """# jetls diagnostics

@@ -78,6 +78,7 @@ _OWN: dict[str, tuple[str, str]] = {
     "JET531": ("warning", "file location makes the reference parser read it as another kind"),
     "JET534": ("hint", "metric table not used by any window: never validated by the reference"),
     "JET535": ("warning", "experiment will not be analysed"),
+    "JET536": ("warning", "false, 0, \"\" or [] cannot override a value an earlier layer sets"),
 }
 
 #: Every code jetls emits: code → (default severity name, summary).

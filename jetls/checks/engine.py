@@ -10,7 +10,7 @@ from typing import Iterable
 from jetls.diagnostics import Diagnostic, Related, Severity, Tag
 from jetls.document import Entry, Table, unit_key
 from jetls.options import Options
-from jetls.schema import PLATFORMS, FileKind, file_schema
+from jetls.schema import PLATFORMS, FileKind, file_schema, lookup
 from jetls.syntax import String
 
 from jetls.workspace import (
@@ -98,6 +98,16 @@ def _truthy(item) -> bool:
         v = item.to_python()
         return bool(v)
     return True
+
+
+def _toml_literal(value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return '""' if not value else f'"{value}"'
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml_literal(v) for v in value) + "]"
+    return str(value)
 
 
 def _layer_label(sf: SourceFile) -> str:
@@ -537,6 +547,52 @@ class _Checker:
             self.check_parameter(name, t)
         if k is FileKind.OUTCOME:
             self.outcome_rules()
+        if k is FileKind.EXPERIMENT:
+            self.falsy_overrides()
+
+    def falsy_overrides(self) -> None:
+        """Spec §1.4 / §6.4 #6: Jetstream merges a config over the defaults (and an outcome's
+        metrics under the config) key by key as `later or earlier`, so a later `false`, `0`, `""`
+        or `[]` never replaces a truthy earlier value, explicit or the key's default."""
+        root = self._root
+        earlier = self.layers[1:]
+        if not earlier:
+            return
+        sections = [(("experiment",), sub(root, "experiment"))]
+        for section in ("metrics", "data_sources"):
+            sections += [((section, name), t) for name, t in tables(root.items.get(section))]
+        for path, table in sections:
+            if table is None:
+                continue
+            reference_table = path[0] == "metrics" and not self.metric_full([table])
+            for e in table.entries():
+                value = e.to_python()
+                if value is None or value or isinstance(value, dict):
+                    continue
+                if reference_table and e.name.lower() not in _REFERENCE_KEYS:
+                    continue  # ignored anyway (JET513)
+                for layer in earlier:
+                    other = layer.doc.lookup(path)
+                    if not isinstance(other, Table):
+                        continue
+                    prior = entry(other, e.name, path[0] != "experiment")
+                    if prior is not None:
+                        before, how, where = prior.to_python(), "", prior.key_span
+                    else:
+                        f = lookup(FileKind.EXPERIMENT, path + (e.name,))
+                        before = getattr(f, "default", None)
+                        how, where = " (its default)", key_span(other) if path[0] != "experiment" else other.decl
+                    if not before:
+                        continue
+                    shown = _toml_literal(value)
+                    table_name = "[" + ".".join(path) + "]"
+                    self.emit("JET536", e.span, f"`{e.name} = {shown}` has no effect: `{layer.info.rel}` also has "
+                              f"`{table_name}`, where `{e.name}` is {_toml_literal(before)}{how}, and Jetstream merges "
+                              f"each key as `later or earlier`: a later false, 0, \"\" or [] cannot reset it",
+                              related=[Related(*(where or (0, 0)), f"`{e.name}` is {_toml_literal(before)}{how} here",
+                                               layer.path)],
+                              tags=(Tag.UNNECESSARY,))
+                    break
 
     def check_slug(self, kind: str, name: str, t: Table) -> None:
         if _SLUG.match(name):

@@ -332,6 +332,16 @@ CASES = {
         friendly_name = "AH"
         #^^^^^^^^^^^^ warning JET513 is ignored
     """),
+    "falsy_override": (EXP, """
+        [experiment]
+        outcomes = ["networking"]
+        [metrics.dns_lookup_time]
+        select_expression = "AVG(2)"
+        data_source = "clients_daily"
+        bigger_is_better = false
+        #^^^^^^^^^^^^^^^^^^^^^^^ warning JET536 cannot reset it
+        [metrics.dns_lookup_time.statistics.bootstrap_mean]
+    """),
     "wildcard_and_slug": (EXP, """
         [metrics."*"]
         #        ^^^ warning JET515 wildcard
