@@ -592,6 +592,8 @@ class _Checker:
                               related=[Related(*(where or (0, 0)), f"`{e.name}` is {_toml_literal(before)}{how} here",
                                                layer.path)],
                               tags=(Tag.UNNECESSARY,))
+                    # the merged value is the earlier one: range checks of this value do not apply
+                    self.out = [d for d in self.out if not (d.code == "JET114" and e.span[0] <= d.start < e.span[1])]
                     break
 
     def check_slug(self, kind: str, name: str, t: Table) -> None:

@@ -398,6 +398,17 @@ CASES = {
 }
 
 
+def test_a_falsy_value_over_a_truthy_default_is_flagged_not_range_checked(tmp_path):
+    # Jetstream keeps `later or earlier`: the merged enrollment_period is the defaults' 7, so the
+    # config's 0 has no effect (JET536) and the experiment is not refused (no JET114).
+    defaults = {"jetstream/defaults/firefox_desktop.toml": "[experiment]\nenrollment_period = 7\n"}
+    check_fixture(tmp_path, EXP, """
+        [experiment]
+        enrollment_period = 0
+        #^^^^^^^^^^^^^^^^^^^^ warning JET536 `enrollment_period` is 7
+    """, extra=defaults)
+
+
 @pytest.mark.parametrize("name", list(CASES))
 def test_case(tmp_path, name):
     rel, text = CASES[name]
