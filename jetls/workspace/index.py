@@ -393,9 +393,16 @@ class _Overlay(abc.Mapping):
 
 def _grouped(items, ranked: bool) -> dict:
     out: dict = {}
+    get = out.get
     for x in items:
-        out.setdefault((x.kind, x.slug), []).append(x)
-    return {k: tuple(sorted(v, key=_rank)) if ranked else tuple(v) for k, v in out.items()}
+        key = (x.kind, x.slug)
+        v = get(key)
+        out[key] = (x,) if v is None else v + (x,)  # nearly every slug is defined once per file
+    if ranked:
+        for key, v in out.items():
+            if len(v) > 1:
+                out[key] = tuple(sorted(v, key=_rank))
+    return out
 
 
 class SlugIndex:
