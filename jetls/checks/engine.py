@@ -134,6 +134,7 @@ class _Checker:
         self.out: list[Diagnostic] = []
         self.choice = ws.platform_of(sf.path) if self.kind is not FileKind.PLAIN else None
         self.P = self.choice.platform if self.choice else None
+        self._replay_context = (self.kind, self.P, self.info.layer, self.info.view, sf.platform)
         first_line_end = sf.text.find("\n")
         self.root_span = (0, first_line_end if first_line_end >= 0 else len(sf.text))
         self._layers: list[SourceFile] = [sf]
@@ -182,7 +183,7 @@ class _Checker:
         if uk is None:
             check()
             return
-        full = (key, uk, self.kind, self.P, self.info.layer, self.info.view, self.sf.platform)
+        full = (key, uk, self._replay_context)
         hit = _UNIT_CHECKS.get(full)
         base = t.delta
         if hit is None:

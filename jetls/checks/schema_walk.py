@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Callable
 
 from jetls.diagnostics import Tag
-from jetls.document import Entry, Table, TableArray
+from jetls.document import Entry, Table, TableArray, unit_key
 from jetls.schema import PRE_TREATMENTS, STATISTICS, WINDOWS, Field, FileKind, Section, pre_treatment_schema
 from jetls.syntax import Array, InlineTable, Invalid, Scalar, String
 
@@ -117,8 +117,8 @@ def fingerprint(item, base: int):
     if isinstance(item, Entry):
         return (item.kv, item.part, item.delta - base)
     if isinstance(item, Table):
-        if item.sig is not None:  # built by these chunk trees (re-used across edits), this far apart
-            return (item.kind, item.attached, tuple([(tree, d - base) for tree, d in item.sig]))
+        if item.sig is not None and base == item.delta:  # built by these chunk trees (re-used across edits)
+            return unit_key(item)
         decl = item.decl
         return (item.kind, item.node, item.delta - base, None if decl is None else (decl[0] - base, decl[1] - base),
                 tuple([(n, fingerprint(v, base)) for n, v in item.items.items()]))

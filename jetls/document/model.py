@@ -61,7 +61,7 @@ class Entry:
 class Table:
     """kind: root | header | implicit (created by a deeper header) | dotted | inline | array-item."""
 
-    __slots__ = ("path", "kind", "items", "decl", "delta", "node", "sealed", "attached", "_lower", "sig")
+    __slots__ = ("path", "kind", "items", "decl", "delta", "node", "sealed", "attached", "_lower", "sig", "_unit_key")
 
     def __init__(self, path: tuple[str, ...], kind: str, decl: tuple[int, int] | None, node=None, delta: int = 0) -> None:
         self.path = path
@@ -77,6 +77,7 @@ class Table:
         # their subtree, in order. Unchanged chunk trees are re-used across edits, so this is a
         # constant-time identity of the subtree's content (see `unit_key`).
         self.sig: list | None = None
+        self._unit_key: tuple | None = None
 
     def get_lower(self, name: str):
         """The item whose key, lower-cased, is `name` (the reference lower-cases some tables' keys)."""
@@ -386,11 +387,14 @@ def unit_key(table: Table):
     """A constant-time identity of the content of a table two levels down (`[metrics.<slug>]`):
     the chunk trees that built it and how far apart they are. None for other tables. Equal keys
     mean equal subtrees, shifted by the difference of the tables' `delta`."""
-    sig = table.sig
-    if sig is None:
-        return None
-    base = table.delta
-    return (table.kind, table.attached, tuple([(tree, d - base) for tree, d in sig]))
+    key = table._unit_key
+    if key is None:
+        sig = table.sig
+        if sig is None:
+            return None
+        base = table.delta
+        key = table._unit_key = (table.kind, table.attached, tuple([(tree, d - base) for tree, d in sig]))
+    return key
 
 
 def build(tree: SyntaxTree) -> TomlDocument:
