@@ -46,6 +46,8 @@ _OWN: dict[str, tuple[str, str]] = {
     "JET213": ("error", "alert refers to a metric not defined in the file"),
     "JET214": ("error", "`default_metrics` entry not defined in the outcome"),
     "JET215": ("hint", "reference to a deprecated metric"),
+    "JET216": ("error", "unknown dimension"),
+    "JET217": ("error", "OpMon project: grouping dimension or metric group member not listed in the project"),
     # --- JET3xx statistics ---------------------------------------------------------------
     "JET301": ("error", "unknown statistic"),
     "JET302": ("error", "unknown statistic parameter"),

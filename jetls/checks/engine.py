@@ -38,6 +38,7 @@ _SECTION_PATH = {
     "segment": ("segments",),
     "segment_data_source": ("segments", "data_sources"),
     "parameter": ("parameters",),
+    "dimension": ("dimensions",),
 }
 # keys of a metric table that a reference (non-full) table keeps (spec §1.5)
 _REFERENCE_KEYS = {"statistics", "analysis_bases", "analysis_units", "name", "depends_on"}
@@ -947,6 +948,55 @@ class _Checker:
 
     def opmon_checks(self) -> None:
         self.alert_rules()
+        self.project_rules()
+
+    def opmon_defaults_tables(self, section: str) -> set[str]:
+        """Slugs of `[section.<slug>]` in `opmon/defaults/<platform>.toml` (merged under a project)."""
+        d = self.file_at(f"opmon/defaults/{self.P}.toml")
+        if d is None or d is self.sf:
+            return set()
+        return {n for n, _ in tables(d.doc.root.items.get(section))}
+
+    def project_rules(self) -> None:
+        """Spec §3.13: what `opmon validate_config` rejects in `[project]`."""
+        project = sub(self._root, "project", True)
+        if project is None:
+            return
+        local = {n for n, _ in tables(self._root.items.get("metrics"))} | self.opmon_defaults_tables("metrics")
+        listed = []
+        for m, span in string_items(entry(project, "metrics", True)) if entry(project, "metrics", True) else ():
+            listed.append(m)
+            if m not in local and not self.global_defs("metric", m):
+                cands = list(self.idx.slugs("metric", self.P, view=self.view)) + sorted(local)
+                s = suggest(m, cands)
+                self.emit("JET201", span, f"unknown metric `{m}` {self.platform_phrase()}: OpMon fails with "
+                          f"\"No definition for metric {m}.\"{self.elsewhere('metric', m)}"
+                          f"{'; did you mean `' + s + '`?' if s else ''}", data={"replacement": s} if s else None)
+        pop = sub(project, "population", True)
+        e = entry(pop, "data_source")
+        if e is not None and isinstance(e.value, String):
+            self.check_simple_ref("data_source", e.value.value, string_span(e.value, e.delta), "JET205",
+                                  "OpMon cannot build the population")
+        dims = []
+        local_dims = {n for n, _ in tables(self._root.items.get("dimensions"))} | self.opmon_defaults_tables("dimensions")
+        for d, span in string_items(entry(pop, "dimensions")) if entry(pop, "dimensions") else ():
+            dims.append(d)
+            if d not in local_dims and not self.global_defs("dimension", d):
+                cands = list(self.idx.slugs("dimension", self.P, view=self.view)) + sorted(local_dims)
+                s = suggest(d, cands)
+                self.emit("JET216", span, f"unknown dimension `{d}` {self.platform_phrase()}: OpMon fails with "
+                          f"\"No definition for dimension {d}.\"{self.elsewhere('dimension', d)}"
+                          f"{'; did you mean `' + s + '`?' if s else ''}", data={"replacement": s} if s else None)
+        g = entry(pop, "group_by_dimension")
+        if g is not None and isinstance(g.value, String) and g.value.value not in dims:
+            self.emit("JET217", string_span(g.value, g.delta), f"`{g.value.value}` is not in `dimensions` of "
+                      f"`[project.population]`: OpMon fails with \"{g.value.value} not listed as dimension, but used "
+                      f"for grouping\"; add it to `dimensions`")
+        for gname, group in tables(sub(project, "metric_groups", True)):
+            for m, span in string_items(entry(group, "metrics")) if entry(group, "metrics") else ():
+                if m not in listed:
+                    self.emit("JET217", span, f"metric `{m}` is not in `[project].metrics`: OpMon fails with "
+                              f"\"Metric {m} is part of metric group {gname} but not referenced as project metric\"")
 
     def alert_rules(self) -> None:
         local_metrics = {n for n, _ in tables(self.root.items.get("metrics"))}

@@ -174,6 +174,20 @@ def visible_to_jetstream(ws: Any, file: Any) -> bool:
     return not (rel.startswith("opmon/") or rel.startswith("looker/"))
 
 
+def view_of(file: Any) -> str:
+    """The tool whose view of the definitions a file gets (jetstream, metric-hub, opmon, looker)."""
+    return getattr(getattr(file, "info", None), "view", None) or "jetstream"
+
+
+def visible_in_view(ws: Any, defining: Any, view: str) -> bool:
+    """Whether a definitions file is part of a tool's view (spec §1.2): OpMon and Looker see
+    `definitions/` and their own `<tool>/definitions/`; Jetstream (and metric-hub) as above."""
+    if view not in ("opmon", "looker"):
+        return visible_to_jetstream(ws, defining)
+    rel = relpath(ws, str(defining.path), defining)
+    return rel.startswith("definitions/") or rel.startswith(f"{view}/")
+
+
 # ---------------------------------------------------------------------------------------------
 # Walking documents
 # ---------------------------------------------------------------------------------------------
@@ -570,17 +584,17 @@ def _candidates(ws: Any, file: Any, kind: str) -> dict[str, list[Definition]]:
 _VISIBLE: "OrderedDict[tuple, list[str]]" = OrderedDict()
 
 
-def _defines_visibly(ws: Any, f: Any, dpath: str, kind: str, kind_f: FileKind, attached) -> bool:
-    """Whether another file's `kind` definitions are visible from a file of kind `kind_f`
-    (spec §1.5): definitions layers (not opmon/looker), the defaults for experiments, attached
-    outcomes, every functions file, every outcome file (for outcome slugs)."""
+def _defines_visibly(ws: Any, f: Any, dpath: str, kind: str, kind_f: FileKind, attached, view: str) -> bool:
+    """Whether another file's `kind` definitions are visible from a file of kind `kind_f` seen by
+    the tool `view` (spec §1.5): the view's definitions layers, the defaults for experiments,
+    attached outcomes, every functions file, every outcome file (for outcome slugs)."""
     if kind == "function":
         return visible_to_jetstream(ws, f)
     if kind == "outcome":
         return True
     fk = kind_of(f)
     if fk is FileKind.DEFINITIONS:
-        return visible_to_jetstream(ws, f)
+        return visible_in_view(ws, f, view)
     if fk is FileKind.DEFAULTS:
         return kind_f is FileKind.EXPERIMENT
     if fk is FileKind.OUTCOME and kind_f is FileKind.EXPERIMENT:
@@ -594,13 +608,14 @@ def _visible_paths(ws: Any, file: Any, kind: str) -> list[str]:
     kind_f = kind_of(file)
     here = str(file.path)
     attached = tuple(sorted(attached_outcomes(file)))
-    key = (kind, kind_f, here, attached, hash(tuple(ws.files)))
+    view = view_of(file)
+    key = (kind, kind_f, view, here, attached, hash(tuple(ws.files)))
     hit = _VISIBLE.get(key)
     if hit is not None:
         return hit
     out = [here]
     for dpath, f in ws.files.items():
-        if dpath != here and _defines_visibly(ws, f, dpath, kind, kind_f, attached):
+        if dpath != here and _defines_visibly(ws, f, dpath, kind, kind_f, attached, view):
             out.append(dpath)
     _VISIBLE[key] = out
     while len(_VISIBLE) > 64:
@@ -613,6 +628,7 @@ def _candidates_scan(ws: Any, file: Any, kind: str) -> dict[str, list[Definition
     kind_f = kind_of(file)
     path = str(file.path)
     attached = set(attached_outcomes(file))
+    view = view_of(file)
     out: dict[str, list[Definition]] = {}
     # per defining file: None (absent) or whether its definitions are candidates (besides the
     # platform filter); a few dozen files hold thousands of definitions
@@ -623,7 +639,7 @@ def _candidates_scan(ws: Any, file: Any, kind: str) -> dict[str, list[Definition
         if v is not _UNSEEN:
             return v
         f = get_file(ws, dpath)
-        v = None if f is None else _defines_visibly(ws, f, dpath, kind, kind_f, attached)
+        v = None if f is None else _defines_visibly(ws, f, dpath, kind, kind_f, attached, view)
         facts[dpath] = v
         return v
 

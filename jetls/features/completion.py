@@ -37,7 +37,7 @@ class CompletionItem:
 _SLUG_DOCS: dict = {}
 _SLUG_DOCS_MAX = 8192
 
-_SLUG_KINDS = {"metric", "data_source", "segment", "segment_data_source", "outcome"}
+_SLUG_KINDS = {"metric", "data_source", "segment", "segment_data_source", "outcome", "dimension"}
 
 
 def _snippet_escape(s: str) -> str:

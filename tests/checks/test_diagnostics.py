@@ -342,6 +342,29 @@ CASES = {
         #^^^^^^^^^^^^^^^^^^^^^^^ warning JET536 cannot reset it
         [metrics.dns_lookup_time.statistics.bootstrap_mean]
     """),
+    "opmon_project": ("opmon/my-rollout.toml", """
+        [project]
+        name = "My rollout"
+        metrics = ["active_hours", "nope_metric", "local_one"]
+        #                           ^^^^^^^^^^^ error JET201 "No definition for metric nope_metric."
+        [project.population]
+        data_source = "clients_dailyy"
+        #              ^^^^^^^^^^^^^^ error JET205 did you mean `clients_daily`?
+        dimensions = ["os", "nope_dim"]
+        #                    ^^^^^^^^ error JET216 "No definition for dimension nope_dim."
+        group_by_dimension = "channel"
+        #                     ^^^^^^^ error JET217 not listed as dimension, but used for grouping
+        [project.metric_groups.g]
+        friendly_name = "G"
+        metrics = ["active_hours", "not_in_project"]
+        #                           ^^^^^^^^^^^^^^ error JET217 part of metric group g but not referenced as project metric
+        [dimensions.os]
+        select_expression = "os"
+        data_source = "clients_daily"
+        [metrics.local_one]
+        select_expression = "COUNT(*)"
+        data_source = "clients_daily"
+    """),
     "wildcard_and_slug": (EXP, """
         [metrics."*"]
         #        ^^^ warning JET515 wildcard

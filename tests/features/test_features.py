@@ -120,6 +120,18 @@ def test_segment_and_segment_data_source_and_outcome_completion(fx):
     assert labels(complete(fx.ws, path, off), "outcome") == ["networking"]
 
 
+def test_opmon_project_completes_dimensions_and_data_sources_of_the_opmon_view(fx):
+    # OpMon sees definitions/ and opmon/definitions/, not jetstream/definitions/ (spec §1.2)
+    fx.edit("opmon/definitions/firefox_desktop.toml", '[dimensions.os]\nselect_expression = "os"\ndata_source = "clients_daily"\n$0')
+    fx.edit("jetstream/definitions/firefox_desktop.toml", '[dimensions.jetstream_only]\nselect_expression = "x"\n$0')
+    path, off = fx.edit("opmon/my-rollout.toml", '[project]\nmetrics = ["active_hours"]\n[project.population]\ndimensions = ["$0')
+    dims = complete(fx.ws, path, off)
+    assert labels(dims, "dimension") == ["os"]
+    assert "opmon/definitions/firefox_desktop.toml" in dims[0].detail
+    path, off = fx.edit("opmon/my-rollout.toml", '[project.population]\ndata_source = "$0')
+    assert "clients_daily" in labels(complete(fx.ws, path, off), "data_source")
+
+
 def test_statistic_header_completion(fx):
     path, off = fx.edit(EXP, "[metrics.x.statistics.$0")
     items = complete(fx.ws, path, off)
