@@ -331,6 +331,12 @@ def _value_occurrences(ws: Any, file: Any, platform: str | None) -> Iterator[Occ
         elif p[:2] == ("experiment", "exposure_signal") and name == "data_source" and len(p) == 3:
             ref_kind = "data_source"
         elif p[:1] == ("project",) and name == "metrics":
+            ref_kind = "metric"  # [project].metrics and [project.metric_groups.<g>].metrics
+        elif p == ("project", "population", "data_source"):
+            ref_kind = "data_source"
+        elif p == ("project", "population", "dimensions"):
+            ref_kind = "dimension"
+        elif p[:1] == ("alerts",) and len(p) == 3 and name == "metrics":
             ref_kind = "metric"
         else:
             tk = table_kind(p[:-1]) if len(p) >= 3 else None

@@ -130,6 +130,10 @@ def test_opmon_project_completes_dimensions_and_data_sources_of_the_opmon_view(f
     assert "opmon/definitions/firefox_desktop.toml" in dims[0].detail
     path, off = fx.edit("opmon/my-rollout.toml", '[project.population]\ndata_source = "$0')
     assert "clients_daily" in labels(complete(fx.ws, path, off), "data_source")
+    path, off = fx.edit("opmon/my-rollout.toml", '[project.population]\ndimensions = ["o$0s"]\n')
+    (loc,) = definition(fx.ws, path, off)
+    assert loc.path.endswith("opmon/definitions/firefox_desktop.toml")
+    assert hover(fx.ws, path, off) is not None
 
 
 def test_statistic_header_completion(fx):
