@@ -336,6 +336,8 @@ def file_index(sf: "SourceFile") -> FileIndex:
         pop = sub(project, "population", True)
         r_entry("data_source", entry(pop, "data_source"), "population data_source")
         r_entry("dimension", entry(pop, "dimensions"), "population dimensions")
+        for _group, g in tables(sub(project, "metric_groups", True)):
+            r_entry("metric", entry(g, "metrics"), "metric group")
     return FileIndex(tuple(defs), tuple(refs))
 
 
