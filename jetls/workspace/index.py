@@ -354,13 +354,15 @@ class _Overlay(abc.Mapping):
     """(kind, slug) -> contributions of every file: `base` (all files but one) merged on lookup
     with `focus` (the file being edited), so a keystroke rebuilds only the focus part."""
 
-    __slots__ = ("base", "focus", "ranked", "merged")
+    __slots__ = ("base", "focus", "ranked", "merged", "files", "_order")
 
-    def __init__(self, base: dict, focus: dict, ranked: bool) -> None:
+    def __init__(self, base: dict, focus: dict, ranked: bool, files: Mapping[str, "FileIndex"]) -> None:
         self.base = base
         self.focus = focus
         self.ranked = ranked
         self.merged: dict = {}
+        self.files = files
+        self._order: dict[str, int] | None = None
 
     def get(self, key, default=None):
         hit = self.merged.get(key)
@@ -370,9 +372,17 @@ class _Overlay(abc.Mapping):
         if mine is None:
             return self.base.get(key, default)
         others = self.base.get(key)
-        out = mine if others is None else others + mine
-        if self.ranked and others is not None:
-            out = tuple(sorted(out, key=_rank))
+        if others is None:
+            out = mine
+        else:
+            # the order a fresh index has: by layer rank (definitions), then by file
+            if self._order is None:
+                self._order = {p: i for i, p in enumerate(self.files)}
+            order = self._order
+            if self.ranked:
+                out = tuple(sorted(others + mine, key=lambda x: (_rank(x), order.get(x.path, -1))))
+            else:
+                out = tuple(sorted(others + mine, key=lambda x: order.get(x.path, -1)))
         self.merged[key] = out
         return out
 
@@ -481,8 +491,8 @@ class SlugIndex:
         else:
             files[path] = new
         base = self._base if self._focus == path else self._without(path)
-        defs = _Overlay(base[0], _grouped(new.definitions, True), True)
-        refs = _Overlay(base[1], _grouped(new.references, False), False)
+        defs = _Overlay(base[0], _grouped(new.definitions, True), True, files)
+        refs = _Overlay(base[1], _grouped(new.references, False), False, files)
         new_defs = dict.fromkeys(defs.focus)
         for x in old.definitions:
             new_defs.setdefault((x.kind, x.slug), None)

@@ -73,28 +73,19 @@ def test_platform_choice(tmp_path):
 
 
 def _contents(idx) -> dict:
-    """Every (kind, slug) -> its definitions and references, order-free (for comparing indexes)."""
-    out = {}
-    for key in set(idx._defs) | set(idx._refs):
-        defs = idx._defs.get(key, ())
-        ranks = [d.layer for d in defs]
-        out[key] = (
-            sorted((d.path, d.span, d.layer, d.platform) for d in defs),
-            sorted((r.path, r.span, r.where) for r in idx._refs.get(key, ())),
-            [_rank_of(layer) for layer in ranks] == sorted(_rank_of(layer) for layer in ranks),
+    """Every (kind, slug) -> its definitions and references, in the index's order (winner first)."""
+    return {
+        key: (
+            [(d.path, d.span, d.layer, d.platform) for d in idx._defs.get(key, ())],
+            [(r.path, r.span, r.where) for r in idx._refs.get(key, ())],
         )
-    return out
-
-
-def _rank_of(layer: str) -> int:
-    from jetls.workspace.index import _LAYER_RANK
-
-    return _LAYER_RANK.get(layer, 9)
+        for key in set(idx._defs) | set(idx._refs)
+    }
 
 
 def test_index_updated_file_by_file_equals_a_fresh_index():
     """Keystrokes in one file, then in another, then back, then a deletion: the index kept up
-    to date change by change holds what an index built from scratch holds."""
+    to date change by change holds what an index built from scratch holds, in the same order."""
     from corpus import corpus_dir
     from jetls.workspace.index import SlugIndex
 
