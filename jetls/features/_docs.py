@@ -5,7 +5,7 @@ from __future__ import annotations
 import textwrap
 from typing import Any
 
-from jetls.schema import Field, Section
+from jetls.schema import Field, Section, toml_literal
 from jetls.workspace.index import KIND_LABELS
 
 from . import _ws
@@ -96,16 +96,6 @@ def slug_detail(ws: Any, defs: list[_ws.Definition], platform: str | None) -> st
     return f"{plat} · {rel}" if plat else rel
 
 
-def _fmt_default(v: Any) -> str:
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, str):
-        return f'"{v}"'
-    if isinstance(v, list):
-        return "[" + ", ".join(_fmt_default(x) for x in v) + "]"
-    return str(v)
-
-
 def node_markdown(name: str, node: Any) -> str:
     """Docs of a schema Field / Section / Param: type, default, allowed values."""
     lines = [f"**`{name}`**"]
@@ -126,7 +116,7 @@ def node_markdown(name: str, node: Any) -> str:
         lines += ["", doc]
     default = getattr(node, "default", None)
     if default is not None and not isinstance(node, Section):
-        lines += ["", f"Default: `{_fmt_default(default)}`"]
+        lines += ["", f"Default: `{toml_literal(default)}`"]
     enum = getattr(node, "enum", None)
     if enum:
         docs = getattr(node, "enum_docs", None) or {}

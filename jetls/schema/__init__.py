@@ -23,7 +23,7 @@ from .catalog import (
 )
 from .jsonschema import SCHEMA_FILES, json_schema, write_json_schemas
 from .kinds import DEFAULT_TOOL, TOOLS, FileKind
-from .model import Field, Node, Param, Platform, PreTreatment, Section, Statistic
+from .model import Field, Node, Param, Platform, PreTreatment, Section, Statistic, toml_literal
 from .statistics import (
     PRE_TREATMENTS,
     STATISTICS,
@@ -94,5 +94,6 @@ __all__ = [
     "pre_treatment_schema",
     "statistic_section",
     "statistics_section",
+    "toml_literal",
     "write_json_schemas",
 ]
