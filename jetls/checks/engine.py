@@ -10,7 +10,7 @@ from typing import Iterable
 from jetls.diagnostics import Diagnostic, Related, Severity, Tag
 from jetls.document import Entry, Table, unit_key
 from jetls.options import Options
-from jetls.schema import PLATFORMS, FileKind, file_schema, lookup
+from jetls.schema import PLATFORMS, FileKind, file_schema, lookup, toml_literal
 from jetls.syntax import String
 
 from jetls.workspace import (
@@ -101,14 +101,9 @@ def _truthy(item) -> bool:
     return True
 
 
-def _toml_literal(value) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        return '""' if not value else f'"{value}"'
-    if isinstance(value, list):
-        return "[" + ", ".join(_toml_literal(v) for v in value) + "]"
-    return str(value)
+def _strings(e: Entry | None):
+    """(value, span) of a string entry or of each string of an array entry; nothing for None."""
+    return string_items(e) if e is not None else ()
 
 
 def _layer_label(sf: SourceFile) -> str:
@@ -487,7 +482,7 @@ class _Checker:
             t = local_metrics.get(m)
             if t is None:
                 continue
-            for up, _ in string_items(entry(t, "depends_on", True)) if entry(t, "depends_on", True) else ():
+            for up, _ in _strings(entry(t, "depends_on", True)):
                 if up not in used:
                     used.add(up)
                     stack.append(up)
@@ -586,12 +581,12 @@ class _Checker:
                         how, where = " (its default)", key_span(other) if path[0] != "experiment" else other.decl
                     if not before:
                         continue
-                    shown = _toml_literal(value)
+                    shown = toml_literal(value)
                     table_name = "[" + ".".join(path) + "]"
                     self.emit("JET536", e.span, f"`{e.name} = {shown}` has no effect: `{layer.info.rel}` also has "
-                              f"`{table_name}`, where `{e.name}` is {_toml_literal(before)}{how}, and Jetstream merges "
+                              f"`{table_name}`, where `{e.name}` is {toml_literal(before)}{how}, and Jetstream merges "
                               f"each key as `later or earlier`: a later false, 0, \"\" or [] cannot reset it",
-                              related=[Related(*(where or (0, 0)), f"`{e.name}` is {_toml_literal(before)}{how} here",
+                              related=[Related(*(where or (0, 0)), f"`{e.name}` is {toml_literal(before)}{how} here",
                                                layer.path)],
                               tags=(Tag.UNNECESSARY,))
                     # the merged value is the earlier one: range checks of this value do not apply
@@ -947,53 +942,38 @@ class _Checker:
             self.check_statistic(name, sname, params, deps)
 
     def opmon_checks(self) -> None:
+        # a project is merged over `opmon/defaults/<platform>.toml`: its tables resolve slugs too
+        defaults = self.file_at(f"opmon/defaults/{self.P}.toml")
+        if defaults is not None and defaults is not self.sf:
+            self._layers.append(defaults)
         self.alert_rules()
         self.project_rules()
-
-    def opmon_defaults_tables(self, section: str) -> set[str]:
-        """Slugs of `[section.<slug>]` in `opmon/defaults/<platform>.toml` (merged under a project)."""
-        d = self.file_at(f"opmon/defaults/{self.P}.toml")
-        if d is None or d is self.sf:
-            return set()
-        return {n for n, _ in tables(d.doc.root.items.get(section))}
 
     def project_rules(self) -> None:
         """Spec §3.13: what `opmon validate_config` rejects in `[project]`."""
         project = sub(self._root, "project", True)
         if project is None:
             return
-        local = {n for n, _ in tables(self._root.items.get("metrics"))} | self.opmon_defaults_tables("metrics")
         listed = []
-        for m, span in string_items(entry(project, "metrics", True)) if entry(project, "metrics", True) else ():
+        for m, span in _strings(entry(project, "metrics", True)):
             listed.append(m)
-            if m not in local and not self.global_defs("metric", m):
-                cands = list(self.idx.slugs("metric", self.P, view=self.view)) + sorted(local)
-                s = suggest(m, cands)
-                self.emit("JET201", span, f"unknown metric `{m}` {self.platform_phrase()}: OpMon fails with "
-                          f"\"No definition for metric {m}.\"{self.elsewhere('metric', m)}"
-                          f"{'; did you mean `' + s + '`?' if s else ''}", data={"replacement": s} if s else None)
+            self.check_simple_ref("metric", m, span, "JET201", f"OpMon fails with \"No definition for metric {m}.\"")
         pop = sub(project, "population", True)
         e = entry(pop, "data_source")
         if e is not None and isinstance(e.value, String):
             self.check_simple_ref("data_source", e.value.value, string_span(e.value, e.delta), "JET205",
                                   "OpMon cannot build the population")
         dims = []
-        local_dims = {n for n, _ in tables(self._root.items.get("dimensions"))} | self.opmon_defaults_tables("dimensions")
-        for d, span in string_items(entry(pop, "dimensions")) if entry(pop, "dimensions") else ():
+        for d, span in _strings(entry(pop, "dimensions")):
             dims.append(d)
-            if d not in local_dims and not self.global_defs("dimension", d):
-                cands = list(self.idx.slugs("dimension", self.P, view=self.view)) + sorted(local_dims)
-                s = suggest(d, cands)
-                self.emit("JET216", span, f"unknown dimension `{d}` {self.platform_phrase()}: OpMon fails with "
-                          f"\"No definition for dimension {d}.\"{self.elsewhere('dimension', d)}"
-                          f"{'; did you mean `' + s + '`?' if s else ''}", data={"replacement": s} if s else None)
+            self.check_simple_ref("dimension", d, span, "JET216", f"OpMon fails with \"No definition for dimension {d}.\"")
         g = entry(pop, "group_by_dimension")
         if g is not None and isinstance(g.value, String) and g.value.value not in dims:
             self.emit("JET217", string_span(g.value, g.delta), f"`{g.value.value}` is not in `dimensions` of "
                       f"`[project.population]`: OpMon fails with \"{g.value.value} not listed as dimension, but used "
                       f"for grouping\"; add it to `dimensions`")
         for gname, group in tables(sub(project, "metric_groups", True)):
-            for m, span in string_items(entry(group, "metrics")) if entry(group, "metrics") else ():
+            for m, span in _strings(entry(group, "metrics")):
                 if m not in listed:
                     self.emit("JET217", span, f"metric `{m}` is not in `[project].metrics`: OpMon fails with "
                               f"\"Metric {m} is part of metric group {gname} but not referenced as project metric\"")
@@ -1005,7 +985,7 @@ class _Checker:
             te = entry(t, "type")
             typ = te.to_python() if te is not None else None
             e = entry(t, "metrics")
-            for m, mspan in string_items(e) if e is not None else ():
+            for m, mspan in _strings(e):
                 if m not in local_metrics and not self.global_defs("metric", m):
                     self.emit("JET213", mspan, f"alert `{name}` monitors `{m}`, which is not defined (\"No definition "
                               f"for metric {m}.\")")
