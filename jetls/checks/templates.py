@@ -1344,14 +1344,14 @@ def _scan_format(text: str) -> tuple[list[tuple[int, int, int]], list[_Field], l
     lit_start = 0
     while i < n:
         c = text[i]
+        if (c == "{" or c == "}") and i + 1 < n and text[i + 1] == c:  # `{{` / `}}`: one literal brace
+            if lit_start < i:
+                literals.append((lit_start, i, i - lit_start))
+            literals.append((i, i + 2, 1))
+            i += 2
+            lit_start = i
+            continue
         if c == "{":
-            if i + 1 < n and text[i + 1] == "{":
-                if lit_start < i:
-                    literals.append((lit_start, i, i - lit_start))
-                literals.append((i, i + 2, 1))
-                i += 2
-                lit_start = i
-                continue
             if lit_start < i:
                 literals.append((lit_start, i, i - lit_start))
             depth, j = 1, i + 1
@@ -1374,13 +1374,6 @@ def _scan_format(text: str) -> tuple[list[tuple[int, int, int]], list[_Field], l
             lit_start = i
             continue
         if c == "}":
-            if i + 1 < n and text[i + 1] == "}":
-                if lit_start < i:
-                    literals.append((lit_start, i, i - lit_start))
-                literals.append((i, i + 2, 1))
-                i += 2
-                lit_start = i
-                continue
             errors.append((i, i + 1, "single `}` (write `}}` for a literal brace)"))
             i += 1
             continue
