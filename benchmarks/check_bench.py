@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import collections
 import json
-import os
 import statistics
 import subprocess
 import sys
@@ -17,10 +16,11 @@ import time
 import tomllib
 from pathlib import Path
 
+from _common import corpus_root
+
 
 def main() -> int:
-    repo = Path(__file__).resolve().parent.parent
-    default = Path(os.environ.get("JETLS_CORPUS") or repo.parent / "shared" / "corpus")
+    default = corpus_root()
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--corpus", type=Path, default=default)
     ap.add_argument("--repeat", type=int, default=5)

@@ -13,6 +13,8 @@ import subprocess
 import sys
 import textwrap
 
+from _common import corpus_root
+
 CASES = {
     "10 MB file": "text = BIG * 100",
     "100 000 tables": "text = ''.join(f'[metrics.m{i}]\\ndata_source = \"main\"\\n' for i in range(100_000))",
@@ -57,12 +59,7 @@ RUNNER = textwrap.dedent(
 
 
 def main() -> int:
-    from pathlib import Path
-    import os
-
-    repo = Path(__file__).resolve().parent.parent
-    corpus = Path(os.environ.get("JETLS_CORPUS") or repo.parent / "shared" / "corpus")
-    big = corpus / "metric-hub" / "definitions" / "firefox_desktop.toml"
+    big = corpus_root() / "metric-hub" / "definitions" / "firefox_desktop.toml"
     print(f"{'input':36} {'stage':14} {'time':>9} {'peak RSS':>9} {'diagnostics':>12}")
     for name, setup in CASES.items():
         code = RUNNER.format(setup=setup)

@@ -10,21 +10,14 @@
 from __future__ import annotations
 
 import argparse
-import os
-import statistics
 import sys
 import time
 from pathlib import Path
 
+from _common import corpus_root, stats
+
 EXPERIMENT = "jetstream/reminder-set-firefox-as-default.toml"
 DEFINITIONS = "definitions/firefox_desktop.toml"
-
-
-def stats(xs: list[float]) -> str:
-    xs = sorted(xs)
-    med = statistics.median(xs) * 1000
-    p95 = xs[min(len(xs) - 1, int(round(0.95 * (len(xs) - 1))))] * 1000
-    return f"median {med:7.2f} ms   p95 {p95:7.2f} ms   (n={len(xs)})"
 
 
 def keystrokes(ws, path: str, at_text: str, n: int, options, check_file) -> tuple[list[float], object]:
@@ -46,8 +39,7 @@ def keystrokes(ws, path: str, at_text: str, n: int, options, check_file) -> tupl
 
 
 def main() -> int:
-    repo = Path(__file__).resolve().parent.parent
-    default = Path(os.environ.get("JETLS_CORPUS") or repo.parent / "shared" / "corpus") / "metric-hub"
+    default = corpus_root() / "metric-hub"
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--root", type=Path, default=default)
     ap.add_argument("-n", type=int, default=60)

@@ -23,7 +23,8 @@ import threading
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
+from _common import REPO, corpus_root, stats
+
 EXPERIMENT = "jetstream/reminder-set-firefox-as-default.toml"
 DEFINITIONS = "definitions/firefox_desktop.toml"
 
@@ -113,13 +114,6 @@ class Server:
             self.proc.kill()
 
 
-def stats(xs: list[float]) -> str:
-    xs = sorted(xs)
-    med = statistics.median(xs) * 1000
-    p95 = xs[min(len(xs) - 1, int(round(0.95 * (len(xs) - 1))))] * 1000
-    return f"median {med:7.2f} ms   p95 {p95:7.2f} ms   (n={len(xs)})"
-
-
 def position(text: str, offset: int) -> dict:
     line = text.count("\n", 0, offset)
     col = offset - (text.rfind("\n", 0, offset) + 1)
@@ -204,8 +198,7 @@ def import_floor_ms(python: str, n: int = 3) -> float:
 
 def main() -> int:
     ap = argparse.ArgumentParser()
-    default_root = Path(os.environ["JETLS_CORPUS"]) / "metric-hub" if os.environ.get("JETLS_CORPUS") else REPO.parent / "shared" / "corpus" / "metric-hub"
-    ap.add_argument("--root", type=Path, default=default_root)
+    ap.add_argument("--root", type=Path, default=corpus_root() / "metric-hub")
     ap.add_argument("-n", type=int, default=50)
     ap.add_argument("--settle", type=float, default=1.0,
                     help="seconds between the first keystroke in a file and the measured ones (default 1)")

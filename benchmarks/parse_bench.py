@@ -8,12 +8,13 @@ Prints medians (ms) and ratios. Figures from one run only: these machines are no
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import sys
 import time
 import tomllib
 from pathlib import Path
+
+from _common import corpus_root
 
 from jetls.document import build
 from jetls.syntax import parse
@@ -29,8 +30,7 @@ def median_ms(fn, repeat: int) -> float:
 
 
 def main() -> int:
-    repo = Path(__file__).resolve().parent.parent
-    default = Path(os.environ.get("JETLS_CORPUS") or repo.parent / "shared" / "corpus")
+    default = corpus_root()
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--corpus", type=Path, default=default)
     ap.add_argument("--repeat", type=int, default=30)
