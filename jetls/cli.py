@@ -63,6 +63,8 @@ def _argument_parser() -> argparse.ArgumentParser:
     check.add_argument("--format", choices=("text", "json", "github"), default="text")
     check.add_argument("--platform", help="platform of experiment configs (default: inferred per file)")
     check.add_argument("--no-sql", action="store_true", help="skip SQL syntax checks of rendered templates")
+    check.add_argument("--bigquery-etl", metavar="PATH",
+                       help="a bigquery-etl checkout: table schemas and Mozilla routines for SQL checks")
     check.add_argument(
         "--jobs", type=int, default=0, metavar="N", help="check on N processes (default 0: one per available core)"
     )
@@ -96,8 +98,11 @@ def _check(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         if not code or level not in SEVERITY_NAMES:
             parser.error(f"--severity expects CODE=LEVEL with LEVEL in {', '.join(SEVERITY_NAMES)}: {item!r}")
         overrides[code.upper()] = level
+    if args.bigquery_etl is not None and not Path(args.bigquery_etl).is_dir():
+        parser.error(f"--bigquery-etl expects a bigquery-etl checkout (a folder): {args.bigquery_etl!r} is not one")
     options = Options.from_json(
-        {"platform": args.platform, "sql": {"enabled": not args.no_sql}, "severityOverrides": overrides}
+        {"platform": args.platform, "sql": {"enabled": not args.no_sql}, "severityOverrides": overrides,
+         "bigqueryEtl": os.path.abspath(args.bigquery_etl) if args.bigquery_etl else None}
     )
     missing = [p for p in args.paths if not Path(p).exists()]
     if missing:

@@ -17,6 +17,8 @@ class Options:
     extra_definition_roots: tuple[str, ...] = ()
     # SQL syntax checks of rendered templates.
     sql: bool = True
+    # A bigquery-etl checkout (or a folder shaped like one): table schemas and Mozilla routines.
+    bigquery_etl: str | None = None
     # Diagnostic code -> "error" | "warning" | "information" | "hint" | "off".
     severity_overrides: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
 
@@ -32,10 +34,12 @@ class Options:
         sql = data.get("sql")
         sql_enabled = sql.get("enabled", True) if isinstance(sql, dict) else sql if isinstance(sql, bool) else True
         overrides = data.get("severityOverrides")
+        bq = data.get("bigqueryEtl")
         return cls(
             platform=platform if isinstance(platform, str) and platform else None,
             extra_definition_roots=tuple(r for r in roots if isinstance(r, str)) if isinstance(roots, list) else (),
             sql=bool(sql_enabled),
+            bigquery_etl=bq if isinstance(bq, str) and bq else None,
             severity_overrides=MappingProxyType(
                 {k: v for k, v in overrides.items() if isinstance(k, str) and v in SEVERITY_NAMES}
                 if isinstance(overrides, dict)
