@@ -24,6 +24,8 @@ from jetls.workspace import (
     string_span,
 )
 from jetls.workspace.index import entry, string_items, sub, tables
+from jetls.workspace.paths import LAYER_OUTCOME
+from jetls.workspace.scope import LOCAL, PARTIAL, UNATTACHED, Resolution, Scope, is_full_metric, scope_of
 
 from . import templates as T
 from .codes import CODES, SEVERITIES
@@ -133,6 +135,7 @@ class _Checker:
         self._replay_context = (self.kind, self.P, self.info.layer, self.info.view, sf.platform)
         first_line_end = sf.text.find("\n")
         self.root_span = (0, first_line_end if first_line_end >= 0 else len(sf.text))
+        self._scope = scope_of(ws, sf.path) if self.kind is not FileKind.PLAIN else None
         self._layers: list[SourceFile] = [sf]
         self._attached: list[tuple[str, SourceFile]] = []
         self.used_metrics: set[str] = set()
@@ -257,18 +260,11 @@ class _Checker:
         return self.ws.file(norm(f"{root}/{rel}"))
 
     def setup_spec(self) -> None:
-        P = self.P or "firefox_desktop"
-        defaults = self.file_at(f"jetstream/defaults/{P}.toml")
-        if defaults is not None and defaults is not self.sf:
-            self.layers.append(defaults)
-        if self.kind is FileKind.EXPERIMENT:
-            for slug, _span in self.local_strings(("experiment",), "outcomes"):
-                for d in self.idx.definitions("outcome", slug, P):
-                    of = self.ws.file(d.path)
-                    if of is not None:
-                        self.attached.append((slug, of))
-                        self.layers.append(of)
-                        break
+        """The file's own layers (spec §1.4): what the semantic layer's scope merges under it."""
+        for layer in self._scope.layers:
+            if layer is not self.sf:
+                self._layers.append(layer)
+        self._attached.extend(self._scope.attached)
 
     def local_strings(self, path: tuple[str, ...], key: str):
         t = self.doc.lookup(path) if path else self.root
@@ -277,52 +273,34 @@ class _Checker:
             return []
         return list(string_items(e))
 
-    def spec_tables(self, kind: str, slug: str) -> list[tuple[Table, SourceFile]]:
-        out = []
-        sp = _SECTION_PATH[kind]
-        for layer in self.layers:
-            t = layer.doc.lookup(sp + (slug,))
-            if isinstance(t, Table):
-                if kind == "segment" and slug == "data_sources":
-                    continue
-                out.append((t, layer))
-        return out
+    @property
+    def scope(self) -> Scope:
+        self._reads_context = True
+        return self._scope
 
-    def global_defs(self, kind: str, slug: str, platform: str | None = None) -> list[Definition]:
-        return self.idx.definitions(kind, slug, platform or self.P, view=self.view if self.view in ("jetstream", "metric-hub", "opmon", "looker") else "jetstream")
+    def spec_tables(self, kind: str, slug: str) -> list[tuple[Table, SourceFile]]:
+        """The slug's tables in the file's own layers, winner first."""
+        ws = self._ws
+        return [(d.table, ws.file(d.path)) for d in self.scope.local(kind, slug) if isinstance(d.table, Table)]
+
+    def global_defs(self, kind: str, slug: str) -> list[Definition]:
+        return list(self.scope.globals(kind, slug))
 
     # -- metric resolution --------------------------------------------------------------------
     @staticmethod
     def _has(t: Table, key: str) -> bool:
         return _truthy(entry(t, key, True))
 
-    def metric_full(self, tables_: list[Table]) -> bool:
-        sel = any(self._has(t, "select_expression") for t in tables_)
-        ds = any(self._has(t, "data_source") for t in tables_)
-        dep = any(entry(t, "depends_on", True) is not None for t in tables_)
-        return (sel and ds) or dep
+    @staticmethod
+    def metric_full(tables_: list[Table]) -> bool:
+        return is_full_metric(tables_)
 
-    def metric_defs_full(self, defs: list[Definition]) -> bool:
-        return self.metric_full([d.table for d in defs if isinstance(d.table, Table)])
+    @staticmethod
+    def metric_defs_full(defs: list[Definition]) -> bool:
+        return is_full_metric(d.table for d in defs)
 
-    def resolve_metric(self, slug: str):
-        """('spec'|'global'|'partial'|'outcome'|'missing', spec tables, global defs, extra)."""
-        spec = self.spec_tables("metric", slug)
-        tabs = [t for t, _ in spec]
-        glob = self.global_defs("metric", slug)
-        if tabs and self.metric_full(tabs):
-            return "spec", spec, glob, None
-        if glob and self.metric_defs_full(glob):
-            return "global", spec, glob, None
-        if self.kind is FileKind.EXPERIMENT:
-            attached = {of.path for _, of in self.attached}
-            outs = [d for d in self.idx.definitions("metric", slug, self.P, layers=("outcome",))
-                    if d.path not in attached and isinstance(d.table, Table) and self.metric_full([d.table])]
-            if outs:
-                return "outcome", spec, glob, outs
-        if spec or glob:
-            return "partial", spec, glob, None
-        return "missing", spec, glob, None
+    def resolve_metric(self, slug: str) -> Resolution:
+        return self.scope.resolve("metric", slug)
 
     def statistics_of(self, slug: str, seen=None) -> bool:
         for t, _ in self.spec_tables("metric", slug):
@@ -341,7 +319,7 @@ class _Checker:
             return []
         attached = {of.path for _, of in self.attached}
         out = []
-        for d in self.idx.definitions("metric", slug, self.P, layers=("outcome",)):
+        for d in self.idx.definitions("metric", slug, self.P, layers=(LAYER_OUTCOME,)):
             if d.path in attached or not isinstance(d.table, Table):
                 continue
             st = sub(d.table, "statistics", True)
@@ -361,8 +339,9 @@ class _Checker:
         return f"on `{self.P}`"
 
     def check_metric_ref(self, slug: str, span, where: str, sev: str | None = None, note: str = "") -> None:
-        state, spec, glob, outs = self.resolve_metric(slug)
-        if state in ("spec", "global"):
+        res = self.resolve_metric(slug)
+        state, glob, outs = res.status, list(res.globals), list(res.unattached)
+        if res.resolved:
             if not self.statistics_of(slug):
                 outs = self.outcome_statistics(slug)
                 if outs:
@@ -384,16 +363,15 @@ class _Checker:
                               related=[self.rel(d, "marked deprecated here")])
                     break
             return
-        if state == "partial":
-            local = [(t, f) for t, f in spec if f is self.sf]
-            rel = [Related(*key_span(t), "statistics-only table here") for t, _ in local]
+        if state == PARTIAL:
+            rel = [Related(*key_span(d.table), "statistics-only table here") for d in res.local if d.path == self.sf.path]
             rel += [self.rel(d, "partial definition here") for d in glob]
             self.emit("JET203", span, f"metric `{slug}` has no full definition {self.platform_phrase()}: the tables "
                       f"for it only set statistics or other options, and no predefined metric `{slug}` exists "
                       f"(\"No default definition found for referenced metric {slug}\"){self.elsewhere('metric', slug)}"
                       f"{note}", related=rel, severity_name=sev)
             return
-        if state == "outcome":
+        if state == UNATTACHED:
             names = sorted({self.ws.file(d.path).stem for d in outs if self.ws.file(d.path)})
             self.emit("JET202", span, f"metric `{slug}` is only defined by the outcome "
                       f"{', '.join(f'`{n}`' for n in names)} on `{self.P}`: it resolves only if Experimenter attaches "
@@ -408,14 +386,13 @@ class _Checker:
                   f"{'; did you mean `' + s + '`?' if s else ''}{note}", data={"replacement": s} if s else None,
                   severity_name=sev)
 
-    def resolve_simple(self, kind: str, slug: str):
-        spec = self.spec_tables(kind, slug)
-        if spec:
-            return spec[0][0], spec[0][1]
-        glob = self.global_defs(kind, slug)
-        if glob:
-            return glob[0], None
-        return None, None
+    def resolve_simple(self, kind: str, slug: str) -> Table | Definition | None:
+        """The winning table of a data source, segment or dimension: a local one, else a global
+        definition; None when it does not resolve."""
+        res = self.scope.resolve(kind, slug)
+        if res.status == LOCAL:
+            return res.local[0].table
+        return res.globals[0] if res.globals else None
 
     def default_units(self) -> list[str]:
         return ["client_id", "profile_group_id"] if self.P == "firefox_desktop" else ["client_id"]
@@ -426,7 +403,7 @@ class _Checker:
         if e is None:
             return
         units = [u for u, _ in string_items(e)]
-        found, _layer = self.resolve_simple("data_source", ds)
+        found = self.resolve_simple("data_source", ds)
         table = found.table if isinstance(found, Definition) else found
         if not isinstance(table, Table):
             return
@@ -442,7 +419,7 @@ class _Checker:
 
     def check_simple_ref(self, kind: str, slug: str, span, code: str, error_text: str, sev: str | None = None,
                          note: str = "") -> None:
-        found, _ = self.resolve_simple(kind, slug)
+        found = self.resolve_simple(kind, slug)
         if found is not None:
             return
         cands = list(self.idx.slugs(kind, self.P, view=self.view))
@@ -650,10 +627,10 @@ class _Checker:
                                   f"`{name}` is used and only `statistics`, `analysis_bases` and `analysis_units` "
                                   "are taken from this table", tags=(Tag.UNNECESSARY,),
                                   related=[self.rel(d, "predefined here") for d in glob[:2]])
-                if not (glob and self.metric_defs_full(glob)) and self.resolve_metric(name)[0] != "outcome":
+                if not (glob and self.metric_defs_full(glob)) and self.resolve_metric(name).status != UNATTACHED:
                     in_window = name in self.window_slugs()
                     if not in_window and self.kind is not FileKind.DEFAULTS:
-                        outs = self.idx.definitions("metric", name, self.P, layers=("outcome",))
+                        outs = self.idx.definitions("metric", name, self.P, layers=(LAYER_OUTCOME,))
                         if outs and self.kind is FileKind.EXPERIMENT and not used:
                             pass
                         else:
@@ -777,8 +754,8 @@ class _Checker:
     def metrics_using(self, ds: str) -> list[str]:
         out = []
         for m in sorted(self.used_metrics):
-            state, spec, glob, _ = self.resolve_metric(m)
-            tabs = [t for t, _ in spec] + [d.table for d in glob if isinstance(d.table, Table)]
+            res = self.resolve_metric(m)
+            tabs = [d.table for d in res.local + res.globals if isinstance(d.table, Table)]
             for t in tabs:
                 e = entry(t, "data_source", True)
                 if e is not None:
@@ -943,9 +920,7 @@ class _Checker:
 
     def opmon_checks(self) -> None:
         # a project is merged over `opmon/defaults/<platform>.toml`: its tables resolve slugs too
-        defaults = self.file_at(f"opmon/defaults/{self.P}.toml")
-        if defaults is not None and defaults is not self.sf:
-            self._layers.append(defaults)
+        self.setup_spec()
         self.alert_rules()
         self.project_rules()
 

@@ -94,10 +94,27 @@ class Reference:
         return f"Reference({self.kind}, {self.slug!r}, {self.path}:{self.span}, {self.where})"
 
 
-@dataclass(frozen=True, slots=True)
 class FileIndex:
-    definitions: tuple[Definition, ...] = ()
-    references: tuple[Reference, ...] = ()
+    """One file's contribution: its definitions and references, in source order."""
+
+    __slots__ = ("definitions", "references", "_named")
+
+    def __init__(self, definitions: tuple[Definition, ...] = (), references: tuple[Reference, ...] = ()) -> None:
+        self.definitions = definitions
+        self.references = references
+        self._named: dict | None = None
+
+    def named(self, kind: str, slug: str) -> tuple[Definition, ...]:
+        """This file's definitions of (kind, slug)."""
+        named = self._named
+        if named is None:
+            named = self._named = _grouped(self.definitions, False)
+        return named.get((kind, slug), ())
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, FileIndex) and (self.definitions, self.references) == (other.definitions, other.references)
+
+    __hash__ = None  # type: ignore[assignment]
 
 
 EMPTY = FileIndex()

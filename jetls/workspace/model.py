@@ -28,6 +28,7 @@ from .index import (
     tables,
 )
 from .paths import FileInfo, describe, directives, find_root, is_example
+from .scope import is_full_metric
 
 #: Directories (relative to a root) whose `*.toml` files make up a workspace.
 _GLOBS = (
@@ -323,9 +324,7 @@ def _evidence(sf: SourceFile) -> list[tuple[str, str, tuple[int, int]]]:
 
     if metrics is not None:
         for name, t in tables(metrics):
-            sel = entry(t, "select_expression", True)
-            ds = entry(t, "data_source", True)
-            if (sel is not None and ds is not None) or entry(t, "depends_on", True) is not None:
+            if is_full_metric((t,)):
                 local_full.add(name)
             else:
                 out.append(("metric", name, key_span(t)))
