@@ -34,6 +34,36 @@ class Related:
 
 
 @dataclass(frozen=True, slots=True)
+class TextEdit:
+    """Replace [start, end) with `new_text` (offsets are str indices into the file's text)."""
+
+    start: int
+    end: int
+    new_text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Fix:
+    """A quick fix a rule attaches to its diagnostic: edits per file (`None`: the diagnostic's
+    own file), applied by the user — jetls never writes a file."""
+
+    title: str
+    edits: tuple[tuple[str | None, tuple[TextEdit, ...]], ...]
+    preferred: bool = False
+
+    @classmethod
+    def here(cls, title: str, *edits: TextEdit, preferred: bool = False) -> "Fix":
+        return cls(title, ((None, tuple(edits)),), preferred)
+
+    def shifted(self, delta: int) -> "Fix":
+        if not delta:
+            return self
+        return Fix(self.title, tuple(
+            (path, edits if path is not None else tuple(TextEdit(e.start + delta, e.end + delta, e.new_text) for e in edits))
+            for path, edits in self.edits), self.preferred)
+
+
+@dataclass(frozen=True, slots=True)
 class Diagnostic:
     """A problem at [start, end) — offsets are str indices (code points) into the file text."""
 
@@ -44,8 +74,9 @@ class Diagnostic:
     message: str
     related: tuple[Related, ...] = ()
     tags: tuple[Tag, ...] = ()
-    # Machine-readable payload for quick fixes, e.g. {"replace_with": "active_hours"}.
+    # Machine-readable payload (e.g. {"replacement": "active_hours"}, {"platform": ...}).
     data: dict | None = field(default=None, compare=False)
+    fixes: tuple[Fix, ...] = field(default=(), compare=False)
 
     def shifted(self, delta: int) -> "Diagnostic":
         if not delta:
@@ -62,4 +93,5 @@ class Diagnostic:
             ),
             self.tags,
             self.data,
+            tuple(f.shifted(delta) for f in self.fixes),
         )

@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Iterable
 
-from jetls.diagnostics import Diagnostic, Related, Severity, Tag
+from jetls.diagnostics import Diagnostic, Fix, Related, Severity, Tag, TextEdit
 from jetls.document import Entry, Table, unit_key
+from jetls.document.edits import (
+    append_tables,
+    append_to_array,
+    insert_after_table,
+    insert_entry,
+    remove_entry,
+    section_end,
+)
 from jetls.options import Options
-from jetls.schema import PLATFORMS, FileKind, file_schema, lookup, toml_literal
+from jetls.schema import PLATFORMS, FileKind, file_schema, is_valid_slug, lookup, toml_literal
 from jetls.syntax import String
 
 from jetls.workspace import (
@@ -31,7 +39,6 @@ from . import templates as T
 from .codes import CODES, SEVERITIES
 from .schema_walk import SchemaWalker, mixed_arrays, suggest
 
-_SLUG = re.compile(r"^[a-zA-Z0-9_]+$")
 _WILDCARD = re.compile(r"[*?\[]")
 _SUPPRESS = re.compile(r"#\s*jetls\s*:\s*(disable(?:-file)?)\s*(?:=\s*([A-Za-z0-9_,\s]+))?", re.I)
 _SECTION_PATH = {
@@ -190,9 +197,10 @@ class _Checker:
             outer = self._reads_context
             self._reads_context = False
 
-            def record(code, span, message, related=(), tags=(), data=None, severity_name=None):
+            def record(code, span, message, related=(), tags=(), data=None, severity_name=None, fixes=()):
                 rel = None if span is None else (span[0] - base, span[1] - base)
-                rec.append((code, rel, message, tuple(related), tags, data, severity_name))
+                rec.append((code, rel, message, tuple(related), tags, data, severity_name,
+                            tuple(f.shifted(-base) for f in fixes)))
 
             self.emit = record
             try:
@@ -206,21 +214,27 @@ class _Checker:
                 if len(_UNIT_CHECKS) >= _UNIT_CHECKS_MAX:
                     _UNIT_CHECKS.clear()
                 _UNIT_CHECKS[full] = tuple(
-                    (c, sp, m, tuple(Related(r.start - base, r.end - base, r.message, None) for r in rl), tg, dt, sv)
-                    for c, sp, m, rl, tg, dt, sv in hit)
-            for c, sp, m, rl, tg, dt, sv in hit:
-                self.emit(c, None if sp is None else (sp[0] + base, sp[1] + base), m, rl, tg, dt, sv)
+                    (c, sp, m, tuple(Related(r.start - base, r.end - base, r.message, None) for r in rl), tg, dt, sv, fx)
+                    for c, sp, m, rl, tg, dt, sv, fx in hit)
+            for c, sp, m, rl, tg, dt, sv, fx in hit:
+                self.emit(c, None if sp is None else (sp[0] + base, sp[1] + base), m, rl, tg, dt, sv,
+                          tuple(f.shifted(base) for f in fx))
             return
-        for c, sp, m, rl, tg, dt, sv in hit:
+        for c, sp, m, rl, tg, dt, sv, fx in hit:
             self.emit(c, None if sp is None else (sp[0] + base, sp[1] + base), m,
-                      tuple(Related(r.start + base, r.end + base, r.message, None) for r in rl), tg, dt, sv)
+                      tuple(Related(r.start + base, r.end + base, r.message, None) for r in rl), tg, dt, sv,
+                      tuple(f.shifted(base) for f in fx))
 
     # -- emitting -----------------------------------------------------------------------------
     def emit(self, code: str, span, message: str, related: Iterable[Related] = (), tags=(), data=None,
-             severity_name: str | None = None) -> None:
+             severity_name: str | None = None, fixes: Iterable[Fix] = ()) -> None:
         sev = SEVERITIES[severity_name or CODES[code][0]]
         s, e = span if span is not None else self.root_span
-        self.out.append(Diagnostic(code, sev, s, max(e, s), message, tuple(related), tuple(tags), data))
+        fixes = tuple(fixes)
+        rep = data.get("replacement") if data else None
+        if isinstance(rep, str) and rep:  # a did-you-mean: its fix replaces the flagged text
+            fixes = (Fix.here(f"Replace with `{rep}`", TextEdit(s, max(e, s), rep), preferred=True),) + fixes
+        self.out.append(Diagnostic(code, sev, s, max(e, s), message, tuple(related), tuple(tags), data, fixes))
 
     def rel(self, d: Definition, message: str) -> Related:
         return Related(d.span[0], d.span[1], message, None if d.path == self.sf.path else d.path)
@@ -355,7 +369,7 @@ class _Checker:
                 self.emit("JET312", span, f"metric `{slug}` has no statistics: the reference fails with "
                           f"\"No statistical treatment defined for metric '{slug}'\"; add "
                           f"`[metrics.{slug}.statistics.<name>]`{note}", severity_name=sev,
-                          related=[self.rel(d, "defined here") for d in glob[:1]])
+                          related=[self.rel(d, "defined here") for d in glob[:1]], fixes=self.add_statistic(slug))
             for d in glob:
                 if isinstance(d.table, Table) and entry(d.table, "deprecated", True) is not None \
                         and entry(d.table, "deprecated", True).to_python() is True:
@@ -384,7 +398,7 @@ class _Checker:
         self.emit("JET201", span, f"unknown metric `{slug}` {self.platform_phrase()}: the reference fails with "
                   f"\"Could not locate metric {slug}\"{self.elsewhere('metric', slug)}"
                   f"{'; did you mean `' + s + '`?' if s else ''}{note}", data={"replacement": s} if s else None,
-                  severity_name=sev)
+                  severity_name=sev, fixes=self.define_metric(slug))
 
     def resolve_simple(self, kind: str, slug: str) -> Table | Definition | None:
         """The winning table of a data source, segment or dimension: a local one, else a global
@@ -489,6 +503,7 @@ class _Checker:
                         self.check_segment_data_source(sname, st)
                     continue
                 self.check_slug("segment", name, t)
+                self.segment_window_keys(name, t)
                 e = entry(t, "data_source", True)
                 if e is not None and isinstance(e.value, String):
                     used_seg = name in self.used_segments or k is FileKind.DEFAULTS
@@ -565,13 +580,53 @@ class _Checker:
                               f"each key as `later or earlier`: a later false, 0, \"\" or [] cannot reset it",
                               related=[Related(*(where or (0, 0)), f"`{e.name}` is {toml_literal(before)}{how} here",
                                                layer.path)],
-                              tags=(Tag.UNNECESSARY,))
+                              tags=(Tag.UNNECESSARY,), fixes=self.removal(e))
                     # the merged value is the earlier one: range checks of this value do not apply
                     self.out = [d for d in self.out if not (d.code == "JET114" and e.span[0] <= d.start < e.span[1])]
                     break
 
+    # -- fixes -------------------------------------------------------------------------------
+    def removal(self, item) -> tuple[Fix, ...]:
+        edit = remove_entry(self.sf.text, item) if isinstance(item, Entry) else None
+        return (Fix.here(f"Remove `{item.name}`", edit),) if edit is not None else ()
+
+    def define_metric(self, slug: str) -> tuple[Fix, ...]:
+        """An unknown metric: a skeleton of its definition at the end of this file."""
+        if not is_valid_slug(slug) or self.kind not in (FileKind.EXPERIMENT, FileKind.OUTCOME, FileKind.DEFAULTS,
+                                                          FileKind.DEFINITIONS) or self.doc.lookup(("metrics", slug)):
+            return ()
+        body = {"friendly_name": slug.replace("_", " ").capitalize(), "description": "", "select_expression": "",
+                "data_source": "", "statistics": {"bootstrap_mean": {}}}
+        return (Fix.here(f"Define metric `{slug}` here", append_tables(self.sf.text, {"metrics": {slug: body}})),)
+
+    def add_statistic(self, slug: str) -> tuple[Fix, ...]:
+        """A metric without statistics: add `[metrics.<slug>.statistics.bootstrap_mean]` (after its
+        table when this file has one; in an experiment config it adds statistics to a predefined
+        metric)."""
+        stat = {"metrics": {slug: {"statistics": {"bootstrap_mean": {}}}}}
+        text = self.sf.text
+        end = section_end(self.sf.tree, ("metrics", slug))
+        edit = insert_after_table(text, end, stat) if end is not None else append_tables(text, stat)
+        return (Fix.here(f"Add a statistic (`bootstrap_mean`) to `{slug}`", edit),)
+
+    def add_to_window(self, slug: str) -> tuple[Fix, ...]:
+        """A local metric in no window: list it in the `weekly` and `overall` windows."""
+        metrics = sub(self.root, "metrics")
+        fixes = []
+        for window in ("weekly", "overall"):
+            e = entry(metrics, window)
+            if e is not None:
+                edit = append_to_array(self.sf.text, e, slug)
+            elif metrics is not None and metrics.kind == "header":
+                edit = insert_entry(self.sf.text, metrics, window, [slug])
+            else:
+                edit = None
+            if edit is not None:
+                fixes.append(Fix.here(f"Add `{slug}` to the `{window}` window", edit, preferred=window == "weekly"))
+        return tuple(fixes)
+
     def check_slug(self, kind: str, name: str, t: Table) -> None:
-        if _SLUG.match(name):
+        if is_valid_slug(name):
             return
         span = key_span(t)
         if kind == "metric" and _WILDCARD.search(name) and self.kind is FileKind.EXPERIMENT:
@@ -607,7 +662,7 @@ class _Checker:
 
     def check_local_metric(self, name: str, t: Table, used: bool) -> None:
         self.check_slug("metric", name, t)
-        if not _SLUG.match(name):
+        if not is_valid_slug(name):
             return
         sev = None if used else "warning"
         note = "" if used else " (this metric is in no window, so the reference never checks it)"
@@ -626,7 +681,8 @@ class _Checker:
                                   "(it needs both `select_expression` and `data_source`), so the predefined metric "
                                   f"`{name}` is used and only `statistics`, `analysis_bases` and `analysis_units` "
                                   "are taken from this table", tags=(Tag.UNNECESSARY,),
-                                  related=[self.rel(d, "predefined here") for d in glob[:2]])
+                                  related=[self.rel(d, "predefined here") for d in glob[:2]],
+                                  fixes=self.removal(item))
                 if not (glob and self.metric_defs_full(glob)) and self.resolve_metric(name).status != UNATTACHED:
                     in_window = name in self.window_slugs()
                     if not in_window and self.kind is not FileKind.DEFAULTS:
@@ -644,10 +700,10 @@ class _Checker:
         else:
             if self.kind is FileKind.OUTCOME and not self.statistics_of(name):
                 self.emit("JET312", span, f"outcome metric `{name}` has no statistics: the reference fails with "
-                          f"\"No statistical treatment defined for metric '{name}'\"")
+                          f"\"No statistical treatment defined for metric '{name}'\"", fixes=self.add_statistic(name))
             elif self.kind is FileKind.EXPERIMENT and not used:
                 self.emit("JET534", span, f"`[metrics.{name}]` is not listed in any window: it is never computed, "
-                          "and the reference does not validate it")
+                          "and the reference does not validate it", fixes=self.add_to_window(name))
             glob = self.global_defs("metric", name)
             if glob and self.kind is not FileKind.DEFAULTS:
                 self.emit("JET209", span, f"`[metrics.{name}]` replaces the predefined metric `{name}` "
@@ -763,6 +819,46 @@ class _Checker:
                         out.append(m)
                     break
         return out
+
+    def segment_window_keys(self, name: str, t: Table) -> None:
+        """`window_start`/`window_end` in `[segments.<name>]` are ignored: the window belongs to the
+        segment's data source. Say which one, and move them there when it is in this file."""
+        keys = [e for e in t.entries() if e.name.lower() in ("window_start", "window_end")]
+        if not keys:
+            return
+        text = self.sf.text
+        de = entry(t, "data_source", True)
+        ds = de.to_python() if de is not None and isinstance(de.to_python(), str) else None
+        target = None
+        where = ""
+        if ds is not None:
+            res = self.scope.resolve("segment_data_source", ds)
+            d = res.targets[0] if res.targets else None
+            if d is not None and d.path == self.sf.path and isinstance(d.table, Table) and d.table.kind == "header":
+                target = d.table
+            elif d is not None:
+                where = f" (defined in `{self._ws.file(d.path).info.rel}`)"
+        for e in keys:
+            if ds is None:
+                msg = (f"`{e.name}` is ignored by the reference parser: a segment's window belongs to its data "
+                       "source (`[segments.data_sources.<slug>]`)")
+            else:
+                msg = (f"`{e.name}` is ignored by the reference parser: a segment's window belongs to its data "
+                       f"source `[segments.data_sources.{ds}]`{where}")
+            fixes = []
+            removal = remove_entry(text, e)
+            if removal is not None and target is not None:
+                present = entry(target, e.name, True)
+                if present is None:
+                    insert = insert_entry(text, target, e.name, e.to_python())
+                    if insert is not None:
+                        fixes.append(Fix.here(f"Move `{e.name}` to `[segments.data_sources.{ds}]`", removal, insert,
+                                              preferred=True))
+                else:
+                    fixes.append(Fix.here(f"Remove `{e.name}` (`[segments.data_sources.{ds}]` sets it)", removal))
+            elif removal is not None:
+                fixes.append(Fix.here(f"Remove `{e.name}`", removal))
+            self.emit("JET104", e.key_span, msg, tags=(Tag.UNNECESSARY,), fixes=fixes)
 
     def check_segment_data_source(self, name: str, t: Table) -> None:
         ws_, we_ = entry(t, "window_start", True), entry(t, "window_end", True)
@@ -880,6 +976,7 @@ class _Checker:
                 for sname, st in tables(t):
                     self.check_segment_data_source(sname, st)
                 continue
+            self.segment_window_keys(name, t)
             e = entry(t, "data_source", True)
             if e is not None and isinstance(e.value, String) and e.value.value not in local_sds:
                 v = e.value.value
@@ -1014,7 +1111,8 @@ class _Checker:
                 s = v.offset_of(min(p.start, len(src))) + d
                 en = v.offset_of(min(p.end, len(src))) + d
                 msg = p.message + (" (this metric is in no window, so the reference never renders it)" if downgrade and p.severity == "error" else "")
-                self.emit(p.code, (s, en), msg, severity_name=sev)
+                self.emit(p.code, (s, en), msg, severity_name=sev,
+                          data={"replacement": p.replacement} if p.replacement else None)
 
         ctx = T.TemplateContext(funcs, params, False, "metric_select")  # one context: its key is computed once
         for name, t in tables(root.items.get("metrics")):
@@ -1061,39 +1159,10 @@ class _Checker:
                                   severity_name=p.severity)
 
     def app_dataset(self) -> str | None:
-        """Jetstream substitutes `{dataset}` with the app's dataset (spec §5.5)."""
-        if self.view != "jetstream" or self.P not in PLATFORMS:
-            return None
-        app_id = PLATFORMS[self.P].app_id
-        return re.sub(r"[^a-zA-Z0-9]", "_", app_id).lower() if app_id else None
+        return self.scope.app_dataset()
 
-    def parameters_scope(self) -> dict[str, str] | None:
-        k = self.kind
-        decls: list[Table] = []
-        if k is FileKind.EXPERIMENT:
-            for _slug, of in self.attached:
-                decls += [t for _, t in tables(of.doc.root.items.get("parameters"))]
-        if k in (FileKind.EXPERIMENT, FileKind.OUTCOME, FileKind.DEFAULTS):
-            decls += [t for _, t in tables(self.root.items.get("parameters"))]
-            for layer in self.layers[1:]:
-                if layer.kind is FileKind.DEFAULTS:
-                    decls += [t for _, t in tables(layer.doc.root.items.get("parameters"))]
-        else:
-            return {}
-        out: dict[str, str] = {}
-        for t in decls:
-            name = t.path[-1]
-            if name in out:
-                continue
-            v = t.items.get("value") or t.items.get("default")
-            if isinstance(v, Entry) and isinstance(v.value, String):
-                out[name] = v.value.value
-            elif isinstance(v, Table):
-                cases = " ".join(f'WHEN "{b}" THEN "{x.to_python()}"' for b, x in v.items.items() if isinstance(x, Entry))
-                out[name] = f"CASE e.branch {cases} END" if cases else "NULL"
-            else:
-                out[name] = "NULL"
-        return out
+    def parameters_scope(self) -> dict[str, str]:
+        return self.scope.parameter_values()
 
     # -- platform note ------------------------------------------------------------------------
     def platform_note(self) -> None:
@@ -1168,7 +1237,7 @@ def _finish(diags: list[Diagnostic], sf: SourceFile, options: Options) -> list[D
         if o == "off":
             continue
         if o in SEVERITIES and SEVERITIES[o] != d.severity:
-            d = Diagnostic(d.code, SEVERITIES[o], d.start, d.end, d.message, d.related, d.tags, d.data)
+            d = replace(d, severity=SEVERITIES[o])
         key = (d.code, d.start, d.end, d.message)
         if key in seen:
             continue

@@ -8,8 +8,9 @@ import re
 from datetime import datetime
 from typing import Callable
 
-from jetls.diagnostics import Tag
+from jetls.diagnostics import Fix, Tag
 from jetls.document import Entry, Table, TableArray, unit_key
+from jetls.document.edits import remove_entry
 from jetls.schema import PRE_TREATMENTS, STATISTICS, WINDOWS, Field, FileKind, Section, pre_treatment_schema
 from jetls.syntax import Array, InlineTable, Invalid, Scalar, String
 
@@ -172,6 +173,8 @@ class SchemaWalker:
             real = self.emit
 
             def record(code, span, message, **kw):
+                if kw.get("fixes"):
+                    kw["fixes"] = tuple(f.shifted(-base) for f in kw["fixes"])
                 rec.append((code, None if span is None else (span[0] - base, span[1] - base), message, kw))
 
             self.emit = record
@@ -185,6 +188,8 @@ class SchemaWalker:
             _WALK_CACHE[key] = hit
         emit = self.emit
         for code, span, message, kw in hit:
+            if kw.get("fixes"):
+                kw = dict(kw, fixes=tuple(f.shifted(base) for f in kw["fixes"]))
             emit(code, None if span is None else (span[0] + base, span[1] + base), message, **kw)
 
     def _visit(self, name: str, item, section: Section, path: tuple[str, ...], ctx: str) -> None:
@@ -218,7 +223,7 @@ class SchemaWalker:
                 return
             if child.ignored:
                 if not (name == "parameters" and not path and self.kind is FileKind.EXPERIMENT):
-                    self.ignored(name, span, child, section)  # (experiment parameters: JET506)
+                    self.ignored(name, span, child, section, item)  # (experiment parameters: JET506)
                 return
             sub_ctx = ctx
             if child.entry_reference == "statistic" or (child.name == "statistics" and not is_entry):
@@ -236,8 +241,10 @@ class SchemaWalker:
             self.walk(item, child, here, sub_ctx)
             self.required(item, child, here, sub_ctx)
         else:
+            if child.ignored and child.belongs_to:
+                return  # reported with where it belongs by the rule resolving this table's `data_source`
             if child.ignored:
-                self.ignored(name, span, child, section)
+                self.ignored(name, span, child, section, item)
                 return
             if isinstance(item, Table):
                 if "table" in child.types or "any" in child.types:
@@ -287,9 +294,14 @@ class SchemaWalker:
             return
         where = ".".join(path)
         self.emit("JET102", span, f"unknown key `{name}` in `[{where}]` is silently ignored{_dym(s)}",
-                  data=data, tags=(Tag.UNNECESSARY,))
+                  data=data, tags=(Tag.UNNECESSARY,), fixes=self.removal(name, item))
 
-    def ignored(self, name: str, span, child, section: Section) -> None:
+    def removal(self, name: str, item) -> tuple[Fix, ...]:
+        """The fix of a key that has no effect: delete its line."""
+        edit = remove_entry(self.text, item) if isinstance(item, Entry) else None
+        return (Fix.here(f"Remove `{name}`", edit),) if edit is not None else ()
+
+    def ignored(self, name: str, span, child, section: Section, item=None) -> None:
         rep = getattr(child, "replacement", None)
         if isinstance(child, Field) and child.deprecated:
             msg = child.deprecated.rstrip(".")
@@ -300,7 +312,8 @@ class SchemaWalker:
             msg = "`days28` is not a window name and is silently ignored; the 28-day window is `28_day`"
         if rep and "did you mean" not in msg:
             msg += f"; did you mean `{rep}`?"
-        self.emit("JET104", span, msg, data={"replacement": rep} if rep else None, tags=(Tag.UNNECESSARY,))
+        self.emit("JET104", span, msg, data={"replacement": rep} if rep else None, tags=(Tag.UNNECESSARY,),
+                  fixes=self.removal(name, item))
 
     def not_a_window(self, name: str, item: Entry, section: Section) -> None:
         windows = [k for k in section.fields if k in WINDOWS]

@@ -41,7 +41,7 @@ import functools
 import re
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from types import MappingProxyType
 from typing import Any, Iterable, Iterator, Mapping
@@ -117,10 +117,12 @@ class Problem:
     code: str
     severity: str  # "error" | "warning" | "information" | "hint"
     message: str
+    replacement: str | None = None  # a did-you-mean: the text that should replace [start, end)
 
 
-def _problem(code: str, start: int, end: int, message: str, severity: str | None = None) -> Problem:
-    return Problem(start, max(end, start), code, severity or CODES[code][0], message)
+def _problem(code: str, start: int, end: int, message: str, severity: str | None = None,
+             replacement: str | None = None) -> Problem:
+    return Problem(start, max(end, start), code, severity or CODES[code][0], message, replacement)
 
 
 #: id(functions mapping) → (the mapping, its sorted items): the same immutable mapping of an
@@ -1107,9 +1109,9 @@ _FUNCTION_FIELDS = ("metric_select", "segment_select")
 _EXPERIMENT_FIELDS = ("segment_from", "data_source_from", "enrollment_query")
 
 
-def _suggest(name: str, candidates: Iterable[str]) -> str:
+def _closest(name: str, candidates: Iterable[str]) -> str | None:
     m = difflib.get_close_matches(name, sorted(set(candidates)), n=1, cutoff=0.6)
-    return f" — did you mean `{m[0]}`?" if m else ""
+    return m[0] if m else None
 
 
 def _scope(ctx: TemplateContext, src: str) -> tuple[dict[str, Any], set[str]]:
@@ -1164,27 +1166,34 @@ def _static_problems(ctx: TemplateContext, comp: _Compiled, variables: dict[str,
                                     "`select_expression`"))
         elif called:
             cands = [n for n in variables if n in ctx.functions] or list(ctx.functions)
+            best = _closest(name, cands + ["range", "dict"])
             out.append(_problem("JET402", s, e,
                                 f"'{name}' is undefined: no such function"
-                                + (_suggest(name, cands + ["range", "dict"]) or
-                                   (f" (known functions: {', '.join(sorted(cands))})" if cands else ""))))
+                                + (f" — did you mean `{best}`?" if best else
+                                   (f" (known functions: {', '.join(sorted(cands))})" if cands else "")),
+                                replacement=best))
         else:
-            out.append(_problem("JET403", s, e, f"'{name}' is undefined" + _suggest(name, defined - f.bound)))
+            best = _closest(name, defined - f.bound)
+            out.append(_problem("JET403", s, e, f"'{name}' is undefined" + (f" — did you mean `{best}`?" if best else ""),
+                                replacement=best))
     for base, attr, s, e in f.attrs:
         if base in f.bound or attr.startswith("_"):
             continue
         if base == "experiment" and "experiment" in variables and attr not in EXPERIMENT_ATTRIBUTES:
+            best = None
             if ctx.field == "enrollment_query" and attr == "enrollment_query":
                 msg = "Not a valid enrollment_query: `experiment.enrollment_query` cannot be used inside the enrollment query itself"
             else:
-                hint = " — did you mean `normandy_slug`?" if attr == "slug" else _suggest(attr, EXPERIMENT_ATTRIBUTES)
-                msg = f"'experiment' has no attribute '{attr}'{hint}"
-            out.append(_problem("JET403", s, e, msg))
+                best = "normandy_slug" if attr == "slug" else _closest(attr, EXPERIMENT_ATTRIBUTES)
+                msg = f"'experiment' has no attribute '{attr}'" + (f" — did you mean `{best}`?" if best else "")
+            out.append(_problem("JET403", s, e, msg, replacement=best))
         elif base == "parameters" and "parameters" in variables and attr not in variables["parameters"]:
             declared = sorted(variables["parameters"])
+            best = _closest(attr, declared)
             out.append(_problem("JET404", s, e,
-                                f"parameter '{attr}' is not declared" + (_suggest(attr, declared) or "")
-                                + (f" (declared: {', '.join(declared)})" if declared else " (no parameters are declared)")))
+                                f"parameter '{attr}' is not declared" + (f" — did you mean `{best}`?" if best else "")
+                                + (f" (declared: {', '.join(declared)})" if declared else " (no parameters are declared)"),
+                                replacement=best))
     for name, s, e, npos, kws, dyn in f.calls:
         if name not in variables or name not in ctx.functions or name in f.bound or dyn:
             continue
@@ -1197,10 +1206,14 @@ def _static_problems(ctx: TemplateContext, comp: _Compiled, variables: dict[str,
             out.append(_problem("JET405", s, e, _arity_message(name, npos + len(kws))))
     for name, s, e in f.filters:
         if name not in _ENV.filters:
-            out.append(_problem("JET403", s, e, f"no filter named '{name}'" + _suggest(name, _ENV.filters)))
+            best = _closest(name, _ENV.filters)
+            out.append(_problem("JET403", s, e, f"no filter named '{name}'" + (f" — did you mean `{best}`?" if best else ""),
+                                replacement=best))
     for name, s, e in f.tests:
         if name not in _ENV.tests:
-            out.append(_problem("JET403", s, e, f"no test named '{name}'" + _suggest(name, _ENV.tests)))
+            best = _closest(name, _ENV.tests)
+            out.append(_problem("JET403", s, e, f"no test named '{name}'" + (f" — did you mean `{best}`?" if best else ""),
+                                replacement=best))
     return out
 
 
@@ -1560,7 +1573,7 @@ def _render(source: str, ctx: TemplateContext) -> Rendered:
         probs = tuple(sorted(problems, key=lambda p: (p.start, p.end, p.code)))
         if n2o is not None:
             conv = lambda o: n2o[min(max(o, 0), len(n2o) - 1)]  # noqa: E731
-            probs = tuple(Problem(conv(p.start), conv(p.end), p.code, p.severity, p.message) for p in probs)
+            probs = tuple(replace(p, start=conv(p.start), end=conv(p.end)) for p in probs)
         if text is not None and n2o is not None and segs == _identity(src):
             text = source  # identity: keep the original line endings
             segs = _identity(source)

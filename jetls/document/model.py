@@ -197,6 +197,19 @@ class TomlDocument:
     def to_python(self) -> dict:
         return self.root.to_python()
 
+    def entries(self) -> Iterator[Entry]:
+        """Every `key = value` of the document, depth first (array-of-tables items included)."""
+        stack: list[Table] = [self.root]
+        while stack:
+            t = stack.pop()
+            for item in t.items.values():
+                if isinstance(item, Entry):
+                    yield item
+                elif isinstance(item, Table):
+                    stack.append(item)
+                elif isinstance(item, TableArray):
+                    stack.extend(item.tables)
+
 
 class _Builder:
     def __init__(self, doc: TomlDocument) -> None:

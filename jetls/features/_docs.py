@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import textwrap
-from typing import Any
+from typing import Any, Sequence
 
+from jetls.document import Entry, Table
 from jetls.schema import Field, Section, toml_literal
-from jetls.workspace.index import KIND_LABELS
-
-from . import _ws
+from jetls.workspace import KIND_LABELS, Definition, Workspace
+from jetls.workspace.scope import GLOBAL, LOCAL, Resolution
 
 _SQL_KEYS = {
     "metric": ("select_expression", "SELECT"),
@@ -19,81 +19,107 @@ _SQL_KEYS = {
     "function": ("definition", "definition"),
 }
 
+_LAYER_WORDS = {
+    "config": "this config", "defaults": "defaults", "outcome": "outcome", "definitions": "definitions",
+    "jetstream-definitions": "Jetstream definitions", "opmon-definitions": "OpMon definitions",
+    "looker-definitions": "Looker definitions", "functions": "functions",
+}
+
 
 def _dedent(s: Any) -> str:
     return textwrap.dedent(str(s)).strip()
 
 
-def slug_summary(ws: Any, kind: str, slug: str, defs: list[_ws.Definition]) -> dict[str, Any]:
-    """Merged attributes of a slug over its definitions (later layers win)."""
+def merged_value(defs: Sequence[Definition], key: str) -> tuple[Any, Definition | None]:
+    """The value of `key` after Jetstream's attribute-wise merge of `defs` (winner first: the
+    first truthy value wins, spec §1.4)."""
+    for d in defs:
+        t = d.table
+        item = t.get_lower(key) if isinstance(t, Table) else None
+        if isinstance(item, Entry):
+            v = item.to_python()
+            if v:
+                return v, d
+        elif isinstance(item, Table) and item.items:
+            return item.to_python(), d
+    return None, None
+
+
+def rel(ws: Workspace, path: str) -> str:
+    sf = ws.file(path)
+    return sf.info.rel if sf is not None else path
+
+
+def summary(kind: str, defs: Sequence[Definition], ws: Workspace) -> dict[str, Any]:
+    """Merged attributes of a slug over its definitions (winner first)."""
     info: dict[str, Any] = {}
     if kind == "outcome":
         for d in defs:
-            f = _ws.get_file(ws, d.path)
+            sf = ws.file(d.path)
+            root = sf.doc.root if sf is not None else None
             for k in ("friendly_name", "description"):
-                v = _ws.table_value(f, (k,))
-                if v and k not in info:
-                    info[k] = v
+                e = root.items.get(k) if root is not None else None
+                if isinstance(e, Entry) and e.to_python() and k not in info:
+                    info[k] = e.to_python()
         return info
     for key in ("friendly_name", "description", "data_source", "deprecated", "select_expression",
                 "from_expression", "definition", "default", "window_start", "window_end"):
-        v, _src = _ws.merged_attr(ws, defs, key)
+        v, _src = merged_value(defs, key)
         if v not in (None, "", [], {}):
             info[key] = v
     return info
 
 
-def slug_markdown(ws: Any, kind: str, slug: str, defs: list[_ws.Definition], platform: str | None = None,
-                  rendered: str | None = None) -> str:
-    info = slug_summary(ws, kind, slug, defs)
+def slug_markdown(ws: Workspace, res: Resolution, platform: str | None = None, rendered: str | None = None,
+                  here: str | None = None) -> str:
+    """A hover card: what the slug resolves to from the file `here`, and where it is defined."""
+    kind, slug = res.kind, res.slug
+    defs = res.targets
+    info = summary(kind, defs, ws)
     label = KIND_LABELS.get(kind, kind)
     lines = []
     title = f"**{info['friendly_name']}**" if info.get("friendly_name") else f"**{slug}**"
     lines.append(f"{title} — {label} `{slug}`" + (f" ({platform})" if platform else ""))
     if info.get("deprecated") is True:
-        lines.append("")
-        lines.append("⚠️ **Deprecated.**")
+        lines += ["", "⚠️ **Deprecated.**"]
     if info.get("description"):
-        lines.append("")
-        lines.append(_dedent(info["description"]))
+        lines += ["", _dedent(info["description"])]
     if kind in ("metric", "segment", "dimension") and info.get("data_source"):
-        lines.append("")
-        lines.append(f"Data source: `{info['data_source']}`")
+        lines += ["", f"Data source: `{info['data_source']}`"]
     sql = _SQL_KEYS.get(kind)
     if sql and info.get(sql[0]):
-        lines.append("")
-        lines.append(f"`{sql[0]}`:")
-        lines.append("```sql")
-        lines.append(_dedent(info[sql[0]]))
-        lines.append("```")
+        lines += ["", f"`{sql[0]}`:", "```sql", _dedent(info[sql[0]]), "```"]
     if rendered:
-        lines.append("")
-        lines.append("Rendered:")
-        lines.append("```sql")
-        lines.append(rendered.strip())
-        lines.append("```")
+        lines += ["", "Rendered:", "```sql", rendered.strip(), "```"]
     if kind == "parameter" and info.get("default") is not None:
-        lines.append("")
-        lines.append(f"Default: `{info['default']}`")
+        lines += ["", f"Default: {_parameter_default(info['default'])}"]
+    if res.status == LOCAL and here is not None and res.globals and kind == "metric":
+        lines += ["", f"Overrides the predefined metric in `{rel(ws, res.globals[-1].path)}` for this file."]
+    elif res.status == LOCAL and here is not None and kind == "metric" and any(d.path != here for d in res.local):
+        others = [d for d in res.local if d.path != here]
+        lines += ["", "Merged with " + ", ".join(f"`{rel(ws, d.path)}`" for d in others)
+                  + " (attribute by attribute; this file wins)."]
     if defs:
-        lines.append("")
-        where = []
-        for d in defs:
-            f = _ws.get_file(ws, d.path)
-            rel = _ws.relpath(ws, d.path, f)
-            where.append(f"`{rel}` ({d.layer})")
-        lines.append("Defined in " + ", ".join(where))
+        where = [f"`{rel(ws, d.path)}` ({_LAYER_WORDS.get(d.layer, d.layer)})" for d in defs]
+        lines += ["", ("Defined in " if len(where) == 1 else "Merged from, winner first: ") + ", ".join(where)]
+    if res.status == GLOBAL and res.local and kind == "metric":
+        lines += ["", "Statistics from " + ", ".join(f"`{rel(ws, d.path)}`" for d in res.local)]
     return "\n".join(lines)
 
 
-def slug_detail(ws: Any, defs: list[_ws.Definition], platform: str | None) -> str:
+def _parameter_default(value: Any) -> str:
+    if isinstance(value, dict):
+        return "per branch: " + ", ".join(f"`{b}` → `{v}`" for b, v in value.items())
+    return f"`{value}`"
+
+
+def slug_detail(ws: Workspace, defs: Sequence[Definition], platform: str | None) -> str:
     """Short one-line detail: platform and defining file relative to the root."""
     if not defs:
         return platform or ""
     d = defs[-1]
-    rel = _ws.relpath(ws, d.path, _ws.get_file(ws, d.path))
     plat = d.platform or platform
-    return f"{plat} · {rel}" if plat else rel
+    return f"{plat} · {rel(ws, d.path)}" if plat else rel(ws, d.path)
 
 
 def node_markdown(name: str, node: Any) -> str:

@@ -11,7 +11,13 @@ from typing import Any
 from jetls.checks.templates import EXPERIMENT_ATTRIBUTES
 from jetls.schema import PRE_TREATMENTS, WINDOWS, FileKind, Section
 
-from . import _docs, _ws
+from jetls.document import Entry, Table
+from jetls.document.edits import toml_value
+from jetls.workspace import Workspace
+from jetls.workspace.scope import scope_of
+from jetls.workspace.search import slug_table
+
+from . import _docs
 from .context import HEADER, KEY, VALUE, CursorContext, context_at
 
 #: Values of ``CompletionItem.kind``.
@@ -33,9 +39,6 @@ class CompletionItem:
     sort_text: str | None = None
     filter_text: str | None = None
 
-
-_SLUG_DOCS: dict = {}
-_SLUG_DOCS_MAX = 8192
 
 _SLUG_KINDS = {"metric", "data_source", "segment", "segment_data_source", "outcome", "dimension"}
 
@@ -75,56 +78,57 @@ def _skip_key(name: str, node: Any) -> bool:
 
 
 class _Completer:
-    def __init__(self, ws: Any, file: Any, ctx: CursorContext) -> None:
+    def __init__(self, ws: Workspace, file, ctx: CursorContext, with_docs: bool = True) -> None:
         self.ws = ws
         self.file = file
         self.ctx = ctx
-        self.kind = _ws.kind_of(file)
-        self.platform = _ws.platform_of(ws, file)
+        self.kind = file.kind
+        self.scope = scope_of(ws, file.path)
+        self.platform = self.scope.platform if self.scope is not None else None
+        self.with_docs = with_docs
         self.items: list[CompletionItem] = []
 
     # -- helpers ------------------------------------------------------------------------------
     def add(self, item: CompletionItem) -> None:
         self.items.append(item)
 
+    def quote(self, value: str, quoted: bool) -> str:
+        """`value` as it is inserted: bare inside a string, else a TOML string in the quote style
+        of the array around it (and after a space when typed right after `=`)."""
+        if not quoted:
+            return value
+        ctx = self.ctx
+        literal = ctx.in_array and any(getattr(i, "style", None) == "literal" for i in ctx.array_items)
+        text = f"'{value}'" if literal and "'" not in value else toml_value(value)
+        span = ctx.replace_span
+        if span is not None and span[0] > 0 and self.file.text[span[0] - 1] == "=":
+            text = " " + text
+        return text
+
     def slug_items(self, kind: str, quoted: bool, span: tuple[int, int] | None, exclude: set[str] = frozenset()) -> None:
-        cands = _ws.candidates(self.ws, self.file, kind)
-        here = str(self.file.path)
+        if self.scope is None:
+            return
+        cands = self.scope.visible(kind)
+        here = self.file.path
         for slug, defs in sorted(cands.items()):
             if slug in exclude or not slug:
                 continue
             group = "0" if any(d.path == here for d in defs) else "1"
-            text = f'"{slug}"' if quoted else slug
-            detail, documentation = self._slug_docs(kind, slug, defs)
+            text = self.quote(slug, quoted)
             self.add(CompletionItem(
                 label=slug,
                 kind=kind,
-                detail=detail,
-                documentation=documentation,
+                detail=_docs.slug_detail(self.ws, defs, self.platform),
+                documentation=self.slug_documentation(kind, slug) if self.with_docs else "",
                 insert_text=text,
                 replace_span=span,
                 sort_text=f"{group}{slug}",
                 filter_text=text if quoted else slug,
             ))
 
-    def _slug_docs(self, kind: str, slug: str, defs: list) -> tuple[str, str]:
-        """(detail, markdown) of a slug, memoised by the identity of its definitions and of the
-        files holding them (both immutable snapshots' parts): typing re-uses every unchanged one."""
-        ws = self.ws
-        try:
-            key = (kind, slug, self.platform, getattr(ws, "root", None), tuple(defs),
-                   tuple(_ws.get_file(ws, d.path) for d in defs))
-            hit = _SLUG_DOCS.get(key)
-        except TypeError:  # unhashable definitions (a foreign workspace): no memo
-            key, hit = None, None
-        if hit is None:
-            hit = (_docs.slug_detail(ws, defs, self.platform),
-                   _docs.slug_markdown(ws, kind, slug, defs, defs[0].platform or self.platform))
-            if key is not None:
-                if len(_SLUG_DOCS) >= _SLUG_DOCS_MAX:
-                    _SLUG_DOCS.clear()
-                _SLUG_DOCS[key] = hit
-        return hit
+    def slug_documentation(self, kind: str, slug: str) -> str:
+        res = self.scope.resolve(kind, slug)
+        return _docs.slug_markdown(self.ws, res, self.platform)
 
     def enum_items(self, node: Any, quoted: bool, span: tuple[int, int] | None, kind: str = "enum",
                    exclude: set[str] = frozenset()) -> None:
@@ -133,7 +137,7 @@ class _Completer:
         for i, v in enumerate(enum):
             if v in exclude:
                 continue
-            text = f'"{v}"' if quoted else v
+            text = self.quote(v, quoted)
             doc = docs.get(v, "")
             if kind == "pre_treatment" and v in PRE_TREATMENTS:
                 doc = PRE_TREATMENTS[v].doc
@@ -221,7 +225,8 @@ class _Completer:
     def _skeletons(self, section: Section, existing: set[str], span: tuple[int, int] | None, in_inline: bool) -> None:
         ctx = self.ctx
         tp = ctx.table_path
-        tk = _ws.table_kind(tp) if tp else None
+        tk = slug_table(tp) if tp else None
+        tk = tk[:2] if tk is not None and len(tp) == tk[2] + 1 else None
         # Inside a new slug table: all the keys a full definition needs.
         if tk is not None and len(tp) == (3 if tk[0] == "segment_data_source" else 2) and not (existing - {""}) and not in_inline:
             kind, slug = tk
@@ -307,13 +312,14 @@ class _Completer:
     def _depends_on_first(self, quoted: bool, span: Any) -> None:
         """numerator / denominator: the metric's depends_on entries first."""
         kp = self.ctx.key_path or ()
-        tk = _ws.table_kind(kp)
-        if tk is None:
+        tk = slug_table(kp)
+        if tk is None or tk[0] != "metric":
             return
-        deps = _ws.table_value(self.file, ("metrics", tk[1], "depends_on"))
-        for d in deps or ():
+        deps = self.file.doc.lookup(("metrics", tk[1], "depends_on"))
+        values = deps.to_python() if isinstance(deps, Entry) else None
+        for d in values if isinstance(values, list) else ():
             if isinstance(d, str):
-                text = f'"{d}"' if quoted else d
+                text = self.quote(d, quoted)
                 self.add(CompletionItem(d, "metric", detail="depends_on", insert_text=text, replace_span=span,
                                         sort_text=f"00{d}", filter_text=text))
 
@@ -341,19 +347,23 @@ class _Completer:
             return
         if j.attribute_of is not None:
             return
-        if "functions" in scope:
-            for slug, d in sorted(_ws.functions(self.ws).items()):
-                f = _ws.get_file(self.ws, d.path)
-                definition = _ws.table_value(f, ("functions", slug, "definition"))
-                fname = _ws.table_value(f, ("functions", slug, "friendly_name"))
-                desc = _ws.table_value(f, ("functions", slug, "description"))
-                doc = "\n\n".join(x for x in (
-                    f"**{fname}**" if fname else None, desc,
-                    f"```sql\n{definition}\n```" if definition else None,
-                    f"Defined in `{_ws.relpath(self.ws, d.path, f)}`",
-                ) if x)
-                self.add(CompletionItem(slug, "function", detail=_ws.relpath(self.ws, d.path, f),
-                                        documentation=doc, insert_text=f'{slug}("$1")', is_snippet=True,
+        if "functions" in scope and self.scope is not None:
+            q = _inner_quote(ctx.string.style if ctx.string is not None else "basic")
+            for slug, defs in sorted(self.scope.visible("function").items()):
+                d = defs[0]
+                where = _docs.rel(self.ws, d.path)
+                doc = ""
+                if self.with_docs:
+                    definition, _ = _docs.merged_value(defs[:1], "definition")
+                    fname, _ = _docs.merged_value(defs[:1], "friendly_name")
+                    desc, _ = _docs.merged_value(defs[:1], "description")
+                    doc = "\n\n".join(x for x in (
+                        f"**{fname}**" if fname else None, desc,
+                        f"```sql\n{definition}\n```" if definition else None,
+                        f"Defined in `{where}`",
+                    ) if x)
+                self.add(CompletionItem(slug, "function", detail=where, documentation=doc,
+                                        insert_text=f"{slug}({q}$1{q})", is_snippet=True,
                                         replace_span=span, sort_text=f"0{slug}", filter_text=slug))
         for var in ("parameters", "experiment"):
             if var in scope:
@@ -362,15 +372,25 @@ class _Completer:
                                         sort_text=f"1{var}"))
 
     def _parameters(self, span: tuple[int, int]) -> None:
-        for name, (p, f) in _ws.declared_parameters(self.ws, self.file, self.platform).items():
+        if self.scope is None:
+            return
+        for name, defs in self.scope.visible("parameter").items():
+            d = defs[0]
+            p = d.table.to_python() if isinstance(d.table, Table) else {}
+            where = _docs.rel(self.ws, d.path)
             doc = "\n\n".join(x for x in (
                 f"**{p['friendly_name']}**" if p.get("friendly_name") else None,
                 p.get("description"),
-                f"Default: `{p['default']}`" if p.get("default") is not None else None,
-                f"Declared in `{_ws.relpath(self.ws, str(f.path), f)}`",
-            ) if x)
-            self.add(CompletionItem(name, "parameter", detail=_ws.relpath(self.ws, str(f.path), f),
-                                    documentation=doc, insert_text=name, replace_span=span, sort_text=name))
+                f"Default: {_docs._parameter_default(p['default'])}" if p.get("default") is not None else None,
+                f"Declared in `{where}`",
+            ) if isinstance(x, str) and x)
+            self.add(CompletionItem(name, "parameter", detail=where, documentation=doc, insert_text=name,
+                                    replace_span=span, sort_text=name))
+
+
+def _inner_quote(style: str) -> str:
+    """A quote that does not end a TOML string of this style."""
+    return "'" if style == "basic" else '"'
 
 
 def _schema_root(kind: FileKind) -> Section | None:
@@ -411,12 +431,24 @@ _EXPERIMENT_DOCS = {
 }
 
 
-def complete(ws: Any, path: str, offset: int) -> list[CompletionItem]:
-    """Completion items at ``offset`` of ``path`` (absolute str index)."""
-    file = _ws.get_file(ws, path)
+def complete(ws: Workspace, path: str, offset: int, with_docs: bool = True) -> list[CompletionItem]:
+    """Completion items at ``offset`` of ``path`` (absolute str index). `with_docs=False` leaves
+    the documentation of slugs out (see `documentation`)."""
+    file = ws.file(path)
     if file is None:
         return []
-    ctx = context_at(ws, str(file.path), offset)
+    ctx = context_at(ws, file.path, offset)
     if ctx is None:
         return []
-    return _Completer(ws, file, ctx).run()
+    return _Completer(ws, file, ctx, with_docs).run()
+
+
+def documentation(ws: Workspace, path: str, offset: int, label: str, kind: str) -> str:
+    """The documentation of one item (completionItem/resolve)."""
+    for item in complete(ws, path, offset, with_docs=kind not in _SLUG_KINDS):
+        if item.label == label and item.kind == kind:
+            if kind in _SLUG_KINDS:
+                scope = scope_of(ws, path)
+                return _docs.slug_markdown(ws, scope.resolve(kind, label), scope.platform) if scope else ""
+            return item.documentation
+    return ""

@@ -13,7 +13,7 @@ from typing import Any
 from jetls.schema import FileKind, lookup
 from jetls.syntax import Array, InlineTable, Invalid, KeyValue, Scalar, String, SyntaxTree, parse
 
-from . import _ws
+from jetls.workspace import Workspace
 
 # Where the cursor is.
 HEADER = "header"  # inside `[a.b.c]` (the key being typed is `prefix`)
@@ -287,20 +287,8 @@ def analyze(source: str | SyntaxTree, offset: int, kind: FileKind | str = FileKi
     return _Builder(tree, offset, FileKind(kind), doc, tool).build()
 
 
-def tool_of(ws: Any, file: Any) -> str | None:
-    """Statistic vocabulary of a file by location (spec §4.3)."""
-    rel = _ws.relpath(ws, str(file.path), file)
-    if rel.startswith("opmon/"):
-        return "opmon"
-    if rel.startswith("looker/"):
-        return "looker"
-    if rel.startswith("definitions/"):
-        return "any"
-    return None
-
-
-def context_at(ws: Any, path: str, offset: int) -> CursorContext | None:
-    file = _ws.get_file(ws, path)
+def context_at(ws: Workspace, path: str, offset: int) -> CursorContext | None:
+    file = ws.file(path)
     if file is None:
         return None
-    return analyze(file.tree, offset, _ws.kind_of(file), file.doc, tool_of(ws, file))
+    return analyze(file.tree, offset, file.kind, file.doc, file.info.tool)

@@ -7,7 +7,7 @@ from typing import Any
 
 from jetls.syntax import Array, InlineTable, String
 
-from . import _ws
+from jetls.workspace import Workspace
 
 
 @dataclass(frozen=True)
@@ -19,8 +19,8 @@ class FoldingRange:
     end: int
 
 
-def folding_ranges(ws: Any, path: str) -> list[FoldingRange]:
-    file = _ws.get_file(ws, path)
+def folding_ranges(ws: Workspace, path: str) -> list[FoldingRange]:
+    file = ws.file(path)
     if file is None:
         return []
     tree = file.tree

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
-from jetls.schema import PRE_TREATMENTS, STATISTICS, FileKind, Section
+from jetls.schema import PRE_TREATMENTS, STATISTICS, FileKind, Section, lookup
 
-from . import _docs, _ws
+from jetls.workspace import Workspace
+from jetls.workspace.scope import Resolution, Scope, scope_of
+from jetls.workspace.search import Occurrence, symbol_at
+
+from . import _docs
+from ._docs import merged_value
 from .completion import _EXPERIMENT_DOCS
 from .context import HEADER, KEY, VALUE, context_at
-from .rendered_sql import metric_defs, render_metric
+from .rendered_sql import render_select
 
 
 @dataclass(frozen=True)
@@ -20,34 +24,39 @@ class Hover:
     end: int
 
 
-def _defs_for(ws: Any, file: Any, kind: str, slug: str) -> list[_ws.Definition]:
-    platform = _ws.platform_of(ws, file)
-    if kind == "metric":
-        return metric_defs(ws, file, slug)
-    if kind == "function":
-        fn = _ws.functions(ws).get(slug)
-        return [fn] if fn else []
-    defs = _ws.definitions(ws, kind, slug, platform)
-    here = str(file.path)
-    return [d for d in defs if d.path == here or d.layer != "config"]
-
-
-def _slug_hover(ws: Any, file: Any, o: _ws.Occurrence) -> Hover:
-    platform = _ws.platform_of(ws, file)
-    if o.kind == "experiment_attribute":
-        md = f"**`experiment.{o.slug}`**\n\n" + _EXPERIMENT_DOCS.get(o.slug, "Attribute of the experiment.")
-        return Hover(md, o.start, o.end)
-    defs = _defs_for(ws, file, o.kind, o.slug)
+def _slug_hover(ws: Workspace, occ: Occurrence, res: Resolution, scope: Scope) -> Hover:
     rendered = None
-    if o.kind == "metric":
-        text, from_expr, _ = render_metric(ws, file, o.slug)
-        info = _docs.slug_summary(ws, "metric", o.slug, defs)
-        if text is not None and text.strip() != str(info.get("select_expression", "")).strip():
+    if res.kind in ("metric", "segment") and res.targets:
+        text, _from = render_select(scope, res)
+        expr, _ = merged_value(res.targets, "select_expression")
+        if text is not None and text.strip() != str(expr or "").strip():
             rendered = text
-    md = _docs.slug_markdown(ws, o.kind, o.slug, defs, None if o.kind == "function" else platform, rendered)
-    if not defs:
+    platform = None if res.kind == "function" else scope.platform
+    md = _docs.slug_markdown(ws, res, platform, rendered, here=scope.file.path)
+    if not res.targets:
         md += "\n\n⚠️ No definition found" + (f" on `{platform}`." if platform else ".")
-    return Hover(md, o.start, o.end)
+    return Hover(md, occ.span[0], occ.span[1])
+
+
+def _attribute_hover(ctx, offset: int) -> Hover | None:
+    """`experiment.<attribute>` in a template."""
+    j = ctx.jinja if ctx is not None else None
+    if j is None or j.attribute_of != "experiment":
+        return None
+    value = ctx.string.value
+    i = ctx.string_index
+    a = i
+    while a > 0 and (value[a - 1].isalnum() or value[a - 1] == "_"):
+        a -= 1
+    b = i
+    while b < len(value) and (value[b].isalnum() or value[b] == "_"):
+        b += 1
+    name = value[a:b]
+    if not name:
+        return None
+    s, e = ctx.string.offset_of(a) + ctx.delta, ctx.string.offset_of(b) + ctx.delta
+    md = f"**`experiment.{name}`**\n\n" + _EXPERIMENT_DOCS.get(name, "Attribute of the experiment.")
+    return Hover(md, s, e)
 
 
 def _statistic_md(name: str, tool: str | None) -> str | None:
@@ -65,17 +74,21 @@ def _statistic_md(name: str, tool: str | None) -> str | None:
     return "\n".join(lines)
 
 
-def hover(ws: Any, path: str, offset: int) -> Hover | None:
-    file = _ws.get_file(ws, path)
+def hover(ws: Workspace, path: str, offset: int) -> Hover | None:
+    file = ws.file(path)
     if file is None:
         return None
-    o = _ws.occurrence_at(ws, file, offset)
-    if o is not None:
-        return _slug_hover(ws, file, o)
-    ctx = context_at(ws, str(file.path), offset)
+    hit = symbol_at(ws, file.path, offset)
+    if hit is not None:
+        scope = scope_of(ws, file.path)
+        return _slug_hover(ws, hit[0], hit[1], scope)
+    ctx = context_at(ws, file.path, offset)
     if ctx is None:
         return None
-    kind = _ws.kind_of(file)
+    attribute = _attribute_hover(ctx, offset)
+    if attribute is not None:
+        return attribute
+    kind = file.kind
     span = ctx.replace_span or (offset, offset)
     if ctx.location in (HEADER, KEY) and ctx.key_path:
         name = ctx.key_path[-1]
@@ -115,20 +128,15 @@ def hover(ws: Any, path: str, offset: int) -> Hover | None:
     return None
 
 
-def _tool(ws: Any, file: Any) -> str | None:
-    return getattr(getattr(file, "info", None), "tool", None)
+def _tool(ws: Workspace, file) -> str | None:
+    return file.info.tool
 
 
-def _experiment_header_md(ws: Any, file: Any) -> str:
+def _experiment_header_md(ws: Workspace, file) -> str:
     lines = ["**`[experiment]`** — experiment settings"]
-    chooser = getattr(ws, "platform_of", None)
-    choice = chooser(str(file.path)) if chooser is not None else None
+    choice = ws.platform_of(file.path)
     if choice is not None:
         lines += ["", f"Platform: **`{choice.platform}`** — {choice.reason}"]
-    else:
-        lines += ["", f"Platform: **`{_ws.platform_of(ws, file)}`**"]
-    from jetls.schema import lookup
-
     node = lookup(FileKind.EXPERIMENT, ("experiment",))
     if node is not None:
         lines += ["", node.doc]

@@ -1,74 +1,61 @@
-"""The SQL of a metric with its template rendered: ``SELECT <expr> AS slug FROM <from_expression>``."""
+"""The SQL Jetstream would run for a metric, segment or data source, with its templates rendered:
+``SELECT <expr> AS slug FROM <from_expression>``."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from jetls.checks.templates import TemplateContext, render
+from jetls.workspace import Workspace
+from jetls.workspace.scope import Resolution, Scope, scope_of
+from jetls.workspace.search import occurrence_at, slug_table
 
-from . import _ws
+from ._docs import merged_value
 from .context import context_at
 
-
-def _parameters(ws: Any, file: Any, platform: str | None) -> dict[str, str]:
-    """parameters.x values: declared by attached outcomes (or this outcome / file), value or default."""
-    out: dict[str, str] = {}
-    for name, (p, _f) in _ws.declared_parameters(ws, file, platform).items():
-        v = p.get("value") or p.get("default")
-        if isinstance(v, dict):
-            v = "CASE e.branch " + " ".join(f'WHEN "{b}" THEN "{x}"' for b, x in v.items()) + " END"
-        out[name] = "" if v is None else str(v)
-    return out
+#: Kinds whose SQL can be shown.
+KINDS = ("metric", "segment", "data_source", "segment_data_source")
 
 
-def metric_defs(ws: Any, file: Any, slug: str) -> list[_ws.Definition]:
-    """Definitions of a metric as seen from ``file``: this file's table first, then the platform's."""
-    platform = _ws.platform_of(ws, file)
-    defs = _ws.definitions(ws, "metric", slug, platform)
-    here = str(file.path)
-    local = [d for d in defs if d.path == here]
-    others = [d for d in defs if d.path != here and d.layer != "config"]
-    if _ws.kind_of(file).value == "experiment":
-        attached = set(_ws.attached_outcomes(file))
-        others = [d for d in others if d.layer != "outcome" or _stem(d.path) in attached]
-    return local + others
+def _render(scope: Scope, expr: str, field: str) -> str:
+    params = scope.parameter_values() if field == "metric_select" and "parameters" in expr else None
+    functions = scope.ws.index.functions(scope.function_view)
+    rendered = render(expr, TemplateContext(functions=functions, parameters=params, field=field))
+    return rendered.text if rendered.text is not None else expr
 
 
-def _stem(path: str) -> str:
-    import os
+def _from(scope: Scope, kind: str, slug: str) -> str | None:
+    res = scope.resolve(kind, slug)
+    fe, _ = merged_value(res.targets, "from_expression")
+    if not isinstance(fe, str):
+        return slug if res.targets else None
+    dataset, _ = merged_value(res.targets, "default_dataset")
+    dataset = scope.app_dataset() or dataset
+    if dataset:
+        fe = fe.replace("{dataset}", str(dataset))
+    return fe.replace("{{", "{").replace("}}", "}") if "experiment" not in fe else fe
 
-    return os.path.splitext(os.path.basename(path))[0]
 
-
-def render_metric(ws: Any, file: Any, slug: str) -> tuple[str | None, str | None, list[_ws.Definition]]:
-    """(rendered select expression, from expression, definitions used)."""
-    defs = metric_defs(ws, file, slug)
-    expr, src = _ws.merged_attr(ws, defs, "select_expression")
+def render_select(scope: Scope, res: Resolution) -> tuple[str | None, str | None]:
+    """(rendered select expression, from expression) of a metric or segment resolution."""
+    expr, _ = merged_value(res.targets, "select_expression")
     if not isinstance(expr, str):
-        return None, None, defs
-    platform = _ws.platform_of(ws, file)
-    src_file = _ws.get_file(ws, src.path) if src is not None else file
-    params = _parameters(ws, src_file or file, platform) if "parameters" in expr else None
-    ctx = TemplateContext(functions=_ws.function_sources(ws), parameters=params, field="metric_select")
-    rendered = render(expr, ctx)
-    text = rendered.text if rendered.text is not None else expr
-    ds, _ = _ws.merged_attr(ws, defs, "data_source")
-    from_expr = None
-    if isinstance(ds, str):
-        ds_defs = [d for d in _ws.definitions(ws, "data_source", ds, platform)
-                   if d.path == str(file.path) or d.layer != "config"]
-        fe, _ = _ws.merged_attr(ws, ds_defs, "from_expression")
-        dataset, _ = _ws.merged_attr(ws, ds_defs, "default_dataset")
-        if isinstance(fe, str):
-            from_expr = fe.replace("{dataset}", str(dataset)) if dataset else fe
-            from_expr = from_expr.replace("{{", "{").replace("}}", "}") if "experiment" not in from_expr else from_expr
-        else:
-            from_expr = ds
-    return text, from_expr, defs
+        return None, None
+    text = _render(scope, expr, "metric_select" if res.kind == "metric" else "segment_select")
+    ds, _ = merged_value(res.targets, "data_source")
+    from_expr = _from(scope, "data_source" if res.kind == "metric" else "segment_data_source", ds) \
+        if isinstance(ds, str) else None
+    return text, from_expr
 
 
-def metric_sql(ws: Any, file: Any, slug: str) -> str | None:
-    text, from_expr, _ = render_metric(ws, file, slug)
+def sql_of(ws: Workspace, path: str, kind: str, slug: str) -> str | None:
+    """The SQL preview of a slug as the file `path` resolves it."""
+    scope = scope_of(ws, path)
+    if scope is None or kind not in KINDS:
+        return None
+    res = scope.resolve(kind, slug)
+    if kind in ("data_source", "segment_data_source"):
+        fe = _from(scope, kind, slug)
+        return f"SELECT *\nFROM {fe.strip()}" if fe and res.targets else None
+    text, from_expr = render_select(scope, res)
     if text is None:
         return None
     sql = f"SELECT\n    {text.strip()} AS {slug}"
@@ -77,27 +64,25 @@ def metric_sql(ws: Any, file: Any, slug: str) -> str | None:
     return sql
 
 
-def metric_at(ws: Any, file: Any, offset: int) -> str | None:
-    o = _ws.occurrence_at(ws, file, offset)
-    if o is not None and o.kind == "metric":
-        return o.slug
-    ctx = context_at(ws, str(file.path), offset)
+def slug_at(ws: Workspace, path: str, offset: int) -> tuple[str, str] | None:
+    """(kind, slug) of the metric, segment or data source under the cursor: a reference to it, or
+    anywhere in its table."""
+    occ = occurrence_at(ws, path, offset)
+    if occ is not None and occ.kind in KINDS:
+        return occ.kind, occ.slug
+    ctx = context_at(ws, path, offset)
     if ctx is not None:
         for p in (ctx.key_path, ctx.table_path):
-            if p:
-                tk = _ws.table_kind(tuple(p))
-                if tk is not None and tk[0] == "metric":
-                    return tk[1]
+            hit = slug_table(tuple(p)) if p else None
+            if hit is not None and hit[0] in KINDS:
+                return hit[0], hit[1]
     return None
 
 
-def rendered_sql(ws: Any, path: str, offset: int) -> tuple[str, str] | None:
-    """(metric slug, SQL preview) for the metric under the cursor (a reference or its table)."""
-    file = _ws.get_file(ws, path)
-    if file is None:
+def rendered_sql(ws: Workspace, path: str, offset: int) -> tuple[str, str] | None:
+    """(slug, SQL preview) for the metric, segment or data source under the cursor."""
+    hit = slug_at(ws, path, offset)
+    if hit is None:
         return None
-    slug = metric_at(ws, file, offset)
-    if slug is None:
-        return None
-    sql = metric_sql(ws, file, slug)
-    return (slug, sql) if sql is not None else None
+    sql = sql_of(ws, path, *hit)
+    return (hit[1], sql) if sql is not None else None

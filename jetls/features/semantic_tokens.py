@@ -7,11 +7,10 @@
 from __future__ import annotations
 
 import re
-from typing import Any
-
 from jetls.schema import lookup
-
-from . import _ws
+from jetls.syntax import Array, String
+from jetls.workspace import Workspace
+from jetls.workspace.search import occurrences_in
 
 #: Token types legend (standard LSP names so themes colour them).
 TOKEN_TYPES: tuple[str, ...] = ("variable", "type", "enumMember", "function", "parameter", "macro", "namespace", "property")
@@ -36,26 +35,31 @@ _VARS = re.compile(r"(?<![\w.])(parameters|experiment)\b")
 _TAG = re.compile(r"\{\{.*?(?:\}\}|$)|\{%.*?(?:%\}|$)", re.S)
 
 
-def tokens(ws: Any, path: str) -> list[tuple[int, int, str, tuple[str, ...]]]:
-    file = _ws.get_file(ws, path)
-    if file is None or file.doc is None:
+_ATTR = re.compile(r"(?<![\w.])experiment\s*\.\s*([A-Za-z_]\w*)")
+
+
+def tokens(ws: Workspace, path: str) -> list[tuple[int, int, str, tuple[str, ...]]]:
+    file = ws.file(path)
+    if file is None:
         return []
     out: list[tuple[int, int, str, tuple[str, ...]]] = []
-    for o in _ws.file_occurrences(ws, file):
+    for o in occurrences_in(file):
         t = KIND_TOKEN.get(o.kind)
         if t is None:
             continue
-        out.append((o.start, o.end, t, ("definition",) if o.is_definition else ()))
+        out.append((o.span[0], o.span[1], t, ("definition",) if o.definition else ()))
     # template delimiters and variables in template fields
-    kind = _ws.kind_of(file)
-    for entry in _ws.iter_entries(file.doc):
+    kind = file.kind
+    for entry in file.doc.entries():
         try:
             node = lookup(kind, entry.path)
         except Exception:  # noqa: BLE001
             node = None
         if node is None or not getattr(node, "template", None) or getattr(node, "template", None) == "format":
             continue
-        for _, s in _ws.string_items(entry):
+        strings = [entry.value] if isinstance(entry.value, String) else \
+            [i for i in entry.value.items if isinstance(i, String)] if isinstance(entry.value, Array) else []
+        for s in strings:
             value = s.value
             if "{" not in value:
                 continue
@@ -68,11 +72,9 @@ def tokens(ws: Any, path: str) -> list[tuple[int, int, str, tuple[str, ...]]]:
                 for m in _VARS.finditer(body):
                     a = tag.start() + m.start(1)
                     out.append((s.offset_of(a) + d, s.offset_of(a + len(m.group(1))) + d, "variable", ("defaultLibrary",)))
-            if "experiment" in (getattr(node, "template_scope", ()) or ()):
-                from ._ws import template_refs
-
-                for rk, _nm, a, b in template_refs(value):
-                    if rk == "experiment_attribute":
+                if "experiment" in (getattr(node, "template_scope", ()) or ()):
+                    for m in _ATTR.finditer(body):
+                        a, b = tag.start() + m.start(1), tag.start() + m.end(1)
                         out.append((s.offset_of(a) + d, s.offset_of(b) + d, "property", ()))
     # single-line, sorted, no overlaps
     text = file.text
@@ -87,10 +89,10 @@ def tokens(ws: Any, path: str) -> list[tuple[int, int, str, tuple[str, ...]]]:
     return clean
 
 
-def encode(ws: Any, path: str) -> list[int]:
+def encode(ws: Workspace, path: str) -> list[int]:
     """LSP relative encoding (line, start char, length, type index, modifier bits) in code
     points; the server converts columns if the client uses UTF-16."""
-    file = _ws.get_file(ws, path)
+    file = ws.file(path)
     if file is None:
         return []
     lines = file.tree.lines

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
-
-
-from . import _ws
+from jetls.document import Entry
+from jetls.schema import WINDOWS
+from jetls.workspace import Workspace
+from jetls.workspace.search import slug_table
 
 #: Values of ``Symbol.kind``.
 SYMBOL_KINDS = ("table", "metric", "data_source", "segment", "segment_data_source", "statistic", "window",
@@ -41,25 +41,26 @@ def _trim_end(text: str, start: int, end: int) -> int:
     return end
 
 
-def _friendly(file: Any, path: tuple[str, ...]) -> str:
-    v = _ws.table_value(file, path + ("friendly_name",))
+def _friendly(file, path: tuple[str, ...]) -> str:
+    e = file.doc.lookup(path + ("friendly_name",))
+    v = e.to_python() if isinstance(e, Entry) else None
     return v if isinstance(v, str) else ""
 
 
-def document_symbols(ws: Any, path: str) -> list[Symbol]:
+def document_symbols(ws: Workspace, path: str) -> list[Symbol]:
     """Outline: top-level sections → metric / data source / segment tables → statistics."""
-    file = _ws.get_file(ws, path)
-    if file is None or file.doc is None:
+    file = ws.file(path)
+    if file is None:
         return []
     text = file.text
     roots: list[Symbol] = []
     by_path: dict[tuple[str, ...], Symbol] = {}
 
     def classify(p: tuple[str, ...]) -> tuple[str, str]:
-        tk = _ws.table_kind(p)
+        tk = slug_table(p)
         if tk is not None:
-            kind, slug = tk
-            n = 3 if kind == "segment_data_source" else 2
+            kind, slug, n = tk
+            n += 1
             if len(p) == n:
                 return kind, _friendly(file, p)
             if kind == "metric" and len(p) == n + 2 and p[n] == "statistics":
@@ -71,9 +72,9 @@ def document_symbols(ws: Any, path: str) -> list[Symbol]:
     def meaningful(p: tuple[str, ...]) -> bool:
         if len(p) == 1:
             return True
-        tk = _ws.table_kind(p)
+        tk = slug_table(p)
         if tk is not None:
-            n = 3 if tk[0] == "segment_data_source" else 2
+            n = tk[2] + 1
             if len(p) == n:
                 return True
             if tk[0] == "metric" and len(p) == n + 2 and p[n] == "statistics":
@@ -125,7 +126,7 @@ def document_symbols(ws: Any, path: str) -> list[Symbol]:
                 if is_table_here and meaningful(p):
                     part = kv.key.parts[k - len(base) - 1]
                     ensure(p, (part.start + d, part.end + d), kv.start + d, kv.end + d)
-            if len(full) == 2 and full[0] == "metrics" and full[1] in _ws.WINDOW_KEYS:
+            if len(full) == 2 and full[0] == "metrics" and full[1] in WINDOWS:
                 parent = by_path.get(("metrics",))
                 part = kv.key.parts[-1]
                 sym = Symbol(full[1], "window", "", kv.start + d, kv.end + d, part.start + d, part.end + d)
@@ -158,21 +159,18 @@ def _matches(query: str, name: str) -> bool:
     return i == len(q)
 
 
-def workspace_symbols(ws: Any, query: str, limit: int = 500) -> list[WorkspaceSymbol]:
+def workspace_symbols(ws: Workspace, query: str, limit: int = 500) -> list[WorkspaceSymbol]:
     """Definitions (metrics, data sources, segments, functions, …) whose slug matches ``query``
     (substring or subsequence, case-insensitive); exact/prefix matches first."""
     out: list[WorkspaceSymbol] = []
     for f in ws.files.values():
-        container = _ws.relpath(ws, str(f.path), f)
-        for o in _ws.file_occurrences(ws, f):
-            if o.is_definition and o.primary and _matches(query, o.slug):
-                out.append(WorkspaceSymbol(o.slug, o.kind, o.path, o.start, o.end, container))
-        if _ws.kind_of(f).value == "outcome":
-            import os
-
-            stem = os.path.splitext(os.path.basename(str(f.path)))[0]
-            if _matches(query, stem):
-                out.append(WorkspaceSymbol(stem, "outcome", str(f.path), 0, 0, container))
+        container = f.info.rel
+        for d in f.index.definitions:
+            if d.kind == "outcome":
+                if _matches(query, d.slug):
+                    out.append(WorkspaceSymbol(d.slug, "outcome", f.path, 0, 0, container))
+            elif _matches(query, d.slug):
+                out.append(WorkspaceSymbol(d.slug, d.kind, f.path, d.span[0], d.span[1], container))
     q = query.lower()
     out.sort(key=lambda s: (s.name.lower() != q, not s.name.lower().startswith(q), s.name, s.container))
     return out[:limit]

@@ -23,7 +23,7 @@ from .catalog import (
 )
 from .jsonschema import SCHEMA_FILES, json_schema, write_json_schemas
 from .kinds import DEFAULT_TOOL, TOOLS, FileKind
-from .model import Field, Node, Param, Platform, PreTreatment, Section, Statistic, toml_literal
+from .model import SLUG_RE, Field, Node, Param, Platform, PreTreatment, Section, Statistic, is_valid_slug, toml_literal
 from .statistics import (
     PRE_TREATMENTS,
     STATISTICS,
@@ -64,6 +64,8 @@ def lookup_chain(kind: FileKind, path: Sequence[str], tool: str | None = None) -
 
 
 __all__ = [
+    "SLUG_RE",
+    "is_valid_slug",
     "ANALYSIS_BASES",
     "ANALYSIS_UNITS",
     "DEFAULT_TOOL",

@@ -24,9 +24,9 @@ def _s(name: str, doc: str, fields: Mapping[str, Node], **kw) -> Section:
     return Section(name=name, doc=doc, fields=_M(dict(fields)), **kw)
 
 
-def _ignored(name: str, doc: str, replacement: str | None = None, types=("any",)) -> Field:
+def _ignored(name: str, doc: str, replacement: str | None = None, types=("any",), belongs_to: str | None = None) -> Field:
     """A key seen in real files that the reference silently ignores (spec §6.4, §7.5)."""
-    msg = f"`{name}` is ignored by the reference parser"
+    msg = f"`{name}` is ignored by the reference parser: {doc[0].lower()}{doc[1:].rstrip('.')}"
     msg += f"; did you mean `{replacement}`?" if replacement else "."
     return Field(
         name=name,
@@ -35,6 +35,7 @@ def _ignored(name: str, doc: str, replacement: str | None = None, types=("any",)
         ignored=True,
         deprecated=msg,
         replacement=replacement,
+        belongs_to=belongs_to,
     )
 
 
@@ -568,8 +569,10 @@ SEGMENT = _s(
             _f("friendly_name", "Human-readable name.", "string"),
             _f("description", "Description.", "string"),
             _f("name", "Overrides the table key as the segment's name (rarely useful).", "string"),
-            _ignored("window_start", "The window belongs to the segment data source.", None),
-            _ignored("window_end", "The window belongs to the segment data source.", None),
+            _ignored("window_start", "The window belongs to the segment data source.", None,
+                     belongs_to="segment_data_source"),
+            _ignored("window_end", "The window belongs to the segment data source.", None,
+                     belongs_to="segment_data_source"),
         ]
     ),
     keys_case_insensitive=True,

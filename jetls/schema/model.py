@@ -29,6 +29,8 @@ accepts integers lists both (``("float", "integer")``).
 
 from __future__ import annotations
 
+import re
+
 from collections.abc import Mapping
 from dataclasses import dataclass
 from dataclasses import field as dc_field
@@ -81,6 +83,9 @@ class Field:
     minimum: float | None = None
     maximum: float | None = None
     replacement: str | None = None  # for typos/ignored keys: the key probably meant
+    # Ignored keys that belong to the table named by this table's `data_source` (of that kind):
+    # reported with where they belong by the rule that resolves it, not by the schema walk.
+    belongs_to: str | None = None
 
     @property
     def item_types(self) -> tuple[str, ...]:
@@ -190,3 +195,12 @@ class Platform:
     app_id: str | None
     enrollments_query_type: str | None
     doc: str = ""
+
+
+#: A valid slug (spec §1.6, `mcp/util.py` `is_valid_slug`): metric, data source, segment and
+#: parameter names become BigQuery identifiers.
+SLUG_RE = re.compile(r"^[a-zA-Z0-9_]+$")
+
+
+def is_valid_slug(name: str) -> bool:
+    return SLUG_RE.match(name) is not None

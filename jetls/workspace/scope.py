@@ -18,12 +18,14 @@ The one answer to "what does this name mean here", for checks and features alike
 from __future__ import annotations
 
 import os
+import re
 import weakref
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterable
 
 from jetls.document import Entry, Table
-from jetls.schema import FileKind
+from jetls.schema import PLATFORMS, FileKind
+from jetls.syntax import String
 
 from .index import VIEW_LAYERS, Definition, entry
 from .paths import LAYER_OUTCOME
@@ -217,6 +219,36 @@ class Scope:
         outcomes = tuple(of for _, of in self.attached)
         rest = tuple(x for x in self.layers if x not in outcomes)
         return outcomes + rest
+
+    def parameter_values(self) -> dict[str, str]:
+        """`parameters.<name>` → the text a template gets: the first declaration's `value` or
+        `default`; a per-branch table renders as `CASE e.branch WHEN … END` (spec §5.3)."""
+        hit = self._memo.get("parameter values")
+        if hit is not None:
+            return hit
+        out: dict[str, str] = {}
+        for name, defs in self.visible("parameter").items():
+            t = defs[0].table
+            if not isinstance(t, Table):
+                continue
+            v = t.items.get("value") or t.items.get("default")
+            if isinstance(v, Entry) and isinstance(v.value, String):
+                out[name] = v.value.value
+            elif isinstance(v, Table):
+                cases = " ".join(f'WHEN "{b}" THEN "{x.to_python()}"' for b, x in v.items.items() if isinstance(x, Entry))
+                out[name] = f"CASE e.branch {cases} END" if cases else "NULL"
+            else:
+                out[name] = "NULL"
+        self._memo["parameter values"] = out
+        return out
+
+    def app_dataset(self) -> str | None:
+        """What Jetstream substitutes for `{dataset}` in a data source's `from_expression`: the
+        app's dataset (spec §5.5); None outside the Jetstream view."""
+        if self.view != "jetstream" or self.platform not in PLATFORMS:
+            return None
+        app_id = PLATFORMS[self.platform].app_id
+        return re.sub(r"[^a-zA-Z0-9]", "_", app_id).lower() if app_id else None
 
     # -- resolution ----------------------------------------------------------------------------
     def resolve(self, kind: str, slug: str, upstream: bool = False) -> Resolution:

@@ -9,7 +9,7 @@ classify to the same symbol.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING, Iterable, Iterator
 
 from jetls.syntax import InlineTable
 
@@ -152,12 +152,18 @@ def candidate_paths(ws: "Workspace", kind: str, slug: str) -> list[str]:
     return list(seen)
 
 
-def find_occurrences(ws: "Workspace", symbol: Symbol) -> list[Occurrence]:
-    """Every occurrence of `symbol` in the workspace, by file then position."""
+def find_occurrences(ws: "Workspace", symbol: Symbol, within: Iterable[str] | None = None) -> list[Occurrence]:
+    """Every occurrence of `symbol` in the workspace (or in the files `within`), by file then
+    position."""
     out: list[Occurrence] = []
-    paths = [symbol.home] if symbol.local and not symbol.resolved else candidate_paths(ws, symbol.kind, symbol.slug)
+    if within is not None:
+        paths = list(within)
+    elif symbol.local and not symbol.resolved:
+        paths = [symbol.home] if symbol.home is not None else []
+    else:
+        paths = candidate_paths(ws, symbol.kind, symbol.slug)
     for path in paths:
-        sf = ws.file(path) if path is not None else None
+        sf = ws.file(path)
         if sf is None:
             continue
         for occ in occurrences_in(sf, symbol.kind, symbol.slug):

@@ -9,13 +9,15 @@ from pathlib import Path
 from corpus import find
 import pytest
 
-from jetls.diagnostics import Diagnostic, Severity, Tag
+from jetls.checks import check_file
+from jetls.diagnostics import TextEdit
 from jetls.features.code_actions import code_actions
 from jetls.features.completion import complete
 from jetls.features.context import HEADER, KEY, VALUE, analyze
 from jetls.features.folding import folding_ranges
 from jetls.features.hover import hover
-from jetls.features.navigation import definition, prepare_rename, references, rename
+from jetls.features.navigation import definition, references
+from jetls.features.rename import prepare_rename, rename
 from jetls.features.rendered_sql import rendered_sql
 from jetls.features.semantic_tokens import MODIFIERS, TOKEN_TYPES, encode, tokens
 from jetls.features.symbols import document_symbols, workspace_symbols
@@ -244,14 +246,14 @@ def test_hover_function_statistic_enum(fx):
 # --------------------------------------------------------------------------------------------
 
 
-def test_definition_of_metric_lands_on_header(fx):
+def test_definition_of_metric_lists_the_merged_tables_in_precedence_order(fx):
     p = fx.path(EXP)
     locs = definition(fx.ws, p, fx.offset_of(EXP, "active_hours") + 1)
-    # One jump target: the table holding the SQL (the statistics-only override in
-    # jetstream/definitions/ is not where the metric is defined).
-    by_file = {os.path.relpath(loc.path, fx.root): loc for loc in locs}
-    assert set(by_file) == {"definitions/firefox_desktop.toml"}
-    loc = by_file["definitions/firefox_desktop.toml"]
+    # what Jetstream merges for this config: the statistics in jetstream/definitions/, then the
+    # definition in definitions/ (the SQL comes from the last)
+    assert [os.path.relpath(loc.path, fx.root) for loc in locs] == [
+        "jetstream/definitions/firefox_desktop.toml", "definitions/firefox_desktop.toml"]
+    loc = locs[-1]
     text = fx.ws.files[loc.path].text
     assert text[loc.start : loc.end] == "active_hours"
     assert text[: loc.end + 1].splitlines()[-1] == "[metrics.active_hours]"
@@ -317,42 +319,43 @@ def test_rename_data_source_and_function(fx):
 # --------------------------------------------------------------------------------------------
 
 
+def _fixes(fx, rel, offset):
+    path = fx.path(rel)
+    diags = check_file(fx.ws, path).diagnostics
+    return code_actions(fx.ws, path, offset, offset, diags)
+
+
 def test_quick_fix_replaces_typo(fx):
-    path, off = fx.edit(EXP, "[metrics]\nweekly = [\"active_hour$0s\"]\n[experiment]\nexposure_basis = 1\n")
+    path, off = fx.edit(EXP, "[metrics]\nweekly = [\"active_hour$0ss\"]\n")
     text = fx.text(EXP)
-    s = text.index("active_hours")
-    diag = Diagnostic("JET201", Severity.ERROR, s, s + 12, "Could not locate metric active_hourss",
-                      data={"replacement": "active_hours"})
-    actions = code_actions(fx.ws, path, off, off, [diag])
-    fix = next(a for a in actions if a.title == "Replace with 'active_hours'")
-    assert fix.kind == "quickfix" and fix.is_preferred
-    assert fix.edits == {path: [type(fix.edits[path][0])(s, s + 12, "active_hours")]}
+    s = text.index("active_hourss")
+    fix = next(a for a in _fixes(fx, EXP, off) if a.title == "Replace with `active_hours`")
+    assert fix.kind == "quickfix" and fix.is_preferred and fix.diagnostics[0].code == "JET201"
+    assert fix.edits == {path: [TextEdit(s, s + 13, "active_hours")]}
 
 
 def test_define_metric_here_and_add_statistic_and_remove_ignored(fx):
-    path, off = fx.edit(EXP, '[metrics]\nweekly = ["brand_new$0"]\n\n[metrics.lonely]\nselect_expression = "1"\ndata_source = "main"\nexposure_basis = ["x"]\n')
+    path, off = fx.edit(EXP, '[metrics]\nweekly = ["brand_new$0", "lonely"]\n\n[metrics.lonely]\nselect_expression = "1"\n'
+                             'data_source = "main"\nexposure_basis = ["x"]\n')
     text = fx.text(EXP)
-    s = text.index("brand_new")
-    diag = Diagnostic("JET201", Severity.ERROR, s, s + 9, "Could not locate metric brand_new")
-    acts = code_actions(fx.ws, path, off, off, [diag])
-    define = next(a for a in acts if a.title == "Define metric 'brand_new' here")
+    define = next(a for a in _fixes(fx, EXP, off) if a.title == "Define metric `brand_new` here")
     (edit,) = define.edits[path]
-    assert edit.start == len(text) and "[metrics.brand_new]" in edit.new_text
+    assert edit.start == len(text.rstrip()) and "[metrics.brand_new]" in edit.new_text
     assert "[metrics.brand_new.statistics.bootstrap_mean]" in edit.new_text
-    # add a statistic on a metric table without any
-    o = text.index("select_expression")
-    acts = code_actions(fx.ws, path, o, o, [])
-    add = next(a for a in acts if a.kind == "refactor")
+    # JET312 on `lonely` (no statistics): add one after its table
+    o = text.index('"lonely"') + 1
+    add = next(a for a in _fixes(fx, EXP, o) if a.title.startswith("Add a statistic"))
     assert "[metrics.lonely.statistics.bootstrap_mean]" in add.edits[path][0].new_text
-    # remove ignored key
+    # the same as a refactor anywhere in a metric table without statistics
+    o = text.index("select_expression")
+    assert any(a.kind == "refactor" for a in code_actions(fx.ws, path, o, o, []))
+    # an ignored key: remove it, or replace it with the key probably meant
     k = text.index("exposure_basis")
-    diag = Diagnostic("JET104", Severity.WARNING, k, k + 14, "ignored", tags=(Tag.UNNECESSARY,),
-                      data={"replacement": "analysis_bases"})
-    acts = code_actions(fx.ws, path, k, k, [diag])
-    rm = next(a for a in acts if a.title.startswith("Remove ignored key"))
+    acts = _fixes(fx, EXP, k)
+    rm = next(a for a in acts if a.title == "Remove `exposure_basis`")
     (e,) = rm.edits[path]
     assert text[e.start : e.end] == 'exposure_basis = ["x"]\n'
-    assert any(a.title == "Replace with 'analysis_bases'" for a in acts)
+    assert any(a.title == "Replace with `analysis_bases`" for a in acts)
 
 
 def test_rendered_sql(fx):
@@ -449,19 +452,23 @@ def test_definition_in_real_corpus():
     assert text[hits[0].start : hits[0].end] == "active_hours"
 
 
-def test_completion_candidates_walk_only_visible_files_yet_equal_a_full_scan():
-    """The fast candidate search (visible files only) finds exactly what a scan of every
-    definition in the workspace finds, for every real file and slug kind."""
-    from jetls.features import _ws
+def test_completion_offers_exactly_the_slugs_that_resolve():
+    """On real files: every slug completion offers resolves from that file, and a slug defined
+    elsewhere in the workspace that completion does not offer does not resolve there."""
     from jetls.workspace import Workspace
+    from jetls.workspace.scope import MISSING, UNATTACHED, scope_of
 
     root = _corpus()
     if root is None:
         pytest.skip("metric-hub corpus not found")
     ws = Workspace.load(root)
-    files = list(ws.files.values())[::7]
-    for f in files:
+    idx = ws.index
+    for f in list(ws.files.values())[::9]:
+        scope = scope_of(ws, f.path)
         for kind in ("metric", "data_source", "segment", "segment_data_source", "function", "outcome"):
-            fast = {k: [(d.path, d.span) for d in v] for k, v in _ws._candidates(ws, f, kind).items()}
-            scan = {k: [(d.path, d.span) for d in v] for k, v in _ws._candidates_scan(ws, f, kind).items()}
-            assert fast == scan, (f.path, kind)
+            offered = scope.visible(kind)
+            for slug in offered:
+                assert scope.resolve(kind, slug).status != MISSING, (f.info.rel, kind, slug)
+            others = {s for (k, s) in idx._defs if k == kind} - set(offered)
+            for slug in sorted(others)[:40]:
+                assert scope.resolve(kind, slug).status in (MISSING, UNATTACHED), (f.info.rel, kind, slug)

@@ -9,7 +9,7 @@ from typing import Any
 from lsprotocol import types as lsp
 from pygls.exceptions import JsonRpcException
 
-from jetls.diagnostics import Diagnostic, Severity, Tag
+
 from jetls.server import convert, core
 from jetls.server.server import Context, JetlsServer, guard
 from jetls.syntax import LineIndex
@@ -109,16 +109,6 @@ def workspace_edit(ls: JetlsServer, ctx: Context, edits: dict[str, list]) -> lsp
     return lsp.WorkspaceEdit(changes=changes)
 
 
-def _core_diagnostic(d: lsp.Diagnostic, lines: LineIndex, encoding: str) -> Diagnostic:
-    """A diagnostic sent back in a code action's context -> the core's value."""
-    start = convert.offset(lines, d.range.start, encoding)
-    end = convert.offset(lines, d.range.end, encoding)
-    severity = Severity(int(d.severity)) if d.severity else Severity.ERROR
-    tags = tuple(Tag(int(t)) for t in d.tags or () if int(t) in (1, 2))
-    data = d.data if isinstance(d.data, dict) else None
-    return Diagnostic(str(d.code or ""), severity, start, end, d.message, (), tags, data)
-
-
 def _markup(ls: JetlsServer, markdown: str) -> lsp.MarkupContent:
     return lsp.MarkupContent(kind=lsp.MarkupKind.Markdown, value=markdown)
 
@@ -173,14 +163,14 @@ def register(server: JetlsServer) -> None:
         if found is None:
             return None
         ctx, offset = found
-        items = mod.complete(ctx.ws, ctx.path, offset)
         completion_caps = getattr(ls.client_capabilities.text_document, "completion", None)
         item_caps = getattr(completion_caps, "completion_item", None)
         snippets = bool(getattr(item_caps, "snippet_support", False))
-        # Documentation (markdown with SQL) is most of the payload: send it on
+        # Documentation (markdown with SQL) is most of the payload: computed and sent on
         # completionItem/resolve when the client asks for it that way.
         resolvable = getattr(getattr(item_caps, "resolve_support", None), "properties", None) or ()
         lazy_docs = "documentation" in resolvable
+        items = mod.complete(ctx.ws, ctx.path, offset, with_docs=not lazy_docs)
         # LSP 3.17 item defaults: one shared edit range and resolve data instead of one per item.
         defaults_caps = getattr(getattr(completion_caps, "completion_list", None), "item_defaults", None) or ()
         spans = {it.replace_span for it in items if it.replace_span is not None}
@@ -211,11 +201,10 @@ def register(server: JetlsServer) -> None:
             else:
                 edit = lsp.TextEdit(range=range_of(it.replace_span), new_text=text)
             docs = data = None
-            if it.documentation:
-                if not lazy_docs:
-                    docs = _markup(ls, it.documentation)
-                elif not shared_data:
-                    data = {**where, "label": it.label}
+            if not lazy_docs:
+                docs = _markup(ls, it.documentation) if it.documentation else None
+            elif not shared_data:
+                data = {**where, "label": it.label, "kind": it.kind}
             out.append(
                 lsp.CompletionItem(
                     label=it.label,
@@ -250,10 +239,10 @@ def register(server: JetlsServer) -> None:
         if found is None:
             return item
         ctx, offset = found
-        for it in mod.complete(ctx.ws, ctx.path, offset):
-            if it.label == item.label and COMPLETION_KINDS.get(it.kind) == item.kind and it.documentation:
-                item.documentation = _markup(ls, it.documentation)
-                break
+        kind = data.get("kind") or next((k for k, v in COMPLETION_KINDS.items() if v == item.kind), "")
+        text = mod.documentation(ctx.ws, ctx.path, offset, item.label, str(kind))
+        if text:
+            item.documentation = _markup(ls, text)
         return item
 
     @server.feature(lsp.TEXT_DOCUMENT_HOVER)
@@ -296,12 +285,15 @@ def register(server: JetlsServer) -> None:
     @server.feature(lsp.TEXT_DOCUMENT_PREPARE_RENAME)
     @guard(None, name="textDocument/prepareRename")
     def prepare_rename(ls: JetlsServer, params: lsp.PrepareRenameParams):
-        mod = core.feature("navigation")
+        mod = core.feature("rename")
         found = _at(ls, params.text_document.uri, params.position)
         if found is None:
             return None
         ctx, offset = found
-        r = mod.prepare_rename(ctx.ws, ctx.path, offset)
+        try:
+            r = mod.prepare_rename(ctx.ws, ctx.path, offset)
+        except ValueError as exc:  # a slug that cannot be renamed: say why
+            raise RequestFailed(str(exc)) from None
         if r is None:
             return None
         start, end, placeholder = r
@@ -310,7 +302,7 @@ def register(server: JetlsServer) -> None:
     @server.feature(lsp.TEXT_DOCUMENT_RENAME, lsp.RenameOptions(prepare_provider=True))
     async def rename(ls: JetlsServer, params: lsp.RenameParams):
         try:
-            mod = core.feature("navigation")
+            mod = core.feature("rename")
             found = _at(ls, params.text_document.uri, params.position)
             if found is None:
                 return None
@@ -423,16 +415,23 @@ def register(server: JetlsServer) -> None:
         lines, enc = ctx.lines, ls.encoding
         start = convert.offset(lines, params.range.start, enc)
         end = convert.offset(lines, params.range.end, enc)
-        sent = [d for d in params.context.diagnostics if d.source in (None, convert.SOURCE)]
-        core_diags = [_core_diagnostic(d, lines, enc) for d in sent]
-        back = {id(c): d for c, d in zip(core_diags, sent)}
+        # the fixes travel with the core's diagnostics (memoised per snapshot); the client's copies
+        # are only matched back to be named in each action
+        core_diags = ls.diagnose(ctx.ws, ctx.path, ctx.tree, ctx.root, ls.options)
+        sent = {(d.range.start.line, d.range.start.character, d.range.end.line, d.range.end.character, str(d.code)): d
+                for d in params.context.diagnostics if d.source in (None, convert.SOURCE)}
         only = params.context.only
         out = []
         for a in mod.code_actions(ctx.ws, ctx.path, start, end, core_diags):
             kind = lsp.CodeActionKind(a.kind) if a.kind in {k.value for k in lsp.CodeActionKind} else a.kind
             if only and not any(str(getattr(kind, "value", kind)).startswith(str(getattr(o, "value", o))) for o in only):
                 continue
-            diags = [back[id(d)] for d in a.diagnostics if id(d) in back]
+            diags = []
+            for d in a.diagnostics:
+                r = convert.range_(lines, d.start, d.end, enc)
+                match = sent.get((r.start.line, r.start.character, r.end.line, r.end.character, d.code))
+                if match is not None:
+                    diags.append(match)
             out.append(
                 lsp.CodeAction(
                     title=a.title,

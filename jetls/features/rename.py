@@ -1,0 +1,132 @@
+"""Rename a slug everywhere it means the same thing, and refuse a rename that would change what
+any file resolves to.
+
+The occurrences come from the semantic layer (`find_occurrences`): a slug an experiment config
+defines for itself is renamed in that config only; a partial override moves with the predefined
+metric it belongs to; `[metrics.x]` and `[metrics.x.statistics.*]` headers move together;
+`parameters.x` and `parameters['x']` alike.
+"""
+
+from __future__ import annotations
+
+from jetls.diagnostics import TextEdit
+from jetls.schema import is_valid_slug
+from jetls.workspace import KIND_LABELS, Workspace
+from jetls.workspace.scope import MISSING, Symbol, scope_of
+from jetls.workspace.search import Occurrence, candidate_paths, classify, find_occurrences, occurrences_in, symbol_at
+
+RENAMEABLE = frozenset({"metric", "data_source", "segment", "segment_data_source", "function", "parameter", "dimension"})
+
+
+class RenameError(ValueError):
+    """Why a rename is refused (shown to the user as is)."""
+
+
+def _target(ws: Workspace, path: str, offset: int):
+    hit = symbol_at(ws, path, offset)
+    if hit is None:
+        return None
+    occ, res = hit
+    label = KIND_LABELS.get(occ.kind, occ.kind)
+    if occ.kind == "outcome":
+        raise RenameError("an outcome is named by its file: rename `jetstream/outcomes/<platform>/"
+                          f"{occ.slug}.toml` to rename the outcome `{occ.slug}`")
+    if occ.kind not in RENAMEABLE:
+        raise RenameError(f"a {label} cannot be renamed")
+    if not res.resolved and not res.local and not res.globals:
+        raise RenameError(f"{label} `{occ.slug}` does not resolve here, so there is nothing to rename; "
+                          "fix the reference instead")
+    return occ, res
+
+
+def prepare_rename(ws: Workspace, path: str, offset: int) -> tuple[int, int, str] | None:
+    """(start, end, placeholder) of the slug under the cursor; None when there is none.
+    Raises RenameError when there is one that cannot be renamed."""
+    t = _target(ws, path, offset)
+    if t is None:
+        return None
+    occ, _res = t
+    return occ.span[0], occ.span[1], occ.slug
+
+
+def rename(ws: Workspace, path: str, offset: int, new_name: str) -> dict[str, list[TextEdit]]:
+    """Edits renaming the symbol under the cursor. Raises RenameError (with the reason) for an
+    invalid name, a symbol that cannot be renamed, or a rename that would change what some file
+    resolves to."""
+    if not is_valid_slug(new_name or ""):
+        raise RenameError(f"`{new_name}` is not a valid slug: use only letters, digits and `_` "
+                          "(the reference silently drops other names)")
+    t = _target(ws, path, offset)
+    if t is None:
+        raise RenameError("there is no slug here to rename")
+    occ, res = t
+    if new_name == occ.slug:
+        return {}
+    symbol = res.symbol
+    found = find_occurrences(ws, symbol)
+    _refuse_split(ws, symbol, found)
+    _refuse_conflict(ws, symbol, found, new_name)
+    edits: dict[str, list[TextEdit]] = {}
+    for o in found:
+        edits.setdefault(o.path, []).append(TextEdit(o.span[0], o.span[1], new_name))
+    return edits
+
+
+def _rel(ws: Workspace, path: str) -> str:
+    sf = ws.file(path)
+    return sf.info.rel if sf is not None else path
+
+
+def _refuse_split(ws: Workspace, symbol: Symbol, found: list[Occurrence]) -> None:
+    """Tables that merge into the symbol somewhere, but are another symbol themselves, would be
+    left behind (e.g. a local metric that also takes statistics from the defaults' table)."""
+    moved = {(o.path, o.span) for o in found if o.definition}
+    for path in dict.fromkeys(o.path for o in found):
+        scope = scope_of(ws, path)
+        if scope is None:
+            continue
+        res = scope.resolve(symbol.kind, symbol.slug)
+        if res.symbol != symbol:
+            continue
+        for d in res.local + (res.globals if not symbol.local else ()):
+            if (d.path, d.span) not in moved and d.span != (0, 0):
+                label = KIND_LABELS.get(symbol.kind, symbol.kind)
+                raise RenameError(
+                    f"{label} `{symbol.slug}` in `{_rel(ws, path)}` also merges with its table in "
+                    f"`{_rel(ws, d.path)}`, which is a separate definition there: renaming one without the "
+                    "other would change what both resolve to; rename them one at a time, in both files")
+
+
+def _refuse_conflict(ws: Workspace, symbol: Symbol, found: list[Occurrence], new: str) -> None:
+    """`new` must not already mean something where the symbol is used, nor be written where the
+    renamed definition would become visible."""
+    kind = symbol.kind
+    label = KIND_LABELS.get(kind, kind)
+    users = dict.fromkeys(o.path for o in found)
+    for path in users:
+        scope = scope_of(ws, path)
+        if scope is None:
+            continue
+        res = scope.resolve(kind, new)
+        if res.status != MISSING:
+            where = res.targets[0] if res.targets else (res.local + res.globals)[0]
+            raise RenameError(f"a {label} `{new}` is already visible in `{_rel(ws, path)}` (defined in "
+                              f"`{_rel(ws, where.path)}`): the rename would merge two {label}s")
+    anchors = {symbol.home} if symbol.local else set()
+    for path in candidate_paths(ws, kind, new):
+        scope = scope_of(ws, path)
+        if scope is None:
+            continue
+        sees = (path in users
+                or (not symbol.local and (symbol.home is None or scope.platform == symbol.home))
+                or any(layer.path in anchors for layer in scope.layers))
+        if not sees:
+            continue
+        written = occurrences_in(ws.file(path), kind, new)
+        if written:
+            o = written[0]
+            line = ws.file(path).tree.lines.line_of(o.span[0]) + 1
+            state = classify(ws, o)
+            what = "where it does not resolve today" if state is not None and not state.resolved else "where it names another " + label
+            raise RenameError(f"`{new}` is already written in `{_rel(ws, path)}` (line {line}), {what}: after the "
+                              f"rename it would mean this {label}")
