@@ -10,6 +10,7 @@ EXAMPLES: dict[str, tuple[str, str]] = {
     "JET002": ('[experiment]\nskip = true\nskip = false', "Keep one definition of the key or table."),
     "JET004": ("(a 5 MB generated file)", "Split the file; real metric-hub files are far below the limit (the largest is about 100 KB)."),
     "JET005": ("(a generated file with 50 000 errors, open in an editor)", "Fix the first problems, or run `jetls check` on the file to list them all."),
+    "JET006": ('weekly = ["x"]  # jetls: disable=JET2O1', "Fix the directive: `# jetls: disable=JET201` (codes are in this catalogue)."),
     "JET003": ('pre_treatments = ["remove_nulls", {name = "log"}]', "Use one element type: all strings or all inline tables."),
     "JET101": ("Metrics = 1", "Use one of the allowed top-level keys (`metrics`)."),
     "JET102": ("[experiment]\nenrollment_periodd = 7", "Fix the spelling (quick fix offers `enrollment_period`)."),

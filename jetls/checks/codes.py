@@ -17,6 +17,7 @@ _OWN: dict[str, tuple[str, str]] = {
     "JET003": ("error", "array mixing value types (the reference TOML parser rejects it or drops elements)"),
     "JET004": ("information", "file too large for the full analysis: only TOML syntax is checked"),
     "JET005": ("information", "too many diagnostics for one document: the editor is shown the first 1000"),
+    "JET006": ("warning", "a `# jetls:` comment that does nothing: misspelled directive, unknown code, kind or platform"),
     # --- JET1xx schema -------------------------------------------------------------------
     "JET101": ("error", "unexpected top-level key (rejected by the top-level whitelist)"),
     "JET102": ("warning", "unknown key, silently ignored by the reference parser"),

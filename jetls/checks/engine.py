@@ -40,7 +40,6 @@ from .codes import CODES, SEVERITIES
 from .schema_walk import SchemaWalker, mixed_arrays, suggest
 
 _WILDCARD = re.compile(r"[*?\[]")
-_SUPPRESS = re.compile(r"#\s*jetls\s*:\s*(disable(?:-file)?)\s*(?:=\s*([A-Za-z0-9_,\s]+))?", re.I)
 _SECTION_PATH = {
     "metric": ("metrics",),
     "data_source": ("data_sources",),
@@ -1196,40 +1195,90 @@ def _date(v):
 # ------------------------------------------------------------------------------------------
 
 
-def suppressions(sf: SourceFile) -> tuple[set[str], dict[int, set[str]]]:
-    """(codes disabled for the file, line → codes disabled on that line). "ALL" disables all."""
-    file_codes: set[str] = set()
-    lines: dict[int, set[str]] = {}
+_DIRECTIVE = re.compile(r"#\s*jetls\b\s*(:?)\s*(.*)$", re.I)
+_DIRECTIVE_KEYS = ("disable", "disable-file", "kind", "platform")
+_PAIR = re.compile(r"([A-Za-z][\w-]*)\s*(?:=\s*([^\s=,]+(?:\s*,\s*[^\s=,]+)*))?")
+
+
+@dataclass
+class Suppressions:
+    """What `# jetls: disable=…` comments silence, and what is wrong with the directives."""
+
+    file_codes: set[str] = field(default_factory=set)  # "ALL" silences everything
+    lines: dict[int, set[str]] = field(default_factory=dict)
+    problems: list[Diagnostic] = field(default_factory=list)
+
+
+def suppressions(sf: SourceFile) -> Suppressions:
+    """A trailing `# jetls: disable=JET201` silences its own line; the comment alone on a line
+    silences the next line; `disable-file=` the whole file. A misspelled directive or an
+    unknown code is a warning (JET006) rather than a silent no-op."""
+    out = Suppressions()
     text = sf.text
-    if "jetls" not in text:
-        return file_codes, lines
+    if "jetls" not in text.lower():
+        return out
     li = sf.tree.lines
     for chunk in sf.tree.chunks:
         for cm in chunk.tree.comments:
             s, e = cm.start + chunk.delta, cm.end + chunk.delta
-            m = _SUPPRESS.search(text, s, e)
+            m = _DIRECTIVE.match(text, s, e)
             if not m:
                 continue
-            codes = {c.strip().upper() for c in re.split(r"[,\s]+", m.group(2) or "") if c.strip()} or {"ALL"}
-            if m.group(1).lower() == "disable-file":
-                file_codes |= codes
-            else:
-                line = li.line_of(s)
-                lines.setdefault(line, set()).update(codes)
-                lines.setdefault(line + 1, set()).update(codes)
-    return file_codes, lines
+            body_start = m.start(2)
+            if not m.group(1):
+                out.problems.append(Diagnostic("JET006", Severity.WARNING, s, e, "not a jetls directive: write "
+                                               "`# jetls: disable=<codes>` (with a colon)"))
+                continue
+            line = li.line_of(s)
+            trailing = text[li.starts[line]:s].strip() != ""
+            for pm in _PAIR.finditer(text, body_start, e):
+                key, value = pm.group(1).lower(), pm.group(2)
+                ks, ke = pm.span()
+                if key not in _DIRECTIVE_KEYS:
+                    best = suggest(key, _DIRECTIVE_KEYS)
+                    out.problems.append(Diagnostic(
+                        "JET006", Severity.WARNING, ks, ke,
+                        f"unknown jetls directive `{key}`" + (f"; did you mean `{best}`?" if best else "")
+                        + f" (known: {', '.join(_DIRECTIVE_KEYS)})"))
+                    continue
+                if key in ("kind", "platform"):
+                    known = PLATFORMS if key == "platform" else {k.value for k in FileKind}
+                    if value and value not in known:
+                        best = suggest(value, known)
+                        out.problems.append(Diagnostic(
+                            "JET006", Severity.WARNING, pm.start(2), pm.end(2),
+                            f"unknown {key} `{value}`" + (f"; did you mean `{best}`?" if best else "")
+                            + f" (known: {', '.join(sorted(known))})"))
+                    continue
+                codes: set[str] = set()
+                for cs in re.finditer(r"[^\s,]+", value or ""):
+                    code = cs.group().upper()
+                    if code != "ALL" and code not in CODES:
+                        a = pm.start(2) + cs.start()
+                        out.problems.append(Diagnostic("JET006", Severity.WARNING, a, a + len(cs.group()),
+                                                       f"unknown diagnostic code `{cs.group()}`: nothing is silenced"))
+                        continue
+                    codes.add(code)
+                if value is None:
+                    codes = {"ALL"}
+                if key == "disable-file":
+                    out.file_codes |= codes
+                else:
+                    out.lines.setdefault(line if trailing else line + 1, set()).update(codes)
+    return out
 
 
 def _finish(diags: list[Diagnostic], sf: SourceFile, options: Options) -> list[Diagnostic]:
     overrides = options.severity_overrides
-    file_codes, lines = suppressions(sf)
+    sup = suppressions(sf)
+    file_codes, lines = sup.file_codes, sup.lines
     li = sf.tree.lines if lines else None
     out = []
     seen = set()
-    for d in diags:
-        if "ALL" in file_codes or d.code in file_codes:
+    for d in list(diags) + sup.problems:
+        if d.code != "JET006" and ("ALL" in file_codes or d.code in file_codes):
             continue
-        if li is not None:
+        if li is not None and d.code != "JET006":
             codes = lines.get(li.line_of(d.start))
             if codes and ("ALL" in codes or d.code in codes):
                 continue

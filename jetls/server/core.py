@@ -47,34 +47,28 @@ def warm_up() -> None:
 # ----------------------------------------------------------------------------- roots
 
 
-def is_root(path: str | Path) -> bool:
-    p = Path(path)
-    return (p / "definitions").is_dir() or (p / "jetstream").is_dir() or (p / "opmon").is_dir()
-
-
 def find_root(path: str) -> str | None:
-    """The root a file belongs to (a folder holding definitions/ or jetstream/), or None."""
+    """The checkout a file or folder belongs to (the same answer as `jetls check`), or None."""
     found = _find_root(path)
     return str(found) if found is not None else None
 
 
 def roots_in_folder(folder: str, max_depth: int = 3) -> list[str]:
-    """Roots for a workspace folder: the folder, else roots below it, else the root above it."""
-    if is_root(folder):
-        return [folder]
+    """Roots for a workspace folder: the checkout holding it (the folder itself, or above it —
+    e.g. `metric-hub/jetstream/` opened on its own), else the checkouts below it."""
+    above = find_root(folder)
+    if above is not None:
+        return [above]
     found: list[str] = []
     base_depth = folder.rstrip(os.sep).count(os.sep)
     for dirpath, dirnames, _ in os.walk(folder):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d not in ("node_modules", "__pycache__"))
         if dirpath.count(os.sep) - base_depth >= max_depth:
             dirnames[:] = []
-        if dirpath != folder and is_root(dirpath):
+        if dirpath != folder and find_root(dirpath) == dirpath:
             found.append(dirpath)
             dirnames[:] = []
-    if found:
-        return found
-    above = find_root(folder)
-    return [above] if above else []
+    return found
 
 
 # ----------------------------------------------------------------------------- workspace

@@ -469,6 +469,48 @@ def test_suppression_and_overrides(tmp_path):
     """, options=Options(severity_overrides={"JET201": "off"}))
 
 
+def test_a_trailing_suppression_comment_applies_to_its_own_line_only(tmp_path):
+    check_fixture(tmp_path, EXP, """
+        [metrics]
+        weekly = ["active_hour"]  # jetls: disable=JET201
+        daily = ["active_hourz"]
+        #         ^^^^^^^^^^^^ error JET201 unknown metric
+    """)
+
+
+def test_a_suppression_comment_alone_on_a_line_applies_to_the_next_line(tmp_path):
+    check_fixture(tmp_path, EXP, """
+        [metrics]
+        # jetls: disable=JET201, JET215
+        weekly = ["active_hour"]
+        daily = ["active_hourz"]
+        #         ^^^^^^^^^^^^ error JET201 unknown metric
+    """)
+
+
+def test_directives_that_do_nothing_are_warnings(tmp_path):
+    check_fixture(tmp_path, EXP, """
+        [metrics]
+        weekly = ["active_hour"]  # jetls: disable=JET2O1
+        #          ^^^^^^^^^^^ error JET201 unknown metric
+        #                                          ^^^^^^ warning JET006 unknown diagnostic code `JET2O1`
+        # jetls: disabel=JET201
+        #        ^^^^^^^^^^^^^^ warning JET006 unknown jetls directive `disabel`; did you mean `disable`?
+        daily = ["active_hourz"]
+        #         ^^^^^^^^^^^^ error JET201 unknown metric
+        # jetls disable=JET201
+        #^^^^^^^^^^^^^^^^^^^^^ warning JET006 with a colon
+        overall = ["active_hourz"]
+        #           ^^^^^^^^^^^^ error JET201 unknown metric
+    """)
+    check_fixture(tmp_path, EXP, """
+        # jetls: platform=fenixx
+        #                 ^^^^^^ warning JET006 unknown platform `fenixx`; did you mean `fenix`?
+        [experiment]
+        enrollment_period = 7
+    """, exact=False)
+
+
 def test_platform_info(tmp_path):
     report, ws = check_fixture(tmp_path, EXP, """
         [metrics]

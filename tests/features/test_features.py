@@ -194,6 +194,37 @@ def test_jinja_function_completion(fx, q):
     assert "COALESCE(SUM({select_expr}), 0)" in s.documentation
 
 
+def _accept(text: str, item) -> str:
+    """The text after accepting a completion item (snippet placeholders removed)."""
+    new = re.sub(r"\$\{\d+:?([^}]*)\}|\$\d+", r"\1", item.insert_text if item.insert_text is not None else item.label)
+    a, b = item.replace_span
+    return text[:a] + new + text[b:]
+
+
+@pytest.mark.parametrize("q, inserted", [('"', "agg_sum('x')"), ("'", 'agg_sum("x")'), ('"""', 'agg_sum("x")'),
+                                         ("'''", 'agg_sum("x")')])
+def test_accepted_jinja_function_keeps_the_toml_string_valid(fx, q, inserted):
+    import tomllib
+
+    path, off = fx.edit(EXP, f"[metrics.x]\nselect_expression = {q}{{{{ agg_$0 }}}}{q}\n")
+    item = next(i for i in complete(fx.ws, path, off) if i.label == "agg_sum")
+    after = _accept(fx.text(EXP), item).replace("('')", "('x')").replace('("")', '("x")')
+    assert inserted in after
+    assert tomllib.loads(after)["metrics"]["x"]["select_expression"].startswith("{{ agg_sum(")
+
+
+def test_list_completion_follows_the_quote_style_and_a_bare_equals_gets_a_space(fx):
+    import tomllib
+
+    path, off = fx.edit(EXP, "[metrics]\nweekly = ['active_hours', $0]\n")
+    item = next(i for i in complete(fx.ws, path, off) if i.label == "uri_count")
+    assert item.insert_text == "'uri_count'"
+    assert tomllib.loads(_accept(fx.text(EXP), item))["metrics"]["weekly"] == ["active_hours", "uri_count"]
+    path, off = fx.edit(EXP, "[metrics.y]\ndata_source =$0\n")
+    item = next(i for i in complete(fx.ws, path, off) if i.label == "clients_daily")
+    assert _accept(fx.text(EXP), item) == '[metrics.y]\ndata_source = "clients_daily"\n'
+
+
 def test_parameters_and_experiment_attributes_in_templates(fx):
     path, off = fx.edit(EXP, '[experiment]\noutcomes = ["networking"]\n[metrics.x]\nselect_expression = "{{ parameters.$0')
     assert labels(complete(fx.ws, path, off), "parameter") == ["message_id"]

@@ -118,8 +118,10 @@ def register(server: JetlsServer) -> None:
                 folders.append(params.root_path)
         ls.folders = folders
         for folder in folders:
-            for root in core.roots_in_folder(folder):
+            roots = core.roots_in_folder(folder)
+            for root in roots:
                 ls.add_root(root)
+            _log_roots(ls, folder, roots)
         ls.prefetch(ls.roots)
 
     @server.feature(lsp.INITIALIZED)
@@ -167,8 +169,10 @@ def register(server: JetlsServer) -> None:
         for f in params.event.added:
             p = uris.to_fs_path(f.uri)
             if p:
-                for root in core.roots_in_folder(p):
+                roots = core.roots_in_folder(p)
+                for root in roots:
                     new.append(ls.add_root(root))
+                _log_roots(ls, p, roots)
         ls.start_loading([r for r in new if not r.loaded and r.loading is None])
 
     @server.feature(lsp.WORKSPACE_DID_CHANGE_WATCHED_FILES)
@@ -199,3 +203,13 @@ def register(server: JetlsServer) -> None:
                 ls.rediagnose_root(root)
             else:
                 ls.request_refresh()
+
+
+def _log_roots(ls: JetlsServer, folder: str, roots: list[str]) -> None:
+    """Say which checkout a workspace folder was mapped to (or why none was)."""
+    if not roots:
+        ls.log(f"jetls: no metric-hub checkout (a folder holding `definitions/` or `jetstream/`) in or above "
+               f"{folder}: its TOML files get syntax checks only", lsp.MessageType.Warning)
+    for root in roots:
+        note = "" if root == folder else f" (workspace folder {folder})"
+        ls.log(f"jetls: metric-hub checkout {root}{note}", lsp.MessageType.Info)
