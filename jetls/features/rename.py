@@ -65,6 +65,7 @@ def rename(ws: Workspace, path: str, offset: int, new_name: str) -> dict[str, li
     symbol = res.symbol
     found = find_occurrences(ws, symbol)
     _refuse_split(ws, symbol, found)
+    _refuse_unshadow(ws, symbol, found)
     _refuse_conflict(ws, symbol, found, new_name)
     edits: dict[str, list[TextEdit]] = {}
     for o in found:
@@ -95,6 +96,36 @@ def _refuse_split(ws: Workspace, symbol: Symbol, found: list[Occurrence]) -> Non
                     f"{label} `{symbol.slug}` in `{_rel(ws, path)}` also merges with its table in "
                     f"`{_rel(ws, d.path)}`, which is a separate definition there: renaming one without the "
                     "other would change what both resolve to; rename them one at a time, in both files")
+
+
+#: Kinds that predefined tables refer to: a local table of the same slug replaces the predefined
+#: one for them too (spec §1.5), so the two names must stay equal.
+_SHADOWED_BY_NAME = frozenset({"data_source", "segment_data_source"})
+
+
+def _refuse_unshadow(ws: Workspace, symbol: Symbol, found: list[Occurrence]) -> None:
+    """A local data source named like a predefined one replaces it, also for the predefined
+    metrics the config uses: renaming either side would silently undo that."""
+    if symbol.kind not in _SHADOWED_BY_NAME:
+        return
+    label = KIND_LABELS[symbol.kind]
+    moved = {(o.path, o.span) for o in found if o.definition}
+    if symbol.local:
+        for path in dict.fromkeys(o.path for o in found):
+            scope = scope_of(ws, path)
+            if scope is not None and scope.globals(symbol.kind, symbol.slug):
+                raise RenameError(f"this {label} `{symbol.slug}` replaces the predefined one of that name in "
+                                  f"`{_rel(ws, path)}`, also for the predefined tables that use it: renaming it "
+                                  "would change what they use")
+        return
+    for path in candidate_paths(ws, symbol.kind, symbol.slug):
+        for d in ws.index.file(path).named(symbol.kind, symbol.slug):
+            if (d.path, d.span) in moved:
+                continue
+            scope = scope_of(ws, path)
+            if scope is not None and scope.platform == symbol.home:
+                raise RenameError(f"`{_rel(ws, path)}` defines its own {label} `{symbol.slug}`, which replaces this one "
+                                  "there, also for the predefined tables it uses: renaming this one would undo that")
 
 
 def _refuse_conflict(ws: Workspace, symbol: Symbol, found: list[Occurrence], new: str) -> None:
