@@ -5,7 +5,7 @@ Usage: python benchmarks/lsp_bench.py [--root METRIC_HUB] [-n 50] [--settle 1] [
 Prints median and p95 of: keystroke (didChange) -> fresh publishDiagnostics (for that version;
 the first keystroke right after opening is shown apart, the others start `--settle` s later),
 completion, hover, definition -- on definitions/firefox_desktop.toml and on an experiment
-config -- plus cold start (spawn -> initialize answered, and -> indexing progress end) and the
+config --, references and rename of `active_hours`, plus cold start (spawn -> initialize answered, and -> indexing progress end) and the
 server's peak RSS (VmHWM).
 """
 
@@ -172,6 +172,29 @@ def bench_file(srv: Server, root: Path, rel: str, n: int, typing_at: str, comple
     srv.notify("textDocument/didClose", {"textDocument": {"uri": uri}})
 
 
+def bench_symbol_search(srv: Server, root: Path, rel: str, needle: str, n: int) -> None:
+    """References and rename of one slug (the semantic layer's symbol search over the workspace)."""
+    path = root / rel
+    uri = path.as_uri()
+    text = path.read_text()
+    srv.notify("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "toml", "version": 1, "text": text}})
+    srv.wait(lambda m: m.get("method") == "textDocument/publishDiagnostics" and m["params"]["uri"] == uri)
+    pos = position(text, text.index(needle) + len(needle) - 3)
+    refs, renames = [], []
+    for _ in range(n):
+        dt, res_r = srv.request("textDocument/references", {"textDocument": {"uri": uri}, "position": pos,
+                                                            "context": {"includeDeclaration": True}})
+        refs.append(dt)
+        dt, res_n = srv.request("textDocument/rename", {"textDocument": {"uri": uri}, "position": pos, "newName": "renamed_slug"})
+        renames.append(dt)
+    files = {loc["uri"] for loc in res_r or []}
+    edits = sum(len(e["edits"]) for e in (res_n or {}).get("documentChanges") or [])
+    print(f"\nsymbol search: `{needle.split('.')[-1].rstrip(']')}` from {rel}")
+    print(f"  references ({len(res_r or [])} in {len(files)} files)  {stats(refs)}")
+    print(f"  rename ({edits} edits)                {stats(renames)}")
+    srv.notify("textDocument/didClose", {"textDocument": {"uri": uri}})
+
+
 def tomllib_ms(path: Path, n: int = 15) -> float:
     """This machine's speed: median time of `tomllib.loads` on a file (calibration)."""
     import tomllib
@@ -229,6 +252,7 @@ def main() -> int:
                completion_at='data_source = "clients_d', nav_at='"clients_daily"', settle=args.settle)
     bench_file(srv, root, EXPERIMENT, args.n, typing_at="'organic_search_count",
                completion_at="weekly = ['days_of", nav_at="'active_hours'", settle=args.settle)
+    bench_symbol_search(srv, root, DEFINITIONS, "[metrics.active_hours]", max(5, args.n // 5))
     hwm = srv.vmhwm_kb()
     print(f"\npeak RSS (VmHWM): {hwm / 1024:.1f} MB" if hwm else "\npeak RSS: n/a")
     srv.close()
