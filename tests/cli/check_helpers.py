@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from functools import lru_cache
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
@@ -16,3 +17,9 @@ def run_jetls(*args: str, cwd: Path = REPO, **kwargs) -> subprocess.CompletedPro
     return subprocess.run(
         [sys.executable, "-m", "jetls", *args], cwd=cwd, capture_output=True, text=True, timeout=300, **kwargs
     )
+
+
+@lru_cache(maxsize=None)
+def run_jetls_once(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    """`run_jetls`, run once per session for the same arguments (for runs on the real corpus)."""
+    return run_jetls(*args, cwd=cwd)
