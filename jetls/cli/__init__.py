@@ -19,7 +19,11 @@ from jetls import __version__
 from jetls.diagnostics import Severity
 from jetls.options import SEVERITY_NAMES, Options
 
-_FORMATS = ("text", "json", "github", "sarif")
+from .reporters import DEFAULT_MIN_SEVERITY, REPORTERS, summary
+from .results import check_paths
+from .targets import CI_FOLDERS, Excludes, collect_files, default_targets
+
+_FORMATS = tuple(REPORTERS)
 _LEVELS = tuple(s.label for s in Severity)
 
 
@@ -95,7 +99,7 @@ def _argument_parser() -> argparse.ArgumentParser:
         nargs="*",
         metavar="PATH",
         help="files or directories (default: the metric-hub checkout holding the current directory: "
-        f"its {', '.join(f'{d}/' for d in ('jetstream', 'definitions', 'opmon', 'looker', 'featmon'))})",
+        f"its {', '.join(f'{d}/' for d in CI_FOLDERS)})",
     )
     check.add_argument(
         "--format", type=_choice("format", _FORMATS), default="text", metavar="{" + ",".join(_FORMATS) + "}",
@@ -142,10 +146,6 @@ def _serve(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
 
 
 def _check(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
-    from .reporters import DEFAULT_MIN_SEVERITY, REPORTERS, summary
-    from .results import check_paths
-    from .targets import Excludes, collect_files, default_targets
-
     if args.bigquery_etl is not None and not Path(args.bigquery_etl).is_dir():
         parser.error(f"--bigquery-etl expects a bigquery-etl checkout (a folder): {args.bigquery_etl!r} is not one")
     missing = [p for p in args.paths if not Path(p).exists()]

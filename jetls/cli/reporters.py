@@ -19,7 +19,6 @@ from jetls.diagnostics import Diagnostic, Severity
 from .results import FileResult
 from .targets import repository_root
 
-FORMATS = ("text", "json", "github", "sarif")
 #: The default minimum severity of every format: what someone should act on.
 DEFAULT_MIN_SEVERITY = Severity.WARNING
 
