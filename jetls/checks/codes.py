@@ -97,3 +97,11 @@ SEVERITIES = {
 
 def severity(code: str) -> Severity:
     return SEVERITIES[CODES[code][0]]
+
+
+#: Where each code is documented (the catalogue, one anchor per code).
+DOCS_BASE = "https://github.com/mozilla/jetls/blob/main/docs/diagnostics.md"
+
+
+def code_href(code: str) -> str:
+    return f"{DOCS_BASE}#{code.lower()}"

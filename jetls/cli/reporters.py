@@ -153,7 +153,7 @@ def sarif_log(results: list[FileResult], min_severity: Severity, cwd: Path) -> d
     Artifact URIs are relative to the `SRCROOT` base (the repository root of most files), which
     is what GitHub code scanning expects; a file elsewhere gets an absolute `file:` URI."""
     from jetls.checks.codes import CODES
-    from jetls.server.convert import code_href  # the one place the catalogue's URL is written
+    from jetls.checks.codes import code_href
 
     pairs = list(shown(results, min_severity))
     rule_ids = list(CODES) + sorted({d.code for _, d in pairs if d.code not in CODES})

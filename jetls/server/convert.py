@@ -10,12 +10,11 @@ from typing import Callable
 
 from lsprotocol import types as lsp
 
+from jetls.checks.codes import code_href
 from jetls.diagnostics import Diagnostic
 from jetls.syntax import LineIndex
 
 SOURCE = "jetls"
-#: Diagnostic codes link to `<DOCS_BASE>#<code lower>`.
-DOCS_BASE = "https://github.com/mozilla/jetls/blob/main/docs/diagnostics.md"
 
 _ENCODINGS = {
     lsp.PositionEncodingKind.Utf8: "utf-8",
@@ -47,10 +46,6 @@ def range_(lines: LineIndex, start: int, end: int, encoding: str) -> lsp.Range:
 def offset(lines: LineIndex, pos: lsp.Position, encoding: str) -> int:
     """Out-of-range lines / columns are clamped (LSP: a too-long character means end of line)."""
     return lines.offset(max(0, pos.line), max(0, pos.character), encoding)
-
-
-def code_href(code: str) -> str:
-    return f"{DOCS_BASE}#{code.lower()}"
 
 
 def diagnostic(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from lsprotocol import types as lsp
 
 from jetls.diagnostics import Diagnostic, Related, Severity, Tag
+from jetls.checks import codes
 from jetls.server import convert
 from jetls.server.handlers.sync import apply_changes
 from jetls.syntax import LineIndex, parse
@@ -33,7 +34,7 @@ def test_diagnostic_conversion():
     out = convert.diagnostic(d, lines, "file:///a.toml", "utf-16", other)
     assert out.range == lsp.Range(start=lsp.Position(line=1, character=11), end=lsp.Position(line=1, character=12))
     assert out.code == "JET201" and out.source == "jetls" and out.severity == lsp.DiagnosticSeverity.Error
-    assert out.code_description.href == convert.DOCS_BASE + "#jet201"
+    assert out.code_description.href == codes.DOCS_BASE + "#jet201"
     assert out.tags == [lsp.DiagnosticTag.Unnecessary] and out.data == {"replacement": "y"}
     assert [r.location.uri for r in out.related_information] == ["file:///a.toml", "file:///o.toml"]
     assert out.related_information[1].location.range.start.character == 3
