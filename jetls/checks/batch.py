@@ -40,7 +40,7 @@ def check_files(ws, paths: Sequence[str], options: Options | None = None, jobs: 
         global _STATE
         ws.index  # build the shared parts once, before forking
         if options.sql:
-            from .sql import _sqlglot
+            from jetls.sql.syntax import _sqlglot
 
             _sqlglot()  # import once, shared by the workers
         _STATE = (ws, options)

@@ -1074,7 +1074,7 @@ class _Checker:
                 run(entry(t, "definition"), "function_definition", "expression",
                     T.TemplateContext({}, None, False, "function_definition"))
         if sql_on:
-            from .sql import check_sql
+            from jetls.sql import check_sql
 
             for name, t in tables(root.items.get("dimensions")):
                 e = entry(t, "select_expression")

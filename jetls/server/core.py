@@ -37,7 +37,7 @@ def warm_up() -> None:
     left in the collector's generations they made every full collection during typing rescan
     them (measured in the server on firefox_desktop.toml: checking a keystroke 14.4 -> 11.0 ms)."""
     importlib.import_module("jetls.checks")
-    importlib.import_module("jetls.checks.sql")._sqlglot()
+    importlib.import_module("jetls.sql.syntax")._sqlglot()
     for name in ("completion", "hover", "navigation", "symbols", "folding", "semantic_tokens", "code_actions", "rendered_sql"):
         feature(name)
     gc.freeze()

@@ -6,8 +6,8 @@ import logging
 
 import pytest
 
-from jetls.checks import sql as S
-from jetls.checks.sql import check_sql, unclosed_paren
+from jetls.sql import check as S
+from jetls.sql import check_sql, unclosed_paren
 
 # (sql, kind, [(code, start, end, substring of message)])
 CASES = [

@@ -1,0 +1,2 @@
+def function_problems(text, toks, routines):
+    return []
