@@ -43,6 +43,10 @@ def check_files(ws, paths: Sequence[str], options: Options | None = None, jobs: 
             from jetls.sql.syntax import _sqlglot
 
             _sqlglot()  # import once, shared by the workers
+            if options.bigquery_etl:
+                from jetls.sql.routines import load_routines
+
+                load_routines(options.bigquery_etl)  # read once, shared by the workers
         _STATE = (ws, options)
         try:
             ctx = multiprocessing.get_context("fork")

@@ -82,6 +82,12 @@ CODES: dict[str, tuple[str, str]] = {
     "JET409": ("error", "template rendering failed"),
     "JET450": ("error", "SQL syntax error (sqlglot, BigQuery dialect)"),
     "JET451": ("hint", "SQL not validated (sqlglot fell back to an unparsed command or failed)"),
+    "JET452": ("warning", "unknown BigQuery function (not a built-in, nor a temporary function of the SQL)"),
+    "JET453": ("error", "another SQL dialect's function, which BigQuery does not have (the fix names BigQuery's)"),
+    "JET454": ("error", "wrong number of arguments to a BigQuery function"),
+    "JET455": ("error", "not a date part (`DAYS`, `'day'`): BigQuery wants a date part keyword such as `DAY`"),
+    "JET456": ("warning", "unknown Mozilla routine (`mozfun.*`, `udf.*`) in the configured bigquery-etl checkout"),
+    "JET457": ("warning", "wrong number of arguments to a Mozilla routine"),
 }
 
 FIELDS = frozenset(

@@ -93,6 +93,10 @@ def load_workspace(root: str, options: Options) -> Workspace:
     with bulk_allocation():
         ws = Workspace.load(root, options)
         ws.index  # built here, in the indexing thread, not on the first keystroke
+        if options.bigquery_etl and options.sql:  # the routine catalog too (read once per path)
+            from jetls.sql.routines import load_routines
+
+            load_routines(options.bigquery_etl)
         _freeze_long_lived()
     return ws
 

@@ -308,10 +308,11 @@ def strict_problems(text: str, kind: str, toks: list) -> list[Problem]:
         t = at(i)
         return "the end of the text" if t is None else f"`{text[t.start:t.end + 1]}`"
 
-    def err(i: int, j: int, message: str, data: dict | None = None) -> None:
+    def err(i: int, j: int, message: str, data: dict | None = None, code: str = "JET450") -> None:
         s = toks[i].start
         e = toks[j].end + 1 if j < n else len(text)
-        out.append(_err(s, e, message, data))
+        p = _err(s, e, message, data)
+        out.append(p if code == "JET450" else Problem(p.start, p.end, code, "error", message, data))
 
     if unclosed:
         i = unclosed[0]
@@ -426,7 +427,7 @@ def _check_interval(toks, names, i, pairs, err, text) -> None:
     if names[k] in ("VAR",) or t.text[:1].isalpha():
         fix = _date_part_fix(w, INTERVAL_PARTS)
         hint_ = f": write `{fix}`" if fix else f" (one of {', '.join(INTERVAL_PARTS)})"
-        err(k, k, f"`{t.text}` is not a date part of an INTERVAL{hint_}", {"replacement": fix} if fix else None)
+        err(k, k, f"`{t.text}` is not a date part of an INTERVAL{hint_}", {"replacement": fix} if fix else None, "JET455")
     elif names[k] in ("R_PAREN", "COMMA", "EOF"):
         err(i, i, "`INTERVAL` has no date part: write e.g. `INTERVAL 7 DAY`")
 
