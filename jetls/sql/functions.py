@@ -170,36 +170,69 @@ def temporary_functions(toks: list) -> set[str]:
 
 
 def params_of(signature: str) -> list[str]:
-    """Parameter labels of a catalog signature (its first form): `IF(expr, a, b)` → 3 labels."""
-    sig = signature.split(" | ")[0]
+    """Parameter labels of a catalog signature (its first form): `IF(expr, a, b)` → 3 labels,
+    `REGEXP_EXTRACT(value, regexp[, position[, occurrence]])` → 4."""
+    sig = _first_form(signature)
     a = sig.find("(")
-    b = sig.rfind(")")
-    if a < 0 or b <= a:
+    if a < 0:
         return []
-    inner = sig[a + 1 : b]
-    out, depth, cur = [], 0, ""
-    for c in inner:
+    depth, b = 0, len(sig)
+    for i in range(a, len(sig)):
+        if sig[i] == "(":
+            depth += 1
+        elif sig[i] == ")":
+            depth -= 1
+            if depth == 0:
+                b = i
+                break
+    out: list[str] = []
+    depth, cur = 0, ""
+    for c in sig[a + 1 : b] + ",":
+        if c in "({":
+            depth += 1
+        elif c in ")}":
+            depth -= 1
+        if c == "," and depth == 0:
+            label = cur.strip()
+            if label.endswith("["):  # `x[, y]`: the `[` opens the next, optional, parameter
+                label = label[:-1].rstrip()
+            label = _balanced(label)
+            if label:
+                out.append(label)
+            cur = ""
+            continue
+        cur += c
+    return out
+
+
+def _balanced(label: str) -> str:
+    """Drops the `[` and `]` of a label that belong to its neighbours' optional brackets."""
+    keep = [True] * len(label)
+    opened: list[int] = []
+    for i, c in enumerate(label):
+        if c == "[":
+            opened.append(i)
+        elif c == "]":
+            if opened:
+                opened.pop()
+            else:
+                keep[i] = False
+    for i in opened:
+        keep[i] = False
+    return " ".join("".join(c for c, k in zip(label, keep) if k).split())
+
+
+def _first_form(signature: str) -> str:
+    """`DATE(y, m, d) | DATE(ts[, tz])` → `DATE(y, m, d)` (a `|` inside brackets is not a form)."""
+    depth = 0
+    for i, c in enumerate(signature):
         if c in "([{":
             depth += 1
         elif c in ")]}":
             depth -= 1
-        if c == "," and depth == 0:
-            out.append(cur.strip())
-            cur = ""
-            continue
-        if c == "[" and depth == 1 and cur.strip() == "" and out:
-            continue
-        cur += c
-    if cur.strip():
-        out.append(cur.strip())
-    # "x[, y[, z]]" → "x", "y", "z"
-    flat: list[str] = []
-    for p in out:
-        for q in p.replace("[,", ",").split(","):
-            q = q.strip().strip("[]").strip()
-            if q:
-                flat.append(q)
-    return flat
+        elif c == "|" and depth == 0:
+            return signature[:i].strip()
+    return signature
 
 
 def _has_named(text: str, call: Call) -> bool:
