@@ -7,7 +7,7 @@ import functools
 
 from jetls.diagnostics import Problem
 
-from .lexer import tokenize
+from .lexer import matching_parens, tokenize
 from .syntax import FROM_PREFIX, KINDS, MAX_SQL, hint, parse_problems, strict_problems
 
 __all__ = ["KINDS", "check_sql", "clear_caches"]
@@ -43,11 +43,20 @@ def _check_cached(sql: str, kind: str, routines) -> tuple[Problem, ...]:
     text = prefix + sql
     toks = tokenize(text)
     problems = parse_problems(text, kind, toks)
-    if not problems and toks is not None:
+    if toks is not None:
         from .functions import function_problems
 
-        problems = strict_problems(text, kind, toks)
-        problems += function_problems(text, toks, routines)
+        calls = function_problems(text, toks, routines)
+        if not problems:
+            problems = strict_problems(text, kind, toks) + calls
+        else:
+            # sqlglot trips over a known function's wrong argument count (`SAFE_DIVIDE(a)`)
+            # with a confusing message: the argument count says what is wrong
+            _, unclosed, stray = matching_parens(toks)
+            arity = [c for c in calls if c.code == "JET454" and not unclosed and not stray
+                     and any(c.start <= p.start < c.end for p in problems if p.code == "JET450")]
+            if arity:
+                problems = arity
     return tuple(_shift(problems, len(prefix), len(sql)))
 
 

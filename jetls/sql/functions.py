@@ -293,6 +293,11 @@ def _unknown(text: str, call: Call, name: str, cat: dict[str, Function]) -> Prob
     if dialect is not None:
         return _dialect(text, call, name, written, dialect)
     s = _suggest(name, cat.keys())
+    if written.upper().startswith("SAFE.") and f"SAFE_{name}" in cat:
+        s = f"SAFE_{name}"  # `SAFE.DIVIDE` → `SAFE_DIVIDE`
+        written_fix = s.lower() if written.islower() else s
+        return _problem("JET452", "warning", call.start, call.end,
+                        f"`{written}` is not a BigQuery function; did you mean `{s}`?", {"replacement": written_fix})
     msg = f"`{written}` is not a BigQuery function"
     data = None
     if s is not None:

@@ -147,7 +147,7 @@ def find_calls(toks: list, text: str) -> list[Call]:
         prev = toks[i - 1] if i else None
         pname = prev.token_type.name if prev is not None else ""
         if tname in _STAR_MODIFIERS or tok.text.upper() in _STAR_MODIFIERS:
-            if pname == "STAR":
+            if pname in ("STAR", "R_PAREN"):  # `* EXCEPT (a)`, `* EXCEPT (a) REPLACE (x AS b)`
                 continue
         if pname in _NOT_CALL_AFTER:
             continue
