@@ -419,4 +419,11 @@ def complete(ws: Any, path: str, offset: int) -> list[CompletionItem]:
     ctx = context_at(ws, str(file.path), offset)
     if ctx is None:
         return []
-    return _Completer(ws, file, ctx).run()
+    items = _Completer(ws, file, ctx).run()
+    if ctx.location == VALUE and ctx.string is not None:  # SQL functions inside SQL strings
+        from . import sql_help
+
+        seen = {(i.label, i.kind) for i in items}
+        items += [CompletionItem(**vars(x)) for x in sql_help.completions(ws, str(file.path), offset, ctx)
+                  if (x.label, x.kind) not in seen]
+    return items

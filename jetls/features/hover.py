@@ -75,6 +75,12 @@ def hover(ws: Any, path: str, offset: int) -> Hover | None:
     ctx = context_at(ws, str(file.path), offset)
     if ctx is None:
         return None
+    if ctx.location == VALUE and ctx.string is not None:  # a SQL function name inside a SQL string
+        from . import sql_help
+
+        h = sql_help.hover(ws, str(file.path), offset, ctx)
+        if h is not None:
+            return Hover(h.markdown, h.start, h.end)
     kind = _ws.kind_of(file)
     span = ctx.replace_span or (offset, offset)
     if ctx.location in (HEADER, KEY) and ctx.key_path:

@@ -38,7 +38,8 @@ def warm_up() -> None:
     them (measured in the server on firefox_desktop.toml: checking a keystroke 14.4 -> 11.0 ms)."""
     importlib.import_module("jetls.checks")
     importlib.import_module("jetls.sql.syntax")._sqlglot()
-    for name in ("completion", "hover", "navigation", "symbols", "folding", "semantic_tokens", "code_actions", "rendered_sql"):
+    for name in ("completion", "hover", "navigation", "symbols", "folding", "semantic_tokens", "code_actions", "rendered_sql",
+                 "sql_help"):
         feature(name)
     gc.freeze()
 

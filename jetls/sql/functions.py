@@ -24,7 +24,8 @@ from jetls.diagnostics import Problem
 
 from .lexer import Call, find_calls, token_type
 
-__all__ = ["Function", "catalog", "lookup", "DIALECT_NAMES", "DATE_PART_ARGS", "function_problems", "params_of"]
+__all__ = ["Function", "catalog", "lookup", "DIALECT_NAMES", "DATE_PART_ARGS", "function_problems", "params_of",
+           "first_form", "routine_key"]
 
 _DATA = Path(__file__).with_name("bigquery_functions.tsv")
 
@@ -172,7 +173,7 @@ def temporary_functions(toks: list) -> set[str]:
 def params_of(signature: str) -> list[str]:
     """Parameter labels of a catalog signature (its first form): `IF(expr, a, b)` → 3 labels,
     `REGEXP_EXTRACT(value, regexp[, position[, occurrence]])` → 4."""
-    sig = _first_form(signature)
+    sig = first_form(signature)
     a = sig.find("(")
     if a < 0:
         return []
@@ -222,7 +223,7 @@ def _balanced(label: str) -> str:
     return " ".join("".join(c for c, k in zip(label, keep) if k).split())
 
 
-def _first_form(signature: str) -> str:
+def first_form(signature: str) -> str:
     """`DATE(y, m, d) | DATE(ts[, tz])` → `DATE(y, m, d)` (a `|` inside brackets is not a form)."""
     depth = 0
     for i, c in enumerate(signature):

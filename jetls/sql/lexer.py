@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 @functools.cache
 def _tokenizer():
+    import sqlglot  # noqa: F401 — first: importing sqlglot.dialects.dialect first is a circular import
     from sqlglot.dialects.dialect import Dialect
     from sqlglot.tokens import TokenType
 
