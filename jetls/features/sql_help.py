@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from jetls.sql.functions import NAMESPACES, Function, catalog, first_form, lookup, params_of, routine_key
-from jetls.sql.lexer import find_calls, tokenize
+from jetls.sql.lexer import lex, tokenize
 
 from . import _ws
 from .context import CursorContext, context_at
@@ -182,14 +182,14 @@ def signature_help(ws: Any, path: str, offset: int, ctx: CursorContext | None = 
     if ctx.jinja is not None:
         return _jinja_signature(ws, ctx)
     before = ctx.string.value[: ctx.string_index]
-    toks = None
+    lx = None
     for closing in ("", "'", '"', "'''", '"""', "`"):
-        toks = tokenize(before + closing)
-        if toks is not None:
+        lx = lex(before + closing)
+        if lx is not None:
             break
-    if not toks:
+    if lx is None or not lx.toks:
         return None
-    open_calls = [c for c in find_calls(toks, before) if c.close is None]
+    open_calls = [c for c in lx.calls if c.close is None]
     if not open_calls:
         return None
     call = open_calls[-1]

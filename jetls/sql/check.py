@@ -7,7 +7,7 @@ import functools
 
 from jetls.diagnostics import Problem
 
-from .lexer import matching_parens, tokenize
+from .lexer import lex
 from .syntax import FROM_PREFIX, KINDS, MAX_SQL, hint, parse_problems, strict_problems
 
 __all__ = ["KINDS", "check_sql", "clear_caches"]
@@ -41,18 +41,18 @@ def _check_cached(sql: str, kind: str, routines) -> tuple[Problem, ...]:
         return (Problem(0, len(sql), "JET450", "error", f"empty SQL: expected {what}"),)
     prefix = FROM_PREFIX if kind == "from" else ""
     text = prefix + sql
-    toks = tokenize(text)
-    problems = parse_problems(text, kind, toks)
-    if toks is not None:
+    lx = lex(text)
+    problems = parse_problems(text, kind, lx)
+    if lx is not None:
         from .functions import function_problems
 
-        calls = function_problems(text, toks, routines)
+        calls = function_problems(text, lx, routines)
         if not problems:
-            problems = strict_problems(text, kind, toks) + calls
+            problems = strict_problems(text, kind, lx) + calls
         else:
             # sqlglot trips over a known function's wrong argument count (`SAFE_DIVIDE(a)`)
             # with a confusing message: the argument count says what is wrong
-            _, unclosed, stray = matching_parens(toks)
+            _, unclosed, stray = lx.parens
             arity = [c for c in calls if c.code == "JET454" and not unclosed and not stray
                      and any(c.start <= p.start < c.end for p in problems if p.code == "JET450")]
             if arity:

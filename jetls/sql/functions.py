@@ -22,7 +22,7 @@ from pathlib import Path
 
 from jetls.diagnostics import Problem
 
-from .lexer import Call, find_calls, token_type
+from .lexer import Call, Lexed
 
 __all__ = ["Function", "catalog", "lookup", "DIALECT_NAMES", "DATE_PART_ARGS", "function_problems", "params_of",
            "first_form", "routine_key"]
@@ -152,16 +152,17 @@ def _suggest(name: str, candidates, cutoff: float = 0.75) -> str | None:
     return close[0] if close else None
 
 
-def temporary_functions(toks: list) -> set[str]:
+def temporary_functions(lx: Lexed) -> set[str]:
     """Upper-case names of the functions `CREATE [TEMP] FUNCTION` defines in the SQL."""
     out: set[str] = set()
+    toks, names = lx.toks, lx.names
     for i, t in enumerate(toks):
-        if t.token_type.name == "FUNCTION" and i + 1 < len(toks):
+        if names[i] == "FUNCTION" and i + 1 < len(toks):
             parts = []
             k = i + 1
-            while k < len(toks) and toks[k].token_type.name in ("VAR", "IDENTIFIER"):
+            while k < len(toks) and names[k] in ("VAR", "IDENTIFIER"):
                 parts.append(toks[k].text)
-                if k + 1 < len(toks) and toks[k + 1].token_type.name == "DOT":
+                if k + 1 < len(toks) and names[k + 1] == "DOT":
                     k += 2
                 else:
                     break
@@ -240,13 +241,13 @@ def _has_named(text: str, call: Call) -> bool:
     return any("=>" in text[s:e] for s, e in call.args)
 
 
-def function_problems(text: str, toks: list, routines=None) -> list[Problem]:
-    """Problems of the function calls of `text` (tokens `toks`)."""
+def function_problems(text: str, lx: Lexed, routines=None) -> list[Problem]:
+    """Problems of the function calls of `text` (lexed as `lx`)."""
     cat = catalog()
-    calls = find_calls(toks, text)
+    calls = lx.calls
     if not calls:
         return []
-    temps = temporary_functions(toks)
+    temps = temporary_functions(lx) if "FUNCTION" in lx.names else set()
     out: list[Problem] = []
     for call in calls:
         parts = call.parts
@@ -263,7 +264,7 @@ def function_problems(text: str, toks: list, routines=None) -> list[Problem]:
                 out.append(_unknown(text, call, fname, cat))
                 continue
             out.extend(_arity(text, call, fn))
-            out.extend(_date_part(text, call, fn, toks))
+            out.extend(_date_part(text, call, fn))
             continue
         if routines is not None:
             key = routine_key(parts)
@@ -364,7 +365,7 @@ def _arity(text: str, call: Call, fn: Function) -> list[Problem]:
                      f"`{written}` takes {fn.arity}, but {n} {'was' if n == 1 else 'were'} given: {fn.signature}")]
 
 
-def _date_part(text: str, call: Call, fn: Function, toks: list) -> list[Problem]:
+def _date_part(text: str, call: Call, fn: Function) -> list[Problem]:
     idx = DATE_PART_ARGS.get(fn.name)
     if idx is None or idx >= len(call.args):
         if fn.name == "EXTRACT" and call.args:

@@ -12,22 +12,16 @@ from dataclasses import dataclass
 
 
 @functools.cache
-def _tokenizer():
+def _dialect():
     import sqlglot  # noqa: F401 — first: importing sqlglot.dialects.dialect first is a circular import
     from sqlglot.dialects.dialect import Dialect
-    from sqlglot.tokens import TokenType
 
-    return Dialect.get_or_raise("bigquery"), TokenType
-
-
-def token_type():
-    """sqlglot's TokenType enum (imported on first use)."""
-    return _tokenizer()[1]
+    return Dialect.get_or_raise("bigquery")
 
 
 def tokenize(text: str) -> list | None:
     """sqlglot tokens of `text`, or None when it cannot be tokenized (an unterminated string...)."""
-    dialect, _ = _tokenizer()
+    dialect = _dialect()
     try:
         return dialect.tokenize(text)
     except Exception:  # noqa: BLE001 — TokenError and whatever else the tokenizer raises
@@ -36,6 +30,43 @@ def tokenize(text: str) -> list | None:
 
 def span(tok) -> tuple[int, int]:
     return tok.start, tok.end + 1
+
+
+class Lexed:
+    """A text, its tokens and what every check needs of them, each computed once."""
+
+    __slots__ = ("text", "toks", "names", "_parens", "_angles", "_calls")
+
+    def __init__(self, text: str, toks: list) -> None:
+        self.text = text
+        self.toks = toks
+        self.names = [t.token_type.name for t in toks]
+        self._parens = self._angles = self._calls = None
+
+    @property
+    def parens(self) -> tuple[dict[int, int], list[int], list[int]]:
+        """(open index -> close index, `(`/`[` never closed, `)`/`]` never opened)."""
+        if self._parens is None:
+            self._parens = matching_parens(self.toks, self.names)
+        return self._parens
+
+    @property
+    def angles(self) -> set[int]:
+        if self._angles is None:
+            self._angles = angle_ranges(self.toks, self.names)
+        return self._angles
+
+    @property
+    def calls(self) -> list["Call"]:
+        if self._calls is None:
+            self._calls = find_calls(self)
+        return self._calls
+
+
+def lex(text: str) -> Lexed | None:
+    """`text` tokenized, or None when it cannot be (an unterminated string...)."""
+    toks = tokenize(text)
+    return None if toks is None else Lexed(text, toks)
 
 
 @dataclass(frozen=True)
@@ -77,25 +108,24 @@ _STAR_MODIFIERS = {"EXCEPT", "REPLACE"}
 _TYPE_OPENERS = {"STRUCT", "ARRAY", "RANGE"}
 
 
-def angle_ranges(toks: list) -> set[int]:
+def angle_ranges(toks: list, names: list[str]) -> set[int]:
     """Indices of tokens inside a type's `<...>` (`STRUCT<a INT64, b STRING>`): their commas and
     `>` are not list separators or comparisons."""
-    TT = token_type()
     inside: set[int] = set()
     i, n = 0, len(toks)
     while i < n:
-        if toks[i].token_type.name in _TYPE_OPENERS and i + 1 < n and toks[i + 1].token_type == TT.LT:
+        if names[i] in _TYPE_OPENERS and i + 1 < n and names[i + 1] == "LT":
             depth = 0
             j = i + 1
             while j < n:
-                t = toks[j].token_type
-                if t == TT.LT:
+                t = names[j]
+                if t == "LT":
                     depth += 1
-                elif t == TT.GT:
+                elif t == "GT":
                     depth -= 1
                     if depth == 0:
                         break
-                elif t in (TT.L_PAREN, TT.R_PAREN, TT.SEMICOLON):  # not a type after all
+                elif t in ("L_PAREN", "R_PAREN", "SEMICOLON"):  # not a type after all
                     break
                 inside.add(j)
                 j += 1
@@ -106,19 +136,18 @@ def angle_ranges(toks: list) -> set[int]:
     return inside
 
 
-def matching_parens(toks: list) -> tuple[dict[int, int], list[int], list[int]]:
+def matching_parens(toks: list, names: list[str] | None = None) -> tuple[dict[int, int], list[int], list[int]]:
     """(open index -> close index, indices of `(`/`[` never closed, indices of `)`/`]` never opened)."""
-    TT = token_type()
+    names = names if names is not None else [t.token_type.name for t in toks]
     pairs: dict[int, int] = {}
     stack: list[int] = []
     stray: list[int] = []
-    closer = {TT.R_PAREN: TT.L_PAREN, TT.R_BRACKET: TT.L_BRACKET}
-    for i, t in enumerate(toks):
-        tt = t.token_type
-        if tt in (TT.L_PAREN, TT.L_BRACKET):
+    closer = {"R_PAREN": "L_PAREN", "R_BRACKET": "L_BRACKET"}
+    for i, tt in enumerate(names):
+        if tt == "L_PAREN" or tt == "L_BRACKET":
             stack.append(i)
         elif tt in closer:
-            if stack and toks[stack[-1]].token_type == closer[tt]:
+            if stack and names[stack[-1]] == closer[tt]:
                 pairs[stack.pop()] = i
             else:
                 stray.append(i)
@@ -131,22 +160,21 @@ def _name_parts(tok) -> list[str]:
     return [tok.text]
 
 
-def find_calls(toks: list, text: str) -> list[Call]:
-    """Every `name(...)` call in the tokens, outermost first (nested calls follow their parent)."""
-    TT = token_type()
-    pairs, _, _ = matching_parens(toks)
-    angles = angle_ranges(toks)
+def find_calls(lx: Lexed) -> list[Call]:
+    """Every `name(...)` call of a lexed text, outermost first (nested calls follow their parent)."""
+    toks, names, text = lx.toks, lx.names, lx.text
+    pairs = lx.parens[0]
+    angles = lx.angles
     out: list[Call] = []
     n = len(toks)
     for i in range(n - 1):
-        if toks[i + 1].token_type != TT.L_PAREN:
+        if names[i + 1] != "L_PAREN":
             continue
         tok = toks[i]
-        tname = tok.token_type.name
+        tname = names[i]
         if tname in _NOT_CALLS or i in angles:
             continue
-        prev = toks[i - 1] if i else None
-        pname = prev.token_type.name if prev is not None else ""
+        pname = names[i - 1] if i else ""
         if tname in _STAR_MODIFIERS or tok.text.upper() in _STAR_MODIFIERS:
             if pname in ("STAR", "R_PAREN"):  # `* EXCEPT (a)`, `* EXCEPT (a) REPLACE (x AS b)`
                 continue
@@ -159,17 +187,16 @@ def find_calls(toks: list, text: str) -> list[Call]:
         # the dotted name: walk back over `a.b.` parts
         parts = _name_parts(tok)
         j = i
-        while j >= 2 and toks[j - 1].token_type == TT.DOT and (
-                toks[j - 2].token_type.name in _NAME_TYPES or toks[j - 2].text[:1].isalpha()):
+        while j >= 2 and names[j - 1] == "DOT" and (names[j - 2] in _NAME_TYPES or toks[j - 2].text[:1].isalpha()):
             parts = _name_parts(toks[j - 2]) + parts
             j -= 2
-        if j >= 1 and toks[j - 1].token_type in (TT.DOT,):
+        if j >= 1 and names[j - 1] == "DOT":
             continue  # `x.(...)` or a field access on an expression: not a named call
-        if j >= 1 and toks[j - 1].token_type.name in _NOT_CALL_AFTER:
+        if j >= 1 and names[j - 1] in _NOT_CALL_AFTER:
             continue
         open_i = i + 1
         close_i = pairs.get(open_i)
-        args, commas, counted = _arguments(toks, open_i, close_i, angles, text)
+        args, commas, counted = _arguments(toks, names, open_i, close_i, angles, text)
         out.append(Call(tuple(parts), toks[j].start, tok.end + 1, toks[open_i].start,
                         toks[close_i].start if close_i is not None else None, args, commas, counted))
     return out
@@ -179,28 +206,27 @@ def find_calls(toks: list, text: str) -> list[Call]:
 _ARG_LIST_END = {"ORDER_BY", "LIMIT", "HAVING"}
 
 
-def _arguments(toks: list, open_i: int, close_i: int | None, angles: set[int], text: str):
-    TT = token_type()
+def _arguments(toks: list, names: list[str], open_i: int, close_i: int | None, angles: set[int], text: str):
     end_i = close_i if close_i is not None else len(toks)
     if end_i == open_i + 1:
         return (), (), True
-    first = toks[open_i + 1]
-    if first.token_type in (TT.SELECT, TT.WITH):
+    first = names[open_i + 1]
+    if first == "SELECT" or first == "WITH":
         end = toks[close_i].start if close_i is not None else len(text)
-        return ((first.start, end),), (), False
+        return ((toks[open_i + 1].start, end),), (), False
     depth = 0
     commas: list[int] = []
     stop = end_i
     for k in range(open_i + 1, end_i):
-        tt = toks[k].token_type
-        if tt in (TT.L_PAREN, TT.L_BRACKET):
+        tt = names[k]
+        if tt == "L_PAREN" or tt == "L_BRACKET":
             depth += 1
-        elif tt in (TT.R_PAREN, TT.R_BRACKET):
+        elif tt == "R_PAREN" or tt == "R_BRACKET":
             depth -= 1
         elif depth == 0 and k not in angles:
-            if tt == TT.COMMA:
+            if tt == "COMMA":
                 commas.append(k)
-            elif tt.name in _ARG_LIST_END:
+            elif tt in _ARG_LIST_END:
                 stop = k
                 break
     bounds = [open_i] + commas + [stop]

@@ -23,7 +23,7 @@ import threading
 
 from jetls.diagnostics import Problem
 
-from .lexer import angle_ranges, find_calls, matching_parens, token_type, tokenize
+from .lexer import Lexed, lex
 
 __all__ = ["KINDS", "MAX_SQL", "FROM_PREFIX", "parse_problems", "strict_problems", "unclosed_paren"]
 
@@ -63,10 +63,11 @@ def _err(start: int, end: int, message: str, data: dict | None = None) -> Proble
     return Problem(start, max(end, start + 1) if start >= 0 else end, "JET450", "error", message, data)
 
 
-def parse_problems(text: str, kind: str, toks: list | None) -> list[Problem]:
-    """sqlglot's verdict on `text` (`toks`: its tokens, None when it could not be tokenized)."""
-    if toks is None:
+def parse_problems(text: str, kind: str, lx: Lexed | None) -> list[Problem]:
+    """sqlglot's verdict on `text` (`lx`: its tokens, None when it could not be tokenized)."""
+    if lx is None:
         return [_from_token_error(text)]
+    toks = lx.toks
     _, exp, ErrorLevel, ParseError, TokenError, dialect = _sqlglot()
     _local.parsing = True
     try:
@@ -79,7 +80,7 @@ def parse_problems(text: str, kind: str, toks: list | None) -> list[Problem]:
         except RecursionError:
             return [hint(text, "SQL not validated: nested too deeply for the checker")]
         except Exception:  # noqa: BLE001 — a crash inside sqlglot on valid SQL (`TRANSLATE(x, 'a', 'b')`)
-            trees = _parse_masked(dialect, ErrorLevel, toks, text)
+            trees = _parse_masked(dialect, ErrorLevel, lx)
             if trees is None:
                 return []  # judged by the strict checks alone
     finally:
@@ -107,18 +108,19 @@ def _parse(dialect, ErrorLevel, toks: list, text: str) -> list:
     return dialect.parser(error_level=ErrorLevel.RAISE, max_errors=5).parse(toks, text)
 
 
-def _parse_masked(dialect, ErrorLevel, toks: list, text: str) -> list | None:
+def _parse_masked(dialect, ErrorLevel, lx: Lexed) -> list | None:
     """sqlglot crashed (an AttributeError in its rewrite of some functions): parse again with every
     called name replaced by an anonymous one of the same length, so that the syntax is still
     checked and every offset stays the same. None when that crashes too."""
-    chars = list(text)
-    for call in find_calls(toks, text):
+    chars = list(lx.text)
+    for call in lx.calls:
         for k in range(call.start, call.end):
             if chars[k] not in ".`":
                 chars[k] = "x" if k > call.start else "f"
     masked = "".join(chars)
     try:
-        return _parse(dialect, ErrorLevel, tokenize(masked) or [], masked)
+        masked_lx = lex(masked)
+        return _parse(dialect, ErrorLevel, masked_lx.toks if masked_lx else [], masked)
     except Exception:  # noqa: BLE001 — whatever it is, it is sqlglot's
         return None
 
@@ -133,15 +135,16 @@ def _line_starts(text: str) -> list[int]:
 
 def unclosed_paren(text: str) -> int | None:
     """Offset of the innermost `(` or `[` that is never closed (per sqlglot's tokenizer), if any."""
-    toks = tokenize(text) or []
-    _, unclosed, _ = matching_parens(toks)
-    return toks[unclosed[-1]].start if unclosed else None
+    lx = lex(text)
+    if lx is None:
+        return None
+    unclosed = lx.parens[1]
+    return lx.toks[unclosed[-1]].start if unclosed else None
 
 
 def _statement_separator(toks: list) -> int:
-    TT = token_type()
     for t in toks:
-        if t.token_type == TT.SEMICOLON:
+        if t.token_type.name == "SEMICOLON":
             return t.start
     return 0
 
@@ -289,14 +292,13 @@ def _date_part_fix(word: str, parts: tuple[str, ...]) -> str | None:
     return close[0] if close else None
 
 
-def strict_problems(text: str, kind: str, toks: list) -> list[Problem]:
+def strict_problems(text: str, kind: str, lx: Lexed) -> list[Problem]:
     """BigQuery syntax errors that sqlglot parses without complaint (run after a clean parse)."""
-    TT = token_type()
+    toks, names = lx.toks, lx.names
     out: list[Problem] = []
     n = len(toks)
-    names = [t.token_type.name for t in toks]
-    pairs, unclosed, stray = matching_parens(toks)
-    angles = angle_ranges(toks)
+    pairs, unclosed, stray = lx.parens
+    angles = lx.angles
 
     def at(i: int):
         return toks[i] if 0 <= i < n else None

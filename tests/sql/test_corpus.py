@@ -11,7 +11,7 @@ from corpus import find
 
 from jetls.sql import check_sql
 from jetls.sql.functions import catalog, routine_key
-from jetls.sql.lexer import find_calls, tokenize
+from jetls.sql.lexer import lex
 from jetls.sql.routines import load_routines
 
 from corpus_sql import rendered_fragments
@@ -56,7 +56,7 @@ def test_every_function_the_corpus_calls_is_in_the_catalog(fragments):
     cat = catalog()
     called = set()
     for sql, _ in fragments:
-        for call in find_calls(tokenize(sql) or [], sql):
+        for call in lex(sql).calls:
             if routine_key(call.parts) is None:
                 called.add(call.name.upper().removeprefix("SAFE."))
     assert called and called <= set(cat), called - set(cat)

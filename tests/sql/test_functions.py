@@ -101,11 +101,11 @@ def test_a_temporary_function_of_the_query_is_known():
     sql = ("CREATE TEMP FUNCTION double_it(x INT64) AS (x * 2);\n"
            "SELECT double_it(1)")
     from jetls.sql.functions import function_problems, temporary_functions
-    from jetls.sql.lexer import tokenize
+    from jetls.sql.lexer import lex
 
-    toks = tokenize(sql)
-    assert temporary_functions(toks) == {"DOUBLE_IT"}
-    assert function_problems(sql, toks) == []
+    lx = lex(sql)
+    assert temporary_functions(lx) == {"DOUBLE_IT"}
+    assert function_problems(sql, lx) == []
 
 
 def test_the_safe_prefix_with_an_unknown_name_suggests_the_safe_function():
