@@ -166,10 +166,7 @@ def find_calls(lx: Lexed) -> list[Call]:
     pairs = lx.parens[0]
     angles = lx.angles
     out: list[Call] = []
-    n = len(toks)
-    for i in range(n - 1):
-        if names[i + 1] != "L_PAREN":
-            continue
+    for i in [k - 1 for k, nm in enumerate(names) if nm == "L_PAREN" and k]:
         tok = toks[i]
         tname = names[i]
         if tname in _NOT_CALLS or i in angles:

@@ -329,7 +329,8 @@ def strict_problems(text: str, kind: str, lx: Lexed) -> list[Problem]:
     # per bracket level: the clause being read ("select" while in a SELECT list)
     clause: list[str | None] = [None]
     cases: list[list] = []  # open CASE expressions: [state, index of the last WHEN]
-    for i, t in enumerate(toks):
+    for i in [k for k, nm in enumerate(names) if nm in _STRICT_TOKENS]:
+        t = toks[i]
         tt = names[i]
         nx = name(i + 1)
         if tt in ("L_PAREN", "L_BRACKET"):
@@ -397,6 +398,13 @@ def strict_problems(text: str, kind: str, lx: Lexed) -> list[Problem]:
         elif tt == "JOIN":
             _check_join(toks, names, i, pairs, err)
     return out
+
+
+# The tokens the loop of `strict_problems` looks at (the others only sit between them).
+_STRICT_TOKENS = frozenset({
+    "L_PAREN", "L_BRACKET", "R_PAREN", "R_BRACKET", "SELECT", "EXCEPT", "COMMA", "EQ", "SEMICOLON", "IN",
+    "USING", "REPLACE", "ALIAS", "IS", "DISTINCT", "CASE", "WHEN", "THEN", "ELSE", "END", "INTERVAL", "JOIN",
+}) | _SELECT_CLAUSES | set(_NEEDS_OPERAND)
 
 
 def _skip_operand(names: list[str], toks: list, k: int, pairs: dict[int, int]) -> int:
