@@ -353,8 +353,8 @@ def _safe_fix(replacement: str) -> bool:
 
 
 def _arity(text: str, call: Call, fn: Function) -> list[Problem]:
-    if not call.counted or call.close is None:
-        return []
+    if not call.counted or call.close is None or any(not text[s:e].strip() for s, e in call.args):
+        return []  # an empty argument is a syntax error already: counting it would only add noise
     n = len(call.args)
     lo, hi = fn.min_args, fn.max_args
     if n >= lo and (hi is None or n <= hi or _has_named(text, call)):
