@@ -33,6 +33,19 @@ class Related:
     path: str | None = None
 
 
+@dataclass(frozen=True)
+class Problem:
+    """A problem found in one string value (a template, a SQL text): [start, end) are indices into
+    that string; the caller maps them to the file. `data` is a quick-fix payload, as on Diagnostic."""
+
+    start: int
+    end: int
+    code: str
+    severity: str  # "error" | "warning" | "information" | "hint"
+    message: str
+    data: dict | None = field(default=None, compare=False)
+
+
 @dataclass(frozen=True, slots=True)
 class TextEdit:
     """Replace [start, end) with `new_text` (offsets are str indices into the file's text)."""

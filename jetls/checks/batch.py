@@ -40,9 +40,13 @@ def check_files(ws, paths: Sequence[str], options: Options | None = None, jobs: 
         global _STATE
         ws.index  # build the shared parts once, before forking
         if options.sql:
-            from .sql import _sqlglot
+            from jetls.sql.syntax import _sqlglot
 
             _sqlglot()  # import once, shared by the workers
+            if options.bigquery_etl:
+                from jetls.sql.routines import load_routines
+
+                load_routines(options.bigquery_etl)  # read once, shared by the workers
         _STATE = (ws, options)
         try:
             ctx = multiprocessing.get_context("fork")

@@ -114,6 +114,15 @@ def _strings(e: Entry | None):
     return string_items(e) if e is not None else ()
 
 
+def _routines(options: Options):
+    """The Mozilla routine catalog of `options.bigquery_etl` (loaded once per path), or None."""
+    if not options.bigquery_etl:
+        return None
+    from jetls.sql.routines import load_routines
+
+    return load_routines(options.bigquery_etl)
+
+
 def _layer_label(sf: SourceFile) -> str:
     return sf.info.rel
 
@@ -1101,7 +1110,7 @@ class _Checker:
             src = e.value.value
             if fld in ("metric_select", "segment_select", "enrollment_query") and "{" not in src and not sql_on:
                 return
-            probs = T.check_templated_sql(src, ctx, sql_kind) if sql_on else T.render(src, ctx).problems
+            probs = T.check_templated_sql(src, ctx, sql_kind, routines) if sql_on else T.render(src, ctx).problems
             v, d = e.value, e.delta
             for p in probs:
                 sev = p.severity
@@ -1110,9 +1119,9 @@ class _Checker:
                 s = v.offset_of(min(p.start, len(src))) + d
                 en = v.offset_of(min(p.end, len(src))) + d
                 msg = p.message + (" (this metric is in no window, so the reference never renders it)" if downgrade and p.severity == "error" else "")
-                self.emit(p.code, (s, en), msg, severity_name=sev,
-                          data={"replacement": p.replacement} if p.replacement else None)
+                self.emit(p.code, (s, en), msg, severity_name=sev, data=p.data)
 
+        routines = _routines(self.options) if sql_on else None
         ctx = T.TemplateContext(funcs, params, False, "metric_select")  # one context: its key is computed once
         for name, t in tables(root.items.get("metrics")):
             run(entry(t, "select_expression", True), "metric_select", "expression", ctx,
@@ -1146,16 +1155,16 @@ class _Checker:
                 run(entry(t, "definition"), "function_definition", "expression",
                     T.TemplateContext({}, None, False, "function_definition"))
         if sql_on:
-            from .sql import check_sql
+            from jetls.sql import check_sql
 
             for name, t in tables(root.items.get("dimensions")):
                 e = entry(t, "select_expression")
                 if e is not None and isinstance(e.value, String):
-                    for p in check_sql(e.value.value, "expression"):
+                    for p in check_sql(e.value.value, "expression", routines):
                         src = e.value.value
                         self.emit(p.code, (e.value.offset_of(min(p.start, len(src))) + e.delta,
                                            e.value.offset_of(min(p.end, len(src))) + e.delta), p.message,
-                                  severity_name=p.severity)
+                                  severity_name=p.severity, data=p.data)
 
     def app_dataset(self) -> str | None:
         return self.scope.app_dataset()

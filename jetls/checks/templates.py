@@ -53,6 +53,8 @@ from jinja2.lexer import TokenStream
 from jinja2.parser import Parser
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SandboxedFormatter
 
+from jetls.diagnostics import Problem
+
 __all__ = [
     "CODES",
     "Problem",
@@ -80,6 +82,12 @@ CODES: dict[str, tuple[str, str]] = {
     "JET409": ("error", "template rendering failed"),
     "JET450": ("error", "SQL syntax error (sqlglot, BigQuery dialect)"),
     "JET451": ("hint", "SQL not validated (sqlglot fell back to an unparsed command or failed)"),
+    "JET452": ("warning", "unknown BigQuery function (not a built-in, nor a temporary function of the SQL)"),
+    "JET453": ("error", "another SQL dialect's function, which BigQuery does not have (the fix names BigQuery's)"),
+    "JET454": ("error", "wrong number of arguments to a BigQuery function"),
+    "JET455": ("error", "not a date part (`DAYS`, `'day'`): BigQuery wants a date part keyword such as `DAY`"),
+    "JET456": ("warning", "unknown Mozilla routine (`mozfun.*`, `udf.*`) in the configured bigquery-etl checkout"),
+    "JET457": ("warning", "wrong number of arguments to a Mozilla routine"),
 }
 
 FIELDS = frozenset(
@@ -110,19 +118,11 @@ MAX_NESTING = 100  # bracket nesting inside one tag
 # --------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Problem:
-    start: int
-    end: int
-    code: str
-    severity: str  # "error" | "warning" | "information" | "hint"
-    message: str
-    replacement: str | None = None  # a did-you-mean: the text that should replace [start, end)
-
-
 def _problem(code: str, start: int, end: int, message: str, severity: str | None = None,
              replacement: str | None = None) -> Problem:
-    return Problem(start, max(end, start), code, severity or CODES[code][0], message, replacement)
+    """`replacement`: a did-you-mean, the text that should replace [start, end) (a quick fix)."""
+    return Problem(start, max(end, start), code, severity or CODES[code][0], message,
+                   {"replacement": replacement} if replacement else None)
 
 
 #: id(functions mapping) → (the mapping, its sorted items): the same immutable mapping of an
@@ -1663,13 +1663,14 @@ def _render(source: str, ctx: TemplateContext) -> Rendered:
 # --------------------------------------------------------------------------------------
 
 
-def check_templated_sql(source: str, ctx: TemplateContext, sql_kind: str) -> tuple[Problem, ...]:
-    """Template problems, then (if it rendered cleanly) SQL problems mapped back to source."""
+def check_templated_sql(source: str, ctx: TemplateContext, sql_kind: str, routines=None) -> tuple[Problem, ...]:
+    """Template problems, then (if it rendered cleanly) SQL problems mapped back to source.
+    `routines`: a `jetls.sql.routines.RoutineCatalog` or None (part of the cache key)."""
     try:
-        return _check_templated_cached(source, ctx.key(), sql_kind)
+        return _check_templated_cached(source, ctx.key(), sql_kind, routines)
     except (TypeError, AttributeError):
         try:
-            return _check_templated(source, ctx, sql_kind)
+            return _check_templated(source, ctx, sql_kind, routines)
         except BaseException as exc:  # noqa: BLE001
             if isinstance(exc, (KeyboardInterrupt, SystemExit)):
                 raise
@@ -1677,23 +1678,23 @@ def check_templated_sql(source: str, ctx: TemplateContext, sql_kind: str) -> tup
 
 
 @functools.lru_cache(maxsize=8192)
-def _check_templated_cached(source: str, key: tuple, sql_kind: str) -> tuple[Problem, ...]:
+def _check_templated_cached(source: str, key: tuple, sql_kind: str, routines) -> tuple[Problem, ...]:
     try:
-        return _check_templated(source, _ctx_from_key(key), sql_kind)
+        return _check_templated(source, _ctx_from_key(key), sql_kind, routines)
     except BaseException as exc:  # noqa: BLE001
         if isinstance(exc, (KeyboardInterrupt, SystemExit)):
             raise
         return (_problem("JET409", 0, len(source), f"template check failed: {type(exc).__name__}: {exc}"),)
 
 
-def _check_templated(source: str, ctx: TemplateContext, sql_kind: str) -> tuple[Problem, ...]:
-    from .sql import check_sql, unclosed_paren  # local import: template-only users skip sqlglot
+def _check_templated(source: str, ctx: TemplateContext, sql_kind: str, routines=None) -> tuple[Problem, ...]:
+    from jetls.sql import check_sql, unclosed_paren  # local import: template-only users skip sqlglot
 
     rendered = render(source, ctx)
     problems = list(rendered.problems)
     if rendered.text is None or any(p.severity == "error" for p in problems):
         return tuple(problems)
-    for p in check_sql(rendered.text, sql_kind):
+    for p in check_sql(rendered.text, sql_kind, routines):
         s, e, labels = rendered.source_span(p.start, p.end)
         if p.code == "JET450" and p.message.startswith("unbalanced parentheses") and not labels:
             # reported where the parser gave up (often after the expansion): if the `(` that is
@@ -1710,7 +1711,9 @@ def _check_templated(source: str, ctx: TemplateContext, sql_kind: str) -> tuple[
         msg = p.message
         if labels:
             msg = f"{msg} — in {labels[0]}" + _definition_hint(labels[0])
-        problems.append(Problem(s, max(e, s), p.code, p.severity, msg))
+        # a fix is offered only where the rendered text is the source text itself
+        data = p.data if p.data and not labels and source[s:e] == rendered.text[p.start:p.end] else None
+        problems.append(Problem(s, max(e, s), p.code, p.severity, msg, data))
     return tuple(problems)
 
 

@@ -440,7 +440,14 @@ def complete(ws: Workspace, path: str, offset: int, with_docs: bool = True) -> l
     ctx = context_at(ws, file.path, offset)
     if ctx is None:
         return []
-    return _Completer(ws, file, ctx, with_docs).run()
+    items = _Completer(ws, file, ctx, with_docs).run()
+    if ctx.location == VALUE and ctx.string is not None:  # SQL functions inside SQL strings
+        from . import sql_help
+
+        seen = {(i.label, i.kind) for i in items}
+        items += [CompletionItem(**vars(x)) for x in sql_help.completions(ws, file.path, offset, ctx)
+                  if (x.label, x.kind) not in seen]
+    return items
 
 
 def documentation(ws: Workspace, path: str, offset: int, label: str, kind: str) -> str:

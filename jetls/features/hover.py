@@ -88,6 +88,12 @@ def hover(ws: Workspace, path: str, offset: int) -> Hover | None:
     attribute = _attribute_hover(ctx, offset)
     if attribute is not None:
         return attribute
+    if ctx.location == VALUE and ctx.string is not None:  # a SQL function name inside a SQL string
+        from . import sql_help
+
+        h = sql_help.hover(ws, file.path, offset, ctx)
+        if h is not None:
+            return Hover(h.markdown, h.start, h.end)
     kind = file.kind
     span = ctx.replace_span or (offset, offset)
     if ctx.location in (HEADER, KEY) and ctx.key_path:

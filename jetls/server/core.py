@@ -37,9 +37,9 @@ def warm_up() -> None:
     left in the collector's generations they made every full collection during typing rescan
     them (measured in the server on firefox_desktop.toml: checking a keystroke 14.4 -> 11.0 ms)."""
     importlib.import_module("jetls.checks")
-    importlib.import_module("jetls.checks.sql")._sqlglot()
+    importlib.import_module("jetls.sql.syntax")._sqlglot()
     for name in ("completion", "hover", "navigation", "rename", "symbols", "folding", "semantic_tokens", "code_actions",
-                 "rendered_sql"):
+                 "rendered_sql", "sql_help"):
         feature(name)
     gc.freeze()
 
@@ -88,6 +88,10 @@ def load_workspace(root: str, options: Options) -> Workspace:
     with bulk_allocation():
         ws = Workspace.load(root, options)
         ws.index  # built here, in the indexing thread, not on the first keystroke
+        if options.bigquery_etl and options.sql:  # the routine catalog too (read once per path)
+            from jetls.sql.routines import load_routines
+
+            load_routines(options.bigquery_etl)
         _freeze_long_lived()
     return ws
 

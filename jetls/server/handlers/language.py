@@ -258,6 +258,27 @@ def register(server: JetlsServer) -> None:
             return None
         return lsp.Hover(contents=_markup(ls, h.markdown), range=convert.range_(ctx.lines, h.start, h.end, ls.encoding))
 
+    @server.feature(
+        lsp.TEXT_DOCUMENT_SIGNATURE_HELP,
+        lsp.SignatureHelpOptions(trigger_characters=["(", ","], retrigger_characters=[")"]),
+    )
+    @guard(None, name="textDocument/signatureHelp")
+    def signature_help(ls: JetlsServer, params: lsp.SignatureHelpParams):
+        mod = core.feature("sql_help")
+        found = _at(ls, params.text_document.uri, params.position)
+        if found is None:
+            return None
+        ctx, offset = found
+        sig = mod.signature_help(ctx.ws, ctx.path, offset)
+        if sig is None:
+            return None
+        info = lsp.SignatureInformation(
+            label=sig.label,
+            documentation=_markup(ls, sig.documentation) if sig.documentation else None,
+            parameters=[lsp.ParameterInformation(label=(a, b)) for a, b in sig.parameters],
+        )
+        return lsp.SignatureHelp(signatures=[info], active_signature=0, active_parameter=sig.active_parameter)
+
     @server.feature(lsp.TEXT_DOCUMENT_DEFINITION)
     @guard(None, name="textDocument/definition")
     def definition(ls: JetlsServer, params: lsp.DefinitionParams):
