@@ -104,6 +104,14 @@ def _check(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         {"platform": args.platform, "sql": {"enabled": not args.no_sql}, "severityOverrides": overrides,
          "bigqueryEtl": os.path.abspath(args.bigquery_etl) if args.bigquery_etl else None}
     )
+    if options.bigquery_etl:  # loaded once, before checking (forked workers share it)
+        from jetls.bigquery import sources
+
+        loaded = sources.load(options.bigquery_etl)
+        if loaded.error:
+            parser.error(f"--bigquery-etl: {loaded.error}")
+        if sources.summary(loaded):
+            sys.stderr.write(f"jetls: {sources.summary(loaded)}\n")
     missing = [p for p in args.paths if not Path(p).exists()]
     if missing:
         parser.error(f"no such file or directory: {', '.join(missing)}")

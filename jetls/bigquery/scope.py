@@ -63,6 +63,7 @@ class Unknown:
     record: Column | None  # the RECORD it was looked up in; None for a column of the FROM
     tables: tuple[str, ...]  # the tables it was looked up in
     candidates: tuple[str, ...]  # the names it could have meant
+    qualifier: bool = False  # written as the qualifier of a longer name (`p` of `p.x`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,6 +175,15 @@ class _Analyser:
         unsure = False
         for s in scope.chain():
             rel = next((r for r in s.rels if _alias_of(r, first)), None)
+            if rel is not None and _has(s, first) and len(idents) > 1:
+                # `metrics.counter.x` FROM a table `metrics` with a column `metrics`: the alias or
+                # the column; take the one along which the whole name resolves
+                col = next(r.columns[first] for r in s.rels if r.columns is not None and first in r.columns)
+                if _walk(col, idents[1:]) and not _walk(rel, idents[1:]):
+                    target = col
+                else:
+                    target = rel
+                break
             if rel is not None and (len(idents) > 1 or rel.value is not None or not _has(s, first)):
                 target = rel
                 break
@@ -192,7 +202,7 @@ class _Analyser:
                 break
         if target is None:
             if not unsure:
-                self.report(idents[0], None, scope)
+                self.report(idents[0], None, scope, len(idents) > 1)
             return None
         self.refer(idents[0], target)
         for ident in idents[1:]:
@@ -217,7 +227,7 @@ class _Analyser:
             else:
                 self.references.append(Reference(sp[0], sp[1], target, None))
 
-    def report(self, ident, parent: Column | Relation | None, scope: _Scope) -> None:
+    def report(self, ident, parent: Column | Relation | None, scope: _Scope, qualifier: bool = False) -> None:
         if not self.record:
             return
         sp = self.span(ident)
@@ -234,7 +244,8 @@ class _Analyser:
                     if r.columns is not None:
                         cands += [c.name for c in r.columns.values()]
                     tables += [t for t in r.tables if t not in tables]
-            self.unknown.append(Unknown(sp[0], sp[1], ident.name, None, tuple(tables), tuple(dict.fromkeys(cands))))
+            self.unknown.append(Unknown(sp[0], sp[1], ident.name, None, tuple(tables), tuple(dict.fromkeys(cands)),
+                                        qualifier))
             return
         fields = _fields_of(parent) or {}
         record = parent.value if isinstance(parent, Relation) else parent
@@ -433,6 +444,18 @@ class _Analyser:
         for child in item.iter_expressions():
             self.expr(child, scope)
         return Relation(alias, None)
+
+
+def _walk(target, idents) -> bool:
+    """Whether the dotted `idents` resolve below `target` (or cannot be checked)."""
+    for ident in idents:
+        fields = _fields_of(target)
+        if fields is None:
+            return True
+        target = fields.get(ident.name.lower())
+        if target is None:
+            return False
+    return True
 
 
 def _has(scope: _Scope, name: str) -> bool:

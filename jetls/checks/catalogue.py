@@ -65,6 +65,9 @@ EXAMPLES: dict[str, tuple[str, str]] = {
     "JET409": ("select_expression = '{{ 1/0 }}'", "Fix the template expression."),
     "JET450": ('select_expression = "SUM(x"', "Fix the SQL (BigQuery dialect)."),
     "JET451": ("enrollment_query = \"EXPORT DATA …\"", "Informational: verify with a BigQuery dry run."),
+    "JET460": ('[metrics.searches]\nselect_expression = "SUM(search_count_al)"\ndata_source = "clients_daily"  # with --bigquery-etl',
+               "Use a column the table has (quick fix: the closest name), or update the data source. The check "
+               "reads the bigquery-etl snapshot it names: a column added since is not known to it."),
     "JET501": ("[experiment]\nis_private = true", "Add `dataset_id`."),
     "JET502": ('# jetls: platform=fenix\n[experiment]\nanalysis_unit = "profile_group_id"', "Use `client_id`, a custom `enrollment_query`, or a compatible `enrollments_query_type`."),
     "JET503": ("[experiment.exposure_signal]\nwindow_end = 0", "Informational."),

@@ -1024,7 +1024,8 @@ class _Checker:
         used = self.used_metrics
         unused_metric_tables = k is FileKind.EXPERIMENT
 
-        def run(e: Entry | None, fld: str, sql_kind: str, ctx: T.TemplateContext, downgrade: bool = False):
+        def run(e: Entry | None, fld: str, sql_kind: str, ctx: T.TemplateContext, downgrade: bool = False,
+                owner: tuple[str, Table] | None = None):
             if e is None or not isinstance(e.value, String):
                 return
             src = e.value.value
@@ -1040,18 +1041,23 @@ class _Checker:
                 en = v.offset_of(min(p.end, len(src))) + d
                 msg = p.message + (" (this metric is in no window, so the reference never renders it)" if downgrade and p.severity == "error" else "")
                 self.emit(p.code, (s, en), msg, severity_name=sev)
+            if owner is not None and sql_on and self.options.bigquery_etl and not any(p.severity == "error" for p in probs):
+                from .columns import column_problems  # unknown columns (JET460), with a schema source
+
+                for code, span, msg, data in column_problems(self._ws, self.sf, *owner, e, T.render(src, ctx), self.options):
+                    self.emit(code, span, msg, data=data)
 
         ctx = T.TemplateContext(funcs, params, False, "metric_select")  # one context: its key is computed once
         for name, t in tables(root.items.get("metrics")):
             run(entry(t, "select_expression", True), "metric_select", "expression", ctx,
-                downgrade=unused_metric_tables and name not in used)
+                downgrade=unused_metric_tables and name not in used, owner=("metrics", t))
         app_ds = self.app_dataset()
         for name, t in tables(root.items.get("data_sources")):
             dd = entry(t, "default_dataset", True)
             ddv = dd.to_python() if dd is not None and isinstance(dd.to_python(), str) else None
             ctx = T.TemplateContext(funcs, None, self.view != "metric-hub" or k is not FileKind.DEFINITIONS,
                                     "data_source_from", app_ds or ddv)
-            run(entry(t, "from_expression", True), "data_source_from", "from", ctx)
+            run(entry(t, "from_expression", True), "data_source_from", "from", ctx, owner=("data_sources", t))
         segs = root.items.get("segments")
         if k is not FileKind.OUTCOME:
             from_ctx = T.TemplateContext(funcs, None, True, "segment_from", app_ds)
@@ -1059,16 +1065,17 @@ class _Checker:
             for name, t in tables(segs):
                 if name == "data_sources":
                     for sname, st in tables(t):
-                        run(entry(st, "from_expression", True), "segment_from", "from", from_ctx)
+                        run(entry(st, "from_expression", True), "segment_from", "from", from_ctx,
+                            owner=("segment_data_sources", st))
                     continue
                 ctx = select_ctx
-                run(entry(t, "select_expression", True), "segment_select", "expression", ctx)
+                run(entry(t, "select_expression", True), "segment_select", "expression", ctx, owner=("segments", t))
         exp = sub(root, "experiment")
         if exp is not None and k in (FileKind.EXPERIMENT, FileKind.DEFAULTS):
             run(entry(exp, "enrollment_query"), "enrollment_query", "query",
                 T.TemplateContext(funcs, None, True, "enrollment_query"))
             run(entry(sub(exp, "exposure_signal"), "select_expression"), "exposure_select", "expression",
-                T.TemplateContext(funcs, None, False, "exposure_select"))
+                T.TemplateContext(funcs, None, False, "exposure_select"), owner=("exposure_signal", sub(exp, "exposure_signal")))
         if k is FileKind.FUNCTIONS:
             for name, t in tables(root.items.get("functions")):
                 run(entry(t, "definition"), "function_definition", "expression",

@@ -1,0 +1,258 @@
+"""JET460: a column a select expression uses that the table(s) of its data source do not have.
+
+Needs a schema source (`Options.bigquery_etl`, see `jetls.bigquery`). The expression is checked
+as Jetstream runs it: rendered, against its data source's `from_expression` (rendered with the
+platform's `{dataset}`) joined as `ds` beside the enrollments `e`. A warning, never an error:
+schemas drift, and the message names the snapshot's date. Silent whenever resolution is unsure
+(see `jetls.bigquery.scope`).
+
+`data_source_of` is the one place that finds a table's data source in the workspace.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from jetls.bigquery import sources
+from jetls.document import Entry, Table
+from jetls.schema import PLATFORMS, FileKind
+from jetls.syntax import String
+from jetls.workspace import Workspace
+from jetls.workspace.index import entry
+
+from . import templates as T
+from .schema_walk import suggest
+
+CODE = "JET460"
+SUMMARY = "unknown column: not in the table of the data source (bigquery-etl snapshot)"
+
+#: Sections whose `select_expression` reads a data source, and the kind of that data source.
+OWNERS = {"metrics": "data_source", "segments": "segment_data_source", "exposure_signal": "data_source",
+          "dimensions": "data_source"}
+
+
+@dataclass(frozen=True)
+class DataSource:
+    """A data source as a select expression reads it."""
+
+    slug: str
+    kind: str  # "data_source" | "segment_data_source"
+    from_sql: str  # the rendered from_expression
+    table: Table  # the TOML table defining it
+    path: str  # the file defining it
+
+
+def data_source_of(ws: Workspace, sf: Any, section: str, table: Table | None) -> DataSource | None:
+    """The data source the `select_expression` of `table` (a `[metrics.x]`, `[segments.x]`,
+    `[experiment.exposure_signal]` or `[dimensions.x]` table of `sf`) reads, rendered; None when
+    it cannot be found or rendered. Experiment configs may define or override it locally; the
+    definitions of the file's platform and tool view are used otherwise."""
+    kind = OWNERS.get(section)
+    if kind is None or table is None:
+        return None
+    choice = ws.platform_of(sf.path)
+    platform = choice.platform if choice is not None else None
+    # an experiment config's platform that is only a default guess: its predefined data
+    # sources may be another platform's (other tables), so only local ones are checked
+    guessed = _guessed_platform(ws, sf)
+    view = sf.info.view if sf.info.view in ("jetstream", "metric-hub", "opmon", "looker") else "jetstream"
+    slug = _string(entry(table, "data_source", True))
+    if slug is None and section == "metrics":
+        name = table.path[-1] if table.path else None
+        for d in ws.index.definitions("metric", name, platform, view=view) if name else ():
+            slug = _string(entry(d.table if isinstance(d.table, Table) else None, "data_source", True))
+            if slug is not None:
+                break
+    if slug is None:
+        return None
+    local_path = ("segments", "data_sources", slug) if kind == "segment_data_source" else ("data_sources", slug)
+    candidates: list[tuple[Any, str]] = []
+    local = sf.doc.lookup(local_path)
+    if isinstance(local, Table):
+        candidates.append((local, sf.path))
+    idx = ws.index
+    if guessed:
+        pass
+    elif sf.kind in (FileKind.EXPERIMENT, FileKind.OUTCOME):
+        candidates += [(d.table, d.path) for d in idx.definitions(kind, slug, platform, layers=("defaults",))]
+    if not guessed:
+        candidates += [(d.table, d.path) for d in idx.definitions(kind, slug, platform, view=view)]
+    for t, path in candidates:
+        fe = entry(t, "from_expression", True) if isinstance(t, Table) else None
+        if fe is None or not isinstance(fe.value, String):
+            continue
+        if guessed and "{dataset}" in fe.value.value:
+            return None
+        dataset = _app_dataset(view, platform) or _string(entry(t, "default_dataset", True))
+        fld = "segment_from" if kind == "segment_data_source" else "data_source_from"
+        functions = idx.functions("jetstream" if view != "metric-hub" else "metric-hub")
+        r = T.render(fe.value.value, T.TemplateContext(functions, None, True, fld, dataset))
+        if r.text is None or any(p.severity == "error" for p in r.problems):
+            return None
+        return DataSource(slug, kind, r.text, t, path)
+    return None
+
+
+def _guessed_platform(ws: Workspace, sf: Any) -> bool:
+    if sf.kind is not FileKind.EXPERIMENT:
+        return False
+    choice = ws.platform_of(sf.path)
+    return choice is None or choice.source == "default"
+
+
+def _string(e: Entry | None) -> str | None:
+    return e.value.value if e is not None and isinstance(e.value, String) else None
+
+
+def _app_dataset(view: str, platform: str | None) -> str | None:
+    """Jetstream substitutes `{dataset}` with the app's dataset (spec §5.5)."""
+    if view != "jetstream" or platform not in PLATFORMS:
+        return None
+    app_id = PLATFORMS[platform].app_id
+    return re.sub(r"[^a-zA-Z0-9]", "_", app_id).lower() if app_id else None
+
+
+def owner_table(sf: Any, key_path: tuple[str, ...]) -> tuple[str, Table] | None:
+    """(section, table) owning a `select_expression` at `key_path` of `sf`, else None."""
+    if not key_path or key_path[-1].lower() != "select_expression":
+        return None
+    p = tuple(key_path[:-1])
+    if len(p) == 2 and p[0] in ("metrics", "segments", "dimensions") and p != ("segments", "data_sources"):
+        section = p[0]
+    elif p == ("experiment", "exposure_signal"):
+        section = "exposure_signal"
+    else:
+        return None
+    t = sf.doc.lookup(p)
+    return (section, t) if isinstance(t, Table) else None
+
+
+# ----------------------------------------------------------------------------- the check
+
+
+#: Sections whose `from_expression` is itself checked (the columns its own SQL uses).
+FROM_OWNERS = ("data_sources", "segment_data_sources")
+
+
+def column_problems(ws: Workspace, sf: Any, section: str, table: Table, e: Entry, rendered: T.Rendered,
+                    options=None) -> list[tuple[str, tuple[int, int], str, dict | None]]:
+    """JET460 diagnostics (code, file span, message, data) of the SQL string `e` of `table` (a
+    `select_expression` of an `OWNERS` section, or a `from_expression` of a `FROM_OWNERS` one),
+    whose rendering is `rendered`. Empty without a loaded schema source."""
+    options = options or ws.options
+    catalog = sources.catalog(getattr(options, "bigquery_etl", None))
+    if catalog is None or rendered.text is None or not isinstance(e.value, String):
+        return []
+    if section in FROM_OWNERS:
+        if "{dataset}" in e.value.value and _guessed_platform(ws, sf):
+            return []  # the table depends on a platform that is only a guess
+        found = _unknown_in_from(catalog, rendered.text)
+    else:
+        ds = data_source_of(ws, sf, section, table)
+        if ds is None:
+            return []
+        found = _unknown(catalog, rendered.text, ds.from_sql, ds.slug)
+    if not found:
+        return []
+    src = e.value.value
+    out = []
+    for start, end, name, message, replacement in found:
+        s, en, labels = rendered.source_span(start, end)
+        if labels:
+            s, en = _narrow(src, s, en, name)
+        exact = src[s:en] == name
+        if labels and not exact:
+            message += f" — in {labels[0]}"
+        span = (e.value.offset_of(min(s, len(src))) + e.delta, e.value.offset_of(min(en, len(src))) + e.delta)
+        out.append((CODE, span, message, {"replacement": replacement} if replacement and exact else None))
+    return out
+
+
+def _unknown(catalog, sql: str, from_sql: str, slug: str) -> tuple:
+    """(start, end, name, message, suggestion) in `sql` of each unknown name; memoised per catalog."""
+    key = ("jet460", sql, from_sql, slug)
+    memo = catalog.memo
+    hit = memo.get(key)
+    if hit is None:
+        hit = memo[key] = _compute(catalog, sql, from_sql, slug)
+    return hit
+
+
+def _compute(catalog, sql: str, from_sql: str, slug: str) -> tuple:
+    from jetls.bigquery.scope import analyse_expression, data_source_relation, metric_scope
+
+    rel = data_source_relation(from_sql, catalog)
+    if rel is None or rel.columns is None:
+        return ()
+    analysis = analyse_expression(sql, metric_scope(rel), catalog)
+    if analysis is None:
+        return ()
+    snapshot = f"bigquery-etl snapshot of {catalog.date}" if catalog.date else "bigquery-etl snapshot"
+    ds_tables = _names(rel.tables)
+    out = []
+    for u in analysis.unknown:
+        s = suggest(u.name, u.candidates) if u.candidates else None
+        if u.record is not None:
+            where = f"`{'.'.join(u.record.path) or u.record.name}`"
+            msg = f"`{u.name}` is not a field of {where}" + (f" in {_names(u.tables)}" if u.tables else "") + f" ({snapshot})"
+        elif u.qualifier:
+            msg = (f"unknown name `{u.name}`: no column or table alias of that name is visible here (the metric "
+                   f"reads data source `{slug}` as `ds`; aliases inside its from_expression are not visible) "
+                   f"({snapshot})")
+        else:
+            msg = f"unknown column `{u.name}`: data source `{slug}` reads {ds_tables}, which has no such column ({snapshot})"
+        if s:
+            msg += f"; did you mean `{s}`?"
+        out.append((u.start, u.end, u.name, msg, s))
+    return tuple(out)
+
+
+def _unknown_in_from(catalog, sql: str) -> tuple:
+    key = ("jet460-from", sql)
+    memo = catalog.memo
+    hit = memo.get(key)
+    if hit is None:
+        hit = memo[key] = _compute_from(catalog, sql)
+    return hit
+
+
+def _compute_from(catalog, sql: str) -> tuple:
+    from jetls.bigquery.scope import analyse_from
+
+    analysis = analyse_from(sql, catalog)
+    if analysis is None:
+        return ()
+    snapshot = f"bigquery-etl snapshot of {catalog.date}" if catalog.date else "bigquery-etl snapshot"
+    out = []
+    for u in analysis.unknown:
+        s = suggest(u.name, u.candidates) if u.candidates else None
+        if u.record is not None:
+            where = f"`{'.'.join(u.record.path) or u.record.name}`"
+            msg = f"`{u.name}` is not a field of {where}" + (f" in {_names(u.tables)}" if u.tables else "") + f" ({snapshot})"
+        elif u.qualifier:
+            msg = f"unknown name `{u.name}`: no column or table alias of that name is visible here ({snapshot})"
+        else:
+            msg = f"unknown column `{u.name}`: {_names(u.tables)} {'has' if len(u.tables) == 1 else 'have'} no such column ({snapshot})"
+        if s:
+            msg += f"; did you mean `{s}`?"
+        out.append((u.start, u.end, u.name, msg, s))
+    return tuple(out)
+
+
+def _names(tables) -> str:
+    shown = ", ".join(f"`{t}`" for t in tables[:3])
+    return shown + (f" and {len(tables) - 3} more" if len(tables) > 3 else "") if shown else "its FROM clause"
+
+
+def _narrow(src: str, s: int, e: int, name: str) -> tuple[int, int]:
+    """Inside a template expansion (the whole `{{ ... }}` tag): the one place the tag's text
+    writes `name`, when there is exactly one."""
+    hits = [m.start() for m in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", src[s:e], re.I)]
+    if len(hits) == 1:
+        return s + hits[0], s + hits[0] + len(name)
+    return s, e
+
+
+__all__ = ["CODE", "DataSource", "column_problems", "data_source_of", "owner_table"]
