@@ -154,6 +154,8 @@ class _Analyser:
         self.base = base  # offset of the analysed text in the parsed text
         self.unknown: list[Unknown] = []
         self.references: list[Reference] = []
+        self.probe: str | None = None  # a placeholder name whose scope is wanted (completion)
+        self.probe_found: tuple[list, _Scope] | None = None  # (identifiers before it, its scope)
         _, self.exp = _sqlglot()
 
     # -- positions --------------------------------------------------------------------------
@@ -170,6 +172,11 @@ class _Analyser:
         exp = self.exp
         if not idents or not all(isinstance(i, exp.Identifier) for i in idents):
             return None
+        if self.probe is not None:
+            for k, ident in enumerate(idents):
+                if ident.name.lower() == self.probe:
+                    self.probe_found = (idents[:k], scope)
+                    return None
         first = idents[0].name.lower()
         target: Column | Relation | None = None
         unsure = False
@@ -558,17 +565,20 @@ def _relation(from_sql: str, catalog, alias: str) -> Relation | None:
     return Relation(alias, rel.columns, rel.tables)
 
 
-def analyse_from(from_sql: str, catalog) -> Analysis | None:
-    """The names a data source's `from_expression` itself uses (its subqueries' columns)."""
+def analyse_from(from_sql: str, catalog, kind: str = "from") -> Analysis | None:
+    """The names a data source's `from_expression` itself uses (its subqueries' columns); with
+    `kind` "query", those of a whole query (an `enrollment_query`)."""
+    prefix = _PREFIX if kind == "from" else ""
+
     def compute():
-        tree = parse_sql(_PREFIX + from_sql)
+        tree = parse_sql(prefix + from_sql)
         if tree is None:
             return None
-        a = _Analyser(catalog, record=True, base=len(_PREFIX))
+        a = _Analyser(catalog, record=True, base=len(prefix))
         a.query(tree, None)
         return Analysis(tuple(a.unknown), tuple(a.references))
 
-    return _memo(catalog, ("from", from_sql), compute)
+    return _memo(catalog, (kind, from_sql), compute)
 
 
 _ENROLLMENTS = Relation("e", columns_map(Column(n) for n in ENROLLMENT_COLUMNS), ("enrollments",), open=True)
@@ -617,5 +627,92 @@ def _owned(c: Column, table: str, parent: tuple[str, ...] = ()) -> Column:
     return Column(c.name, c.type, c.mode, c.description, fields, table or c.table, path, None)
 
 
-__all__ = ["Analysis", "ENROLLMENT_COLUMNS", "Reference", "Relation", "Unknown", "analyse_expression",
+# ----------------------------------------------------------------------------- completion
+
+PLACEHOLDER = "jetls_cursor__"
+
+
+@dataclass(frozen=True, slots=True)
+class Candidates:
+    """What may be written at a place of an SQL text: columns (of the FROM, or fields of a
+    record when `record` is set) and, unqualified, the aliases in scope."""
+
+    columns: tuple[Column, ...]
+    aliases: tuple[str, ...] = ()
+    record: Column | Relation | None = None
+
+
+def candidates_at(sql: str, start: int, end: int, relations: tuple[Relation, ...] = (), catalog=None,
+                  kind: str = "expression") -> Candidates | None:
+    """The names that fit where `sql[start:end]` (the word being typed, maybe empty) stands.
+    `kind` "expression": a select expression over `relations`; "from": a from_expression (its
+    own FROM clauses). None when nothing is known there."""
+    text = sql[:start] + PLACEHOLDER + sql[end:]
+    base = len(_PREFIX) if kind == "from" else 0
+    tree = parse_sql(_PREFIX + text if kind == "from" else text)
+    a = _Analyser(catalog, record=False, base=base)
+    a.probe = PLACEHOLDER
+    if tree is not None:
+        if kind in ("from", "query"):
+            a.query(tree, None)
+        else:
+            scope = _Scope()
+            scope.rels.extend(relations)
+            a.expr(tree, scope)
+    if a.probe_found is not None:
+        qualifiers, scope = a.probe_found
+    elif kind == "expression" and relations:
+        # the text does not parse yet (it is being typed): the select expression's own scope,
+        # qualified by the dotted name before the cursor
+        scope = _Scope()
+        scope.rels.extend(relations)
+        qualifiers = _qualifiers_before(sql, start)
+        if qualifiers is None:
+            return None
+    else:
+        return None
+    return _candidates(qualifiers, scope)
+
+
+def _qualifiers_before(sql: str, start: int) -> list | None:
+    import re
+
+    _, exp = _sqlglot()
+    m = re.search(r"((?:(?:[A-Za-z_]\w*|`[^`\n]+`)\s*\.\s*)*)$", sql[:start])
+    chain = m.group(1) if m else ""
+    names = [p.strip().strip("`") for p in chain.split(".")[:-1]] if chain else []
+    if any(not n for n in names):
+        return None
+    return [exp.to_identifier(n) for n in names]
+
+
+def _candidates(qualifiers: list, scope: _Scope) -> Candidates | None:
+    if not qualifiers:
+        cols: dict[str, Column] = {}
+        aliases: list[str] = []
+        for s in scope.chain():
+            for r in s.rels:
+                if r.alias and not r.open and r.alias not in aliases:
+                    aliases.append(r.alias)
+                if r.columns is not None and not r.open:
+                    for k, c in r.columns.items():
+                        cols.setdefault(k, c)
+            for n in sorted(s.names):
+                cols.setdefault(n, Column(n))
+        return Candidates(tuple(cols.values()), tuple(aliases))
+    a = _Analyser(None, record=False)
+    target = a.resolve(list(qualifiers), scope)
+    fields = _fields_of(target) if target is not None else None
+    if fields is None:
+        return None
+    return Candidates(tuple(fields.values()), (), target)
+
+
+def references_in(sql: str, relations: tuple[Relation, ...], catalog, kind: str = "expression") -> tuple[Reference, ...]:
+    """Every resolved name of `sql` (for hover and go to definition)."""
+    a = analyse_from(sql, catalog, kind) if kind in ("from", "query") else analyse_expression(sql, relations, catalog)
+    return a.references if a is not None else ()
+
+
+__all__ = ["Analysis", "Candidates", "PLACEHOLDER", "candidates_at", "references_in", "ENROLLMENT_COLUMNS", "Reference", "Relation", "Unknown", "analyse_expression",
            "analyse_from", "data_source_relation", "metric_scope", "parse_sql", "view_columns"]

@@ -46,8 +46,14 @@ def set_background(on: bool) -> None:
     _background = on
 
 
+_keys: dict[str, str] = {}
+
+
 def _key(path: str) -> str:
-    return os.path.abspath(os.path.expanduser(path))
+    k = _keys.get(path)
+    if k is None:
+        k = _keys[path] = os.path.abspath(os.path.expanduser(path))
+    return k
 
 
 def state(path: str | None) -> State | None:

@@ -12,7 +12,7 @@ schemas drift, and the message names the snapshot's date. Silent whenever resolu
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from jetls.bigquery import sources
@@ -40,8 +40,8 @@ class DataSource:
     slug: str
     kind: str  # "data_source" | "segment_data_source"
     from_sql: str  # the rendered from_expression
-    table: Table  # the TOML table defining it
-    path: str  # the file defining it
+    table: Table = field(compare=False)  # the TOML table defining it
+    path: str = ""  # the file defining it
 
 
 def data_source_of(ws: Workspace, sf: Any, section: str, table: Table | None) -> DataSource | None:
@@ -52,15 +52,29 @@ def data_source_of(ws: Workspace, sf: Any, section: str, table: Table | None) ->
     kind = OWNERS.get(section)
     if kind is None or table is None:
         return None
+    slug = _string(entry(table, "data_source", True))
+    name = table.path[-1] if table.path else None
+    # one answer per data source (and per metric without one) per snapshot: a file's many
+    # select expressions share a few data sources
+    key = ("jet460 data source", sf.path, kind, slug, name if slug is None else None)
+    memo = ws.memo
+    try:
+        return memo[key]
+    except KeyError:
+        pass
+    found = memo[key] = _data_source_of(ws, sf, section, kind, slug, name)
+    return found
+
+
+def _data_source_of(ws: Workspace, sf: Any, section: str, kind: str, slug: str | None,
+                    name: str | None) -> DataSource | None:
     choice = ws.platform_of(sf.path)
     platform = choice.platform if choice is not None else None
     # an experiment config's platform that is only a default guess: its predefined data
     # sources may be another platform's (other tables), so only local ones are checked
     guessed = _guessed_platform(ws, sf)
     view = sf.info.view if sf.info.view in ("jetstream", "metric-hub", "opmon", "looker") else "jetstream"
-    slug = _string(entry(table, "data_source", True))
     if slug is None and section == "metrics":
-        name = table.path[-1] if table.path else None
         for d in ws.index.definitions("metric", name, platform, view=view) if name else ():
             slug = _string(entry(d.table if isinstance(d.table, Table) else None, "data_source", True))
             if slug is not None:
@@ -83,16 +97,30 @@ def data_source_of(ws: Workspace, sf: Any, section: str, table: Table | None) ->
         fe = entry(t, "from_expression", True) if isinstance(t, Table) else None
         if fe is None or not isinstance(fe.value, String):
             continue
-        if guessed and "{dataset}" in fe.value.value:
-            return None
-        dataset = _app_dataset(view, platform) or _string(entry(t, "default_dataset", True))
-        fld = "segment_from" if kind == "segment_data_source" else "data_source_from"
-        functions = idx.functions("jetstream" if view != "metric-hub" else "metric-hub")
-        r = T.render(fe.value.value, T.TemplateContext(functions, None, True, fld, dataset))
-        if r.text is None or any(p.severity == "error" for p in r.problems):
-            return None
-        return DataSource(slug, kind, r.text, t, path)
+        r = render_from(ws, sf, t, kind)
+        return DataSource(slug, kind, r.text, t, path) if r is not None else None
     return None
+
+
+def render_from(ws: Workspace, sf: Any, t: Table, kind: str = "data_source") -> T.Rendered | None:
+    """The `from_expression` of the data source table `t` rendered as Jetstream does for `sf`
+    (`{dataset}`: the platform's app dataset, else `default_dataset`). None without one, when it
+    does not render, or when `{dataset}` depends on a platform that is only a guess."""
+    fe = entry(t, "from_expression", True)
+    if fe is None or not isinstance(fe.value, String):
+        return None
+    if "{dataset}" in fe.value.value and _guessed_platform(ws, sf):
+        return None
+    choice = ws.platform_of(sf.path)
+    platform = choice.platform if choice is not None else None
+    view = sf.info.view if sf.info.view in ("jetstream", "metric-hub", "opmon", "looker") else "jetstream"
+    dataset = _app_dataset(view, platform) or _string(entry(t, "default_dataset", True))
+    fld = "segment_from" if kind == "segment_data_source" else "data_source_from"
+    functions = ws.index.functions("jetstream" if view != "metric-hub" else "metric-hub")
+    r = T.render(fe.value.value, T.TemplateContext(functions, None, True, fld, dataset))
+    if r.text is None or any(p.severity == "error" for p in r.problems):
+        return None
+    return r
 
 
 def _guessed_platform(ws: Workspace, sf: Any) -> bool:
@@ -136,38 +164,69 @@ def owner_table(sf: Any, key_path: tuple[str, ...]) -> tuple[str, Table] | None:
 FROM_OWNERS = ("data_sources", "segment_data_sources")
 
 
-def column_problems(ws: Workspace, sf: Any, section: str, table: Table, e: Entry, rendered: T.Rendered,
-                    options=None) -> list[tuple[str, tuple[int, int], str, dict | None]]:
-    """JET460 diagnostics (code, file span, message, data) of the SQL string `e` of `table` (a
-    `select_expression` of an `OWNERS` section, or a `from_expression` of a `FROM_OWNERS` one),
-    whose rendering is `rendered`. Empty without a loaded schema source."""
+def checker(ws: Workspace, sf: Any, options=None) -> "ColumnChecker | None":
+    """The JET460 check of the SQL strings of `sf` in the snapshot `ws`; None while no schema
+    source is loaded (none configured, still loading, or unusable)."""
     options = options or ws.options
     catalog = sources.catalog(getattr(options, "bigquery_etl", None))
-    if catalog is None or rendered.text is None or not isinstance(e.value, String):
-        return []
-    if section in FROM_OWNERS:
-        if "{dataset}" in e.value.value and _guessed_platform(ws, sf):
-            return []  # the table depends on a platform that is only a guess
-        found = _unknown_in_from(catalog, rendered.text)
-    else:
-        ds = data_source_of(ws, sf, section, table)
-        if ds is None:
+    return ColumnChecker(ws, sf, catalog) if catalog is not None else None
+
+
+class ColumnChecker:
+    """Checks one file's SQL strings, one call per string (a keystroke re-checks every string of
+    the file: the common answer, nothing found, costs a few dictionary lookups)."""
+
+    def __init__(self, ws: Workspace, sf: Any, catalog) -> None:
+        self.ws = ws
+        self.sf = sf
+        self.catalog = catalog
+        self._sources: dict = {}
+
+    def __call__(self, section: str, table: Table | None, e: Entry,
+                 ctx: T.TemplateContext) -> list[tuple[str, tuple[int, int], str, dict | None]]:
+        """JET460 diagnostics (code, file span, message, data) of the SQL string `e` of `table`
+        (a `select_expression` of an `OWNERS` section, or a `from_expression` of a
+        `FROM_OWNERS` one), rendered as `ctx` says."""
+        if table is None or not isinstance(e.value, String):
             return []
-        found = _unknown(catalog, rendered.text, ds.from_sql, ds.slug)
-    if not found:
-        return []
-    src = e.value.value
-    out = []
-    for start, end, name, message, replacement in found:
-        s, en, labels = rendered.source_span(start, end)
-        if labels:
-            s, en = _narrow(src, s, en, name)
-        exact = src[s:en] == name
-        if labels and not exact:
-            message += f" — in {labels[0]}"
-        span = (e.value.offset_of(min(s, len(src))) + e.delta, e.value.offset_of(min(en, len(src))) + e.delta)
-        out.append((CODE, span, message, {"replacement": replacement} if replacement and exact else None))
-    return out
+        src = e.value.value
+        if section in FROM_OWNERS:
+            if "{dataset}" in src and _guessed_platform(self.ws, self.sf):
+                return []  # the table depends on a platform that is only a guess
+            rendered = T.render(src, ctx)
+            if rendered.text is None:
+                return []
+            found = _unknown_in_from(self.catalog, rendered.text)
+        else:
+            slug = _string(entry(table, "data_source", True))
+            name = table.path[-1] if table.path else None
+            key = (section, slug, name if slug is None else None)
+            try:
+                ds = self._sources[key]
+            except KeyError:
+                ds = self._sources[key] = _data_source_of(self.ws, self.sf, section, OWNERS[section], slug, name)
+            if ds is None:
+                return []
+            rendered = T.render(src, ctx) if "{" in src else None
+            text = rendered.text if rendered is not None else src
+            if text is None:
+                return []
+            found = _unknown(self.catalog, text, ds.from_sql, ds.slug)
+        if not found:
+            return []
+        if rendered is None:
+            rendered = T.render(src, ctx)
+        out = []
+        for start, end, name, message, replacement in found:
+            s, en, labels = rendered.source_span(start, end)
+            if labels:
+                s, en = _narrow(src, s, en, name)
+            exact = src[s:en] == name
+            if labels and not exact:
+                message += f" — in {labels[0]}"
+            span = (e.value.offset_of(min(s, len(src))) + e.delta, e.value.offset_of(min(en, len(src))) + e.delta)
+            out.append((CODE, span, message, {"replacement": replacement} if replacement and exact else None))
+        return out
 
 
 def _unknown(catalog, sql: str, from_sql: str, slug: str) -> tuple:
@@ -255,4 +314,4 @@ def _narrow(src: str, s: int, e: int, name: str) -> tuple[int, int]:
     return s, e
 
 
-__all__ = ["CODE", "DataSource", "column_problems", "data_source_of", "owner_table"]
+__all__ = ["CODE", "ColumnChecker", "DataSource", "checker", "data_source_of", "owner_table"]

@@ -1023,6 +1023,11 @@ class _Checker:
         k = self.kind
         used = self.used_metrics
         unused_metric_tables = k is FileKind.EXPERIMENT
+        columns = None  # unknown columns (JET460), with a bigquery-etl schema source
+        if sql_on and self.options.bigquery_etl:
+            from .columns import checker
+
+            columns = checker(self._ws, self.sf, self.options)
 
         def run(e: Entry | None, fld: str, sql_kind: str, ctx: T.TemplateContext, downgrade: bool = False,
                 owner: tuple[str, Table] | None = None):
@@ -1041,10 +1046,8 @@ class _Checker:
                 en = v.offset_of(min(p.end, len(src))) + d
                 msg = p.message + (" (this metric is in no window, so the reference never renders it)" if downgrade and p.severity == "error" else "")
                 self.emit(p.code, (s, en), msg, severity_name=sev)
-            if owner is not None and sql_on and self.options.bigquery_etl and not any(p.severity == "error" for p in probs):
-                from .columns import column_problems  # unknown columns (JET460), with a schema source
-
-                for code, span, msg, data in column_problems(self._ws, self.sf, *owner, e, T.render(src, ctx), self.options):
+            if owner is not None and columns is not None and not any(p.severity == "error" for p in probs):
+                for code, span, msg, data in columns(*owner, e, ctx):
                     self.emit(code, span, msg, data=data)
 
         ctx = T.TemplateContext(funcs, params, False, "metric_select")  # one context: its key is computed once

@@ -17,7 +17,7 @@ from .context import HEADER, KEY, VALUE, CursorContext, context_at
 #: Values of ``CompletionItem.kind``.
 ITEM_KINDS = (
     "key", "value", "enum", "metric", "data_source", "segment", "segment_data_source", "outcome",
-    "statistic", "pre_treatment", "function", "parameter", "experiment_attribute", "window", "snippet",
+    "statistic", "pre_treatment", "function", "parameter", "experiment_attribute", "window", "snippet", "column",
 )
 
 
@@ -419,4 +419,11 @@ def complete(ws: Any, path: str, offset: int) -> list[CompletionItem]:
     ctx = context_at(ws, str(file.path), offset)
     if ctx is None:
         return []
+    if ctx.location == VALUE and ctx.string is not None:
+        from .columns import complete as columns  # columns of a bigquery-etl source, in SQL strings
+
+        found = columns(ws, str(file.path), offset, ctx)
+        if found is not None:
+            return [CompletionItem(c.label, "column", c.detail, c.documentation, replace_span=c.replace_span,
+                                   sort_text=c.sort_text) for c in found]
     return _Completer(ws, file, ctx).run()

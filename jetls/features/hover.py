@@ -72,6 +72,11 @@ def hover(ws: Any, path: str, offset: int) -> Hover | None:
     o = _ws.occurrence_at(ws, file, offset)
     if o is not None:
         return _slug_hover(ws, file, o)
+    from .columns import hover as column_hover  # a column of a bigquery-etl source, in SQL strings
+
+    h = column_hover(ws, str(file.path), offset)
+    if h is not None:
+        return Hover(h.markdown, h.start, h.end)
     ctx = context_at(ws, str(file.path), offset)
     if ctx is None:
         return None

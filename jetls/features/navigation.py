@@ -42,7 +42,9 @@ def definition(ws: Any, path: str, offset: int) -> list[Location]:
         return []
     o = _ws.occurrence_at(ws, file, offset)
     if o is None:
-        return []
+        from .columns import definition as column_definition  # a column's schema.yaml entry
+
+        return [Location(t.path, t.start, t.end) for t in column_definition(ws, str(file.path), offset)]
     platform = _ws.platform_of(ws, file)
     here = str(file.path)
     if o.kind == "metric":
