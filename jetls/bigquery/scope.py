@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Iterable, Mapping
 
-from .model import Column, columns_map
+from .model import Column, canonical, columns_map
 
 log = logging.getLogger(__name__)
 
@@ -186,10 +186,7 @@ class _Analyser:
                 # `metrics.counter.x` FROM a table `metrics` with a column `metrics`: the alias or
                 # the column; take the one along which the whole name resolves
                 col = next(r.columns[first] for r in s.rels if r.columns is not None and first in r.columns)
-                if _walk(col, idents[1:]) and not _walk(rel, idents[1:]):
-                    target = col
-                else:
-                    target = rel
+                target = col if _depth(col, idents[1:]) > _depth(rel, idents[1:]) else rel
                 break
             if rel is not None and (len(idents) > 1 or rel.value is not None or not _has(s, first)):
                 target = rel
@@ -453,16 +450,16 @@ class _Analyser:
         return Relation(alias, None)
 
 
-def _walk(target, idents) -> bool:
-    """Whether the dotted `idents` resolve below `target` (or cannot be checked)."""
-    for ident in idents:
+def _depth(target, idents) -> int:
+    """How many of the dotted `idents` resolve below `target` (all when they cannot be checked)."""
+    for k, ident in enumerate(idents):
         fields = _fields_of(target)
         if fields is None:
-            return True
+            return len(idents)
         target = fields.get(ident.name.lower())
         if target is None:
-            return False
-    return True
+            return k
+    return len(idents)
 
 
 def _has(scope: _Scope, name: str) -> bool:
@@ -520,11 +517,12 @@ def _flatten_dot(node, exp):
 
 
 def _tables(q, exp) -> tuple[str, ...]:
+    """The tables a query reads (canonical names; CTE names and other one-part names left out)."""
     names = []
     for t in q.find_all(exp.Table):
         if isinstance(t.this, exp.Identifier):
-            n = ".".join(p.name for p in t.parts)
-            if n not in names:
+            n = canonical([p.name for p in t.parts])
+            if n is not None and n not in names:
                 names.append(n)
     return tuple(names)
 
