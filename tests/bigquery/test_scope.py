@@ -8,7 +8,7 @@ import pytest
 from jetls.bigquery import load
 from jetls.bigquery.scope import analyse_expression, analyse_from, candidates_at, data_source_relation, metric_scope
 
-from conftest import SHARED
+from bq_fixture import SHARED
 
 
 @pytest.fixture

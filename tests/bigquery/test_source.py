@@ -10,7 +10,7 @@ import pytest
 
 from jetls.bigquery import SourceProblem, cache, load, sources
 
-from conftest import SHARED, make_source
+from bq_fixture import SHARED, make_source
 
 
 def test_schema_yaml_gives_nested_records_repeated_mode_and_descriptions(source):
