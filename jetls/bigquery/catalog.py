@@ -8,18 +8,21 @@ its `view.sql`, resolved against the other tables (see `scope.view_columns`).
 from __future__ import annotations
 
 import logging
+import marshal
 import os
 import subprocess
 import sys
 import threading
 import time
+import zlib
 from datetime import datetime, timezone
 from types import MappingProxyType
-from typing import Callable, Iterable, Mapping
+from collections.abc import Mapping
+from typing import Callable, Iterable
 
 from . import cache
 from .model import Column, Table, canonical, columns_map, split_name
-from .source import COLUMNS, METADATA, SCHEMA, VIEW, Listed, SourceProblem, fields_of, parse_many, scan
+from .source import COLUMNS, METADATA, SCHEMA, VIEW, Listed, SourceProblem, parse_many, scan, unpack
 
 log = logging.getLogger(__name__)
 
@@ -47,14 +50,15 @@ class Catalog:
         self._schemas: dict[str, tuple[str, bytes]] = {}
         self._json: dict[str, tuple[str, bytes]] = {}
         self._views: dict[str, str] = {}
-        self._meta: dict[str, tuple] = {}
+        self._meta: dict[str, bytes] = {}
         for rel, (kind, table, value) in files.items():
-            if kind == SCHEMA and table and isinstance(value, bytes):
+            if value is None:
+                if kind == VIEW and table:
+                    self._views[table] = rel
+            elif kind == SCHEMA and table:
                 self._schemas[table] = (rel, value)
-            elif kind == METADATA and table and isinstance(value, tuple):
+            elif kind == METADATA and table:
                 self._meta[table] = value
-            elif kind == VIEW and table:
-                self._views[table] = rel
             elif kind == COLUMNS and isinstance(value, tuple):
                 for name, blob in value[1]:
                     self._json.setdefault(name, (rel, blob))
@@ -100,17 +104,23 @@ class Catalog:
             return t
 
     def _build(self, key: str) -> Table | None:
-        meta = self._meta.get(key) or (None, None, False)
+        try:
+            return self._decode(key)
+        except (ValueError, EOFError, TypeError, zlib.error):  # a damaged cache: the table is unknown
+            log.warning("jetls: the cached columns of %s cannot be read", key)
+            return None
+
+    def _decode(self, key: str) -> Table | None:
+        meta = self.metadata(key)
         hit = self._schemas.get(key)
         if hit is not None:
             rel, blob = hit
             path = os.path.join(self.root, rel)
-            cols = _columns(fields_of(blob), key, ())
-            return Table(key, cols, "schema.yaml", path, *meta)
+            return Table(key, _columns(blob, key, ()), "schema.yaml", path, *meta)
         hit = self._json.get(key)
         if hit is not None:
             rel, blob = hit
-            return Table(key, _columns(fields_of(blob), key, ()), "columns JSON", os.path.join(self.root, rel), *meta)
+            return Table(key, _columns(blob, key, ()), "columns JSON", os.path.join(self.root, rel), *meta)
         rel = self._views.get(key)
         if rel is not None:
             path = os.path.join(self.root, rel)
@@ -128,21 +138,56 @@ class Catalog:
         return None
 
     def metadata(self, name: str) -> tuple[str | None, str | None, bool]:
-        key = canonical(split_name(name))
-        return self._meta.get(key or "", (None, None, False))
+        """(friendly name, description, deprecated) of a table from its metadata.yaml."""
+        blob = self._meta.get(canonical(split_name(name)) or "")
+        try:
+            return tuple(marshal.loads(blob)) if blob is not None else (None, None, False)
+        except (ValueError, EOFError, TypeError):
+            return (None, None, False)
 
     def describe(self) -> str:
         return (f"{len(self._schemas)} schema.yaml, {len(self._json)} tables from columns JSON, "
                 f"{len(set(self._views) - set(self._schemas) - set(self._json))} views resolved from view.sql")
 
 
-def _columns(fields: tuple, table: str, parent: tuple[str, ...]) -> Mapping[str, Column]:
+def _columns(blob: bytes, table: str, parent: tuple[str, ...]) -> Mapping[str, Column]:
     out: dict[str, Column] = {}
-    for name, typ, mode, desc, line, sub in fields:
+    for name, typ, mode, desc, line, sub in unpack(blob):
         path = parent + (name,)
-        subs = _columns(sub, table, path) if sub is not None else None
+        subs = _Record(sub, table, path) if sub is not None else None
         out.setdefault(name.lower(), Column(name, typ, mode, desc, subs, table, path, line))
     return MappingProxyType(out)
+
+
+class _Record(Mapping):
+    """The fields of a RECORD column, decoded when first read."""
+
+    __slots__ = ("_blob", "_table", "_path", "_map")
+
+    def __init__(self, blob: bytes, table: str, path: tuple[str, ...]) -> None:
+        self._blob, self._table, self._path = blob, table, path
+        self._map: Mapping[str, Column] | None = None
+
+    def _fields(self) -> Mapping[str, Column]:
+        m = self._map
+        if m is None:  # two threads may both decode: the same answer either way
+            m = self._map = _columns(self._blob, self._table, self._path)
+        return m
+
+    def __getitem__(self, key: str) -> Column:
+        return self._fields()[key]
+
+    def get(self, key, default=None):
+        return self._fields().get(key, default)
+
+    def __contains__(self, key) -> bool:
+        return key in self._fields()
+
+    def __iter__(self):
+        return iter(self._fields())
+
+    def __len__(self) -> int:
+        return len(self._fields())
 
 
 # --------------------------------------------------------------------------------- loading

@@ -105,7 +105,7 @@ class _QuietFilter(logging.Filter):
 logging.getLogger("sqlglot").addFilter(_QuietFilter())
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=256)
 def parse_sql(sql: str):
     """The sqlglot tree of one statement or expression (BigQuery), or None when it does not parse."""
     sqlglot, exp = _sqlglot()
@@ -154,6 +154,7 @@ class _Analyser:
         self.base = base  # offset of the analysed text in the parsed text
         self.unknown: list[Unknown] = []
         self.references: list[Reference] = []
+        self.keep_references = True  # record resolved names too (hover, go to definition)
         self.probe: str | None = None  # a placeholder name whose scope is wanted (completion)
         self.probe_found: tuple[list, _Scope] | None = None  # (identifiers before it, its scope)
         _, self.exp = _sqlglot()
@@ -222,7 +223,7 @@ class _Analyser:
         return target
 
     def refer(self, ident, target) -> None:
-        if not self.record:
+        if not self.record or not self.keep_references:
             return
         sp = self.span(ident)
         if sp is not None:
@@ -563,7 +564,7 @@ def _relation(from_sql: str, catalog, alias: str) -> Relation | None:
     return Relation(alias, rel.columns, rel.tables)
 
 
-def analyse_from(from_sql: str, catalog, kind: str = "from") -> Analysis | None:
+def analyse_from(from_sql: str, catalog, kind: str = "from", references: bool = False) -> Analysis | None:
     """The names a data source's `from_expression` itself uses (its subqueries' columns); with
     `kind` "query", those of a whole query (an `enrollment_query`)."""
     prefix = _PREFIX if kind == "from" else ""
@@ -573,10 +574,11 @@ def analyse_from(from_sql: str, catalog, kind: str = "from") -> Analysis | None:
         if tree is None:
             return None
         a = _Analyser(catalog, record=True, base=len(prefix))
+        a.keep_references = references
         a.query(tree, None)
         return Analysis(tuple(a.unknown), tuple(a.references))
 
-    return _memo(catalog, (kind, from_sql), compute)
+    return _memo(catalog, (kind, from_sql, references), compute)
 
 
 _ENROLLMENTS = Relation("e", columns_map(Column(n) for n in ENROLLMENT_COLUMNS), ("enrollments",), open=True)
@@ -587,42 +589,34 @@ def metric_scope(relation: Relation) -> tuple[Relation, ...]:
     return (relation, _ENROLLMENTS)
 
 
-def analyse_expression(sql: str, relations: tuple[Relation, ...], catalog) -> Analysis | None:
-    """Unknown and resolved column references of a select expression against `relations`
-    (see `metric_scope`); None when it does not parse."""
+def analyse_expression(sql: str, relations: tuple[Relation, ...], catalog, references: bool = False) -> Analysis | None:
+    """Unknown column references of a select expression against `relations` (see
+    `metric_scope`), and with `references` the resolved ones; None when it does not parse."""
     def compute():
         tree = parse_sql(sql)
         if tree is None:
             return None
         a = _Analyser(catalog, record=True)
+        a.keep_references = references
         scope = _Scope()
         scope.rels.extend(relations)
         a.expr(tree, scope)
         return Analysis(tuple(a.unknown), tuple(a.references))
 
-    return _memo(catalog, ("expression", sql, relations), compute)
+    return _memo(catalog, ("expression", sql, relations, references), compute)
 
 
 def view_columns(sql: str, catalog, name: str = "") -> Mapping[str, Column] | None:
-    """The output columns of a view's SQL (`CREATE VIEW ... AS SELECT ...` or a bare query),
-    named as the view `name`; None when they cannot be resolved."""
+    """The output columns of a view's SQL (`CREATE VIEW ... AS SELECT ...` or a bare query);
+    None when they cannot be resolved. A column taken as is from a table stays that table's
+    (its description, its schema.yaml entry)."""
     _, exp = _sqlglot()
     tree = parse_sql(sql)
     if isinstance(tree, exp.Create):
         tree = tree.expression
     if not isinstance(tree, exp.Query):
         return None
-    cols = _Analyser(catalog, record=False).query(tree, None)
-    if cols is None:
-        return None
-    # columns of a view belong to the view (hover names it; no schema.yaml line to open)
-    return columns_map(_owned(c, name) for c in cols.values())
-
-
-def _owned(c: Column, table: str, parent: tuple[str, ...] = ()) -> Column:
-    path = parent + (c.name,)
-    fields = None if c.fields is None else columns_map(_owned(f, table, path) for f in c.fields.values())
-    return Column(c.name, c.type, c.mode, c.description, fields, table or c.table, path, None)
+    return _Analyser(catalog, record=False).query(tree, None)
 
 
 # ----------------------------------------------------------------------------- completion
@@ -708,7 +702,8 @@ def _candidates(qualifiers: list, scope: _Scope) -> Candidates | None:
 
 def references_in(sql: str, relations: tuple[Relation, ...], catalog, kind: str = "expression") -> tuple[Reference, ...]:
     """Every resolved name of `sql` (for hover and go to definition)."""
-    a = analyse_from(sql, catalog, kind) if kind in ("from", "query") else analyse_expression(sql, relations, catalog)
+    a = analyse_from(sql, catalog, kind, True) if kind in ("from", "query") else \
+        analyse_expression(sql, relations, catalog, True)
     return a.references if a is not None else ()
 
 

@@ -30,7 +30,7 @@ VIEW = "view"
 COLUMNS = "columns"
 
 #: Version of the stored form of parsed files (part of the cache's identity).
-FORMAT = 1
+FORMAT = 3
 
 _TABLE_FILES = {"schema.yaml": SCHEMA, "metadata.yaml": METADATA, "view.sql": VIEW}
 #: Files larger than this are not parsed (a real schema.yaml is at most a few MB).
@@ -165,10 +165,8 @@ def _compose(data: bytes, rel: str):
 
 
 def parse_schema(data: bytes, rel: str = "schema.yaml") -> bytes | None:
-    """schema.yaml → compressed `marshal` of the field tree (None for an empty schema `{}`).
-
-    A field is (name, type, mode, description, line, fields) with `fields` a tuple of fields
-    or None; `line` is the 0-based line of its `- name:` entry."""
+    """schema.yaml → its fields, `pack`ed (None for an empty schema `{}`); a field's `line` is
+    the 0-based line of its `- name:` entry."""
     import yaml
 
     root = _compose(data, rel)
@@ -178,7 +176,7 @@ def parse_schema(data: bytes, rel: str = "schema.yaml") -> bytes | None:
         raise SourceProblem(f"{rel}: line {root.start_mark.line + 1}: expected a mapping with `fields`")
     for k, v in root.value:
         if isinstance(k, yaml.ScalarNode) and k.value == "fields":
-            return zlib.compress(marshal.dumps(_fields(v, rel, yaml)), 6)
+            return pack(_fields(v, rel, yaml))
     raise SourceProblem(f"{rel}: no `fields` list")
 
 
@@ -206,12 +204,12 @@ def _fields(node, rel: str, yaml) -> tuple:
                     desc = v.value or None
         if not name:
             raise SourceProblem(f"{rel}: line {item.start_mark.line + 1}: a field without `name`")
-        out.append((name, typ, mode, desc, item.start_mark.line, sub))
+        out.append((name, typ, mode, desc, item.start_mark.line, None if sub is None else pack(sub)))
     return tuple(out)
 
 
-def parse_metadata(data: bytes, rel: str = "metadata.yaml") -> tuple:
-    """metadata.yaml → (friendly_name, description, deprecated)."""
+def parse_metadata(data: bytes, rel: str = "metadata.yaml") -> bytes:
+    """metadata.yaml → `marshal` of (friendly_name, description, deprecated)."""
     yaml, loader = _yaml()
     try:
         doc = yaml.load(data, Loader=loader)
@@ -220,10 +218,10 @@ def parse_metadata(data: bytes, rel: str = "metadata.yaml") -> tuple:
         where = f" line {mark.line + 1}" if mark is not None else ""
         raise SourceProblem(f"{rel}:{where}: not valid YAML ({getattr(exc, 'problem', None) or exc})") from None
     if not isinstance(doc, dict):
-        return (None, None, False)
+        return marshal.dumps((None, None, False))
     fn, desc = doc.get("friendly_name"), doc.get("description")
-    return (fn if isinstance(fn, str) else None, desc if isinstance(desc, str) else None,
-            doc.get("deprecated") is True)
+    return marshal.dumps((fn if isinstance(fn, str) else None, desc if isinstance(desc, str) else None,
+                          doc.get("deprecated") is True))
 
 
 def parse_columns_json(data: bytes, rel: str = "columns.json") -> tuple | None:
@@ -240,17 +238,24 @@ def parse_columns_json(data: bytes, rel: str = "columns.json") -> tuple | None:
     tables = []
     for name, cols in doc["tables"].items():
         if isinstance(name, str) and isinstance(cols, dict):
-            tables.append((name.lower(), zlib.compress(marshal.dumps(_json_fields(cols)), 6)))
+            tables.append((name.lower(), pack(_json_fields(cols))))
     return (date[:10] if date else None, tuple(tables))
 
 
 def _json_fields(cols: dict) -> tuple:
     # Leaves carry no type: `None` fields means "not known to be a record".
     return tuple((str(name), "RECORD" if isinstance(v, dict) else None, None, None, None,
-                  _json_fields(v) if isinstance(v, dict) else None)
+                  pack(_json_fields(v)) if isinstance(v, dict) else None)
                  for name, v in cols.items())
 
 
-def fields_of(blob: bytes) -> tuple:
-    """The field tree stored by `parse_schema` / `parse_columns_json`."""
+def pack(fields: tuple) -> bytes:
+    """One level of fields, compressed. A field is (name, type, mode, description, line, sub)
+    where `sub` is the packed level below (or None): a table's columns are decoded one record
+    at a time, when something reads into it (a Glean `metrics` table has ~13 000 fields)."""
+    return zlib.compress(marshal.dumps(fields), 6)
+
+
+def unpack(blob: bytes) -> tuple:
+    """The fields `pack` stored (their own `sub` still packed)."""
     return marshal.loads(zlib.decompress(blob))

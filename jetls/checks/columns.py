@@ -181,6 +181,21 @@ class ColumnChecker:
         self.sf = sf
         self.catalog = catalog
         self._sources: dict = {}
+        self._memos: dict = {}
+
+    def _memo(self, ctx: T.TemplateContext) -> dict:
+        """The catalog's memo of results for strings rendered with `ctx` (by content, so it
+        survives keystrokes: a context's key is hashed once per check, not once per string)."""
+        hit = self._memos.get(id(ctx))
+        if hit is None:
+            try:
+                memo = self.catalog.memo.setdefault(("jet460 context", ctx.key()), {})
+            except TypeError:  # an unhashable context: no memo
+                memo = {}
+            if len(memo) > 20000:
+                memo.clear()
+            hit = self._memos[id(ctx)] = (ctx, memo)
+        return hit[1]
 
     def __call__(self, section: str, table: Table | None, e: Entry,
                  ctx: T.TemplateContext) -> list[tuple[str, tuple[int, int], str, dict | None]]:
@@ -190,13 +205,14 @@ class ColumnChecker:
         if table is None or not isinstance(e.value, String):
             return []
         src = e.value.value
+        memo = self._memo(ctx)
         if section in FROM_OWNERS:
             if "{dataset}" in src and _guessed_platform(self.ws, self.sf):
                 return []  # the table depends on a platform that is only a guess
-            rendered = T.render(src, ctx)
-            if rendered.text is None:
-                return []
-            found = _unknown_in_from(self.catalog, rendered.text)
+            found = memo.get(src)
+            if found is None:
+                rendered = T.render(src, ctx)
+                found = memo[src] = _unknown_in_from(self.catalog, rendered.text) if rendered.text is not None else ()
         else:
             slug = _string(entry(table, "data_source", True))
             name = table.path[-1] if table.path else None
@@ -207,15 +223,14 @@ class ColumnChecker:
                 ds = self._sources[key] = _data_source_of(self.ws, self.sf, section, OWNERS[section], slug, name)
             if ds is None:
                 return []
-            rendered = T.render(src, ctx) if "{" in src else None
-            text = rendered.text if rendered is not None else src
-            if text is None:
-                return []
-            found = _unknown(self.catalog, text, ds.from_sql, ds.slug)
+            k = (src, ds.from_sql, ds.slug)
+            found = memo.get(k)
+            if found is None:
+                text = T.render(src, ctx).text if "{" in src else src
+                found = memo[k] = _unknown(self.catalog, text, ds.from_sql, ds.slug) if text is not None else ()
         if not found:
             return []
-        if rendered is None:
-            rendered = T.render(src, ctx)
+        rendered = T.render(src, ctx)
         out = []
         for start, end, name, message, replacement in found:
             s, en, labels = rendered.source_span(start, end)
