@@ -1089,11 +1089,15 @@ class _Checker:
             for name, t in tables(root.items.get("dimensions")):
                 e = entry(t, "select_expression")
                 if e is not None and isinstance(e.value, String):
-                    for p in check_sql(e.value.value, "expression"):
+                    probs = check_sql(e.value.value, "expression")
+                    for p in probs:
                         src = e.value.value
                         self.emit(p.code, (e.value.offset_of(min(p.start, len(src))) + e.delta,
                                            e.value.offset_of(min(p.end, len(src))) + e.delta), p.message,
                                   severity_name=p.severity)
+                    if columns is not None and not any(p.severity == "error" for p in probs):  # not rendered
+                        for code, span, msg, data in columns("dimensions", t, e, T.TemplateContext({}, None, False, "exposure_select")):
+                            self.emit(code, span, msg, data=data)
 
     def app_dataset(self) -> str | None:
         """Jetstream substitutes `{dataset}` with the app's dataset (spec §5.5)."""

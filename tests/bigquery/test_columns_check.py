@@ -226,3 +226,18 @@ def test_cli_reports_a_broken_schema_once_and_checks_the_rest(tmp_path, source):
              env_cache=tmp_path / "cache")
     assert r.stderr.count("could not be read") == 1 and "firefox_desktop/metrics/schema.yaml" in r.stderr
     assert [d["code"] for d in json.loads(r.stdout) if d["code"] == "JET460"] == ["JET460"]
+
+
+def test_an_opmon_dimension_reads_its_data_source(tmp_path, opts):
+    check_fixture(tmp_path, "opmon/my-project.toml", """
+        [project]
+        platform = "firefox_desktop"
+        metrics = ["active_hours"]
+        [project.population]
+        data_source = "clients_daily"
+        dimensions = ["searchy"]
+        [dimensions.searchy]
+        select_expression = "search_count_al > 0"
+        #                    ^^^^^^^^^^^^^^^ warning JET460 did you mean `search_count_all`?
+        data_source = "clients_daily"
+    """, options=opts, only=ONLY)
