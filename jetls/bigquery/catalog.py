@@ -21,7 +21,7 @@ from collections.abc import Mapping
 from typing import Callable, Iterable
 
 from . import cache
-from .model import Column, Table, canonical, columns_map, split_name
+from .model import Column, Table, canonical, split_name
 from .source import COLUMNS, METADATA, SCHEMA, VIEW, Listed, SourceProblem, parse_many, scan, unpack
 
 log = logging.getLogger(__name__)

@@ -19,7 +19,7 @@ from __future__ import annotations
 import functools
 import logging
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Iterable, Mapping
 
@@ -531,15 +531,33 @@ def _tables(q, exp) -> tuple[str, ...]:
 # ----------------------------------------------------------------------------- entry points
 
 
+#: SQL longer than this is not analysed (real from_expressions are a few KB).
+MAX_SQL = 100_000
+
+
+def _guarded(compute):
+    """Analysis never fails a check: SQL nested beyond the interpreter's recursion limit, or an
+    AST shape this module does not expect, reads as "cannot be resolved"."""
+    try:
+        return compute()
+    except RecursionError:
+        return None
+    except Exception:  # noqa: BLE001
+        log.exception("jetls: column analysis failed")
+        return None
+
+
 def _memo(catalog, key, compute):
+    if any(isinstance(k, str) and len(k) > MAX_SQL for k in key):
+        return None
     memo = getattr(catalog, "memo", None)
     if memo is None:
-        return compute()
+        return _guarded(compute)
     try:
         return memo[key]
     except KeyError:
         pass
-    value = compute()
+    value = _guarded(compute)
     if len(memo) >= _MEMO_MAX:
         memo.clear()
     memo[key] = value
@@ -616,7 +634,7 @@ def view_columns(sql: str, catalog, name: str = "") -> Mapping[str, Column] | No
         tree = tree.expression
     if not isinstance(tree, exp.Query):
         return None
-    return _Analyser(catalog, record=False).query(tree, None)
+    return _guarded(lambda: _Analyser(catalog, record=False).query(tree, None))
 
 
 # ----------------------------------------------------------------------------- completion
@@ -639,6 +657,12 @@ def candidates_at(sql: str, start: int, end: int, relations: tuple[Relation, ...
     """The names that fit where `sql[start:end]` (the word being typed, maybe empty) stands.
     `kind` "expression": a select expression over `relations`; "from": a from_expression (its
     own FROM clauses). None when nothing is known there."""
+    if len(sql) > MAX_SQL:
+        return None
+    return _guarded(lambda: _candidates_at(sql, start, end, relations, catalog, kind))
+
+
+def _candidates_at(sql: str, start: int, end: int, relations, catalog, kind: str) -> Candidates | None:
     text = sql[:start] + PLACEHOLDER + sql[end:]
     base = len(_PREFIX) if kind == "from" else 0
     tree = parse_sql(_PREFIX + text if kind == "from" else text)

@@ -11,6 +11,7 @@ schemas drift, and the message names the snapshot's date. Silent whenever resolu
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,6 +25,8 @@ from jetls.workspace.index import entry
 
 from . import templates as T
 from .schema_walk import suggest
+
+log = logging.getLogger(__name__)
 
 CODE = "JET460"
 SUMMARY = "unknown column: not in the table of the data source (bigquery-etl snapshot)"
@@ -201,7 +204,15 @@ class ColumnChecker:
                  ctx: T.TemplateContext) -> list[tuple[str, tuple[int, int], str, dict | None]]:
         """JET460 diagnostics (code, file span, message, data) of the SQL string `e` of `table`
         (a `select_expression` of an `OWNERS` section, or a `from_expression` of a
-        `FROM_OWNERS` one), rendered as `ctx` says."""
+        `FROM_OWNERS` one), rendered as `ctx` says. Never raises: a failure is logged and
+        reads as nothing found."""
+        try:
+            return self._check(section, table, e, ctx)
+        except Exception:  # noqa: BLE001 — an optional check must not cost the file its others
+            log.exception("jetls: the column check of %s failed", self.sf.path)
+            return []
+
+    def _check(self, section: str, table: Table | None, e: Entry, ctx: T.TemplateContext):
         if table is None or not isinstance(e.value, String):
             return []
         src = e.value.value

@@ -10,10 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from jetls.checks import check_file
 from jetls.features.code_actions import code_actions
 from jetls.options import Options
-from jetls.workspace import Workspace
 
 from jetls_fixture import BASE, check_fixture, write_tree
 

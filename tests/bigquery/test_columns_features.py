@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import textwrap
 
-import pytest
 
 from jetls.features.completion import complete
 from jetls.features.hover import hover
