@@ -239,3 +239,15 @@ def test_an_opmon_dimension_reads_its_data_source(tmp_path, opts):
         #                    ^^^^^^^^^^^^^^^ warning JET460 did you mean `search_count_all`?
         data_source = "clients_daily"
     """, options=opts, only=ONLY)
+
+
+def test_a_view_resolved_from_its_view_sql(tmp_path, opts):
+    # clients_daily_view renames search_count_all to searches (see bq_fixture.VIEWS)
+    check_fixture(tmp_path, "definitions/firefox_desktop.toml", BASE["definitions/firefox_desktop.toml"] + """
+        [metrics.searches]
+        select_expression = "SUM(search_count_all) + SUM(active_hours_sum)"
+        #                        ^^^^^^^^^^^^^^^^ warning JET460 reads `moz-fx-data-shared-prod.telemetry.clients_daily_view`, which has no such column
+        data_source = "cd_view"
+        [data_sources.cd_view]
+        from_expression = "mozdata.telemetry.clients_daily_view"
+    """, options=opts, only=ONLY)
