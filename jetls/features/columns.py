@@ -84,11 +84,11 @@ _SQL_KINDS = ("expression", "from", "query")
 
 
 def _site(ws: Any, path: str, offset: int, ctx: Any = None) -> _Site | None:
-    ctx = ctx if ctx is not None else context_at(ws, path, offset)
-    if ctx is None or ctx.location != VALUE or ctx.string is None or not ctx.key_path:
-        return None
     catalog = sources.catalog(getattr(getattr(ws, "options", None), "bigquery_etl", None))
     if catalog is None:
+        return None
+    ctx = ctx if ctx is not None else context_at(ws, path, offset)
+    if ctx is None or ctx.location != VALUE or ctx.string is None or not ctx.key_path:
         return None
     file = _ws.get_file(ws, path)
     kp = tuple(ctx.key_path)
