@@ -21,7 +21,7 @@ from jetls.document import Entry, Table
 from jetls.schema import PLATFORMS, FileKind
 from jetls.syntax import String
 from jetls.workspace import Workspace
-from jetls.workspace.index import entry
+from jetls.workspace.index import entry, sub
 
 from . import templates as T
 from .schema_walk import suggest
@@ -100,6 +100,9 @@ def _data_source_of(ws: Workspace, sf: Any, section: str, kind: str, slug: str |
         fe = entry(t, "from_expression", True) if isinstance(t, Table) else None
         if fe is None or not isinstance(fe.value, String):
             continue
+        joins = sub(t, "joins", True)
+        if joins is not None and joins.items:
+            return None  # the joined data sources' columns are visible too: not modelled, so silent
         r = render_from(ws, sf, t, kind)
         return DataSource(slug, kind, r.text, t, path) if r is not None else None
     return None

@@ -251,3 +251,16 @@ def test_a_view_resolved_from_its_view_sql(tmp_path, opts):
         [data_sources.cd_view]
         from_expression = "mozdata.telemetry.clients_daily_view"
     """, options=opts, only=ONLY)
+
+
+def test_a_data_source_with_joins_is_not_checked(tmp_path, opts):
+    # the joined data source's columns are visible to the metric too
+    check_fixture(tmp_path, "definitions/firefox_desktop.toml", BASE["definitions/firefox_desktop.toml"] + """
+        [metrics.joined]
+        select_expression = "SUM(a_column_of_the_other_source)"
+        data_source = "with_joins"
+        [data_sources.with_joins]
+        from_expression = "mozdata.telemetry.clients_daily"
+        [data_sources.with_joins.joins.clients_daily]
+        relationship = "many_to_one"
+    """, options=opts, only=ONLY)
