@@ -72,6 +72,9 @@ EXAMPLES: dict[str, tuple[str, str]] = {
     "JET455": ('select_expression = "DATE_DIFF(a, b, DAYS)"', "Write a date part keyword: `DAY`."),
     "JET456": ('select_expression = "mozfun.hist.extrct(h)"  # with --bigquery-etl', "Use a routine of the checkout (quick fix: `mozfun.hist.extract`)."),
     "JET457": ('select_expression = "mozfun.map.get_key(m)"  # with --bigquery-etl', "Pass the routine's parameters: `mozfun.map.get_key(m, \'key\')`."),
+    "JET460": ('[metrics.searches]\nselect_expression = "SUM(search_count_al)"\ndata_source = "clients_daily"  # with --bigquery-etl',
+               "Use a column the table has (quick fix: the closest name), or update the data source. The check "
+               "reads the bigquery-etl snapshot it names: a column added since is not known to it."),
     "JET501": ("[experiment]\nis_private = true", "Add `dataset_id`."),
     "JET502": ('# jetls: platform=fenix\n[experiment]\nanalysis_unit = "profile_group_id"', "Use `client_id`, a custom `enrollment_query`, or a compatible `enrollments_query_type`."),
     "JET503": ("[experiment.exposure_signal]\nwindow_end = 0", "Informational."),

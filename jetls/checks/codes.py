@@ -63,6 +63,8 @@ _OWN: dict[str, tuple[str, str]] = {
     "JET311": ("warning", "`population_ratio` numerator/denominator not in `depends_on`"),
     "JET312": ("error", "metric used in an analysis has no statistics"),
     "JET313": ("error", "upstream metric of `depends_on` has no statistics"),
+    # --- JET46x columns (needs a bigquery-etl schema source) --------------------------------
+    "JET460": ("warning", "unknown column: not in the table of the data source (bigquery-etl snapshot)"),
     # --- JET5xx cross-field / runtime ----------------------------------------------------
     "JET501": ("error", "`is_private = true` without `dataset_id`"),
     "JET502": ("error", "analysis unit incompatible with the enrollments query type"),

@@ -1103,8 +1103,14 @@ class _Checker:
         k = self.kind
         used = self.used_metrics
         unused_metric_tables = k is FileKind.EXPERIMENT
+        columns = None  # unknown columns (JET460), with a bigquery-etl schema source
+        if sql_on and self.options.bigquery_etl:
+            from .columns import checker
 
-        def run(e: Entry | None, fld: str, sql_kind: str, ctx: T.TemplateContext, downgrade: bool = False):
+            columns = checker(self._ws, self.sf, self.options)
+
+        def run(e: Entry | None, fld: str, sql_kind: str, ctx: T.TemplateContext, downgrade: bool = False,
+                owner: tuple[str, Table] | None = None):
             if e is None or not isinstance(e.value, String):
                 return
             src = e.value.value
@@ -1120,19 +1126,22 @@ class _Checker:
                 en = v.offset_of(min(p.end, len(src))) + d
                 msg = p.message + (" (this metric is in no window, so the reference never renders it)" if downgrade and p.severity == "error" else "")
                 self.emit(p.code, (s, en), msg, severity_name=sev, data=p.data)
+            if owner is not None and columns is not None and not any(p.severity == "error" for p in probs):
+                for code, span, msg, data in columns(*owner, e, ctx):
+                    self.emit(code, span, msg, data=data)
 
         routines = _routines(self.options) if sql_on else None
         ctx = T.TemplateContext(funcs, params, False, "metric_select")  # one context: its key is computed once
         for name, t in tables(root.items.get("metrics")):
             run(entry(t, "select_expression", True), "metric_select", "expression", ctx,
-                downgrade=unused_metric_tables and name not in used)
+                downgrade=unused_metric_tables and name not in used, owner=("metrics", t))
         app_ds = self.app_dataset()
         for name, t in tables(root.items.get("data_sources")):
             dd = entry(t, "default_dataset", True)
             ddv = dd.to_python() if dd is not None and isinstance(dd.to_python(), str) else None
             ctx = T.TemplateContext(funcs, None, self.view != "metric-hub" or k is not FileKind.DEFINITIONS,
                                     "data_source_from", app_ds or ddv)
-            run(entry(t, "from_expression", True), "data_source_from", "from", ctx)
+            run(entry(t, "from_expression", True), "data_source_from", "from", ctx, owner=("data_sources", t))
         segs = root.items.get("segments")
         if k is not FileKind.OUTCOME:
             from_ctx = T.TemplateContext(funcs, None, True, "segment_from", app_ds)
@@ -1140,16 +1149,17 @@ class _Checker:
             for name, t in tables(segs):
                 if name == "data_sources":
                     for sname, st in tables(t):
-                        run(entry(st, "from_expression", True), "segment_from", "from", from_ctx)
+                        run(entry(st, "from_expression", True), "segment_from", "from", from_ctx,
+                            owner=("segment_data_sources", st))
                     continue
                 ctx = select_ctx
-                run(entry(t, "select_expression", True), "segment_select", "expression", ctx)
+                run(entry(t, "select_expression", True), "segment_select", "expression", ctx, owner=("segments", t))
         exp = sub(root, "experiment")
         if exp is not None and k in (FileKind.EXPERIMENT, FileKind.DEFAULTS):
             run(entry(exp, "enrollment_query"), "enrollment_query", "query",
                 T.TemplateContext(funcs, None, True, "enrollment_query"))
             run(entry(sub(exp, "exposure_signal"), "select_expression"), "exposure_select", "expression",
-                T.TemplateContext(funcs, None, False, "exposure_select"))
+                T.TemplateContext(funcs, None, False, "exposure_select"), owner=("exposure_signal", sub(exp, "exposure_signal")))
         if k is FileKind.FUNCTIONS:
             for name, t in tables(root.items.get("functions")):
                 run(entry(t, "definition"), "function_definition", "expression",
@@ -1160,11 +1170,15 @@ class _Checker:
             for name, t in tables(root.items.get("dimensions")):
                 e = entry(t, "select_expression")
                 if e is not None and isinstance(e.value, String):
-                    for p in check_sql(e.value.value, "expression", routines):
+                    probs = check_sql(e.value.value, "expression", routines)
+                    for p in probs:
                         src = e.value.value
                         self.emit(p.code, (e.value.offset_of(min(p.start, len(src))) + e.delta,
                                            e.value.offset_of(min(p.end, len(src))) + e.delta), p.message,
                                   severity_name=p.severity, data=p.data)
+                    if columns is not None and not any(p.severity == "error" for p in probs):  # not rendered
+                        for code, span, msg, data in columns("dimensions", t, e, T.TemplateContext({}, None, False, "exposure_select")):
+                            self.emit(code, span, msg, data=data)
 
     def app_dataset(self) -> str | None:
         return self.scope.app_dataset()

@@ -162,6 +162,14 @@ def _check(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         {"platform": args.platform, "sql": {"enabled": not args.no_sql}, "severityOverrides": dict(args.severity),
          "bigqueryEtl": os.path.abspath(args.bigquery_etl) if args.bigquery_etl else None}
     )
+    if options.bigquery_etl:  # loaded once, before checking (forked workers share it)
+        from jetls.bigquery import sources
+
+        loaded = sources.load(options.bigquery_etl)
+        if loaded.error:
+            parser.error(f"--bigquery-etl: {loaded.error}")
+        if sources.summary(loaded):
+            sys.stderr.write(f"jetls: {sources.summary(loaded)}\n")
     targets = [Path(p) for p in args.paths] or default_targets(cwd)
     results = check_paths(collect_files(targets, excludes), options, jobs=args.jobs)
     min_severity = Severity[args.min_severity.upper()] if args.min_severity else DEFAULT_MIN_SEVERITY

@@ -8,7 +8,7 @@ from typing import Any, Sequence
 from jetls.document import Entry, Table
 from jetls.schema import Field, Section, toml_literal
 from jetls.workspace import KIND_LABELS, Definition, Workspace
-from jetls.workspace.scope import GLOBAL, LOCAL, Resolution
+from jetls.workspace.scope import GLOBAL, LOCAL, Resolution, merged_value
 
 _SQL_KEYS = {
     "metric": ("select_expression", "SELECT"),
@@ -28,21 +28,6 @@ _LAYER_WORDS = {
 
 def _dedent(s: Any) -> str:
     return textwrap.dedent(str(s)).strip()
-
-
-def merged_value(defs: Sequence[Definition], key: str) -> tuple[Any, Definition | None]:
-    """The value of `key` after Jetstream's attribute-wise merge of `defs` (winner first: the
-    first truthy value wins, spec §1.4)."""
-    for d in defs:
-        t = d.table
-        item = t.get_lower(key) if isinstance(t, Table) else None
-        if isinstance(item, Entry):
-            v = item.to_python()
-            if v:
-                return v, d
-        elif isinstance(item, Table) and item.items:
-            return item.to_python(), d
-    return None, None
 
 
 def rel(ws: Workspace, path: str) -> str:

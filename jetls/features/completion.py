@@ -23,7 +23,7 @@ from .context import HEADER, KEY, VALUE, CursorContext, context_at
 #: Values of ``CompletionItem.kind``.
 ITEM_KINDS = (
     "key", "value", "enum", "metric", "data_source", "segment", "segment_data_source", "outcome",
-    "statistic", "pre_treatment", "function", "parameter", "experiment_attribute", "window", "snippet",
+    "statistic", "pre_treatment", "function", "parameter", "experiment_attribute", "window", "snippet", "column",
 )
 
 
@@ -441,9 +441,13 @@ def complete(ws: Workspace, path: str, offset: int, with_docs: bool = True) -> l
     if ctx is None:
         return []
     items = _Completer(ws, file, ctx, with_docs).run()
-    if ctx.location == VALUE and ctx.string is not None:  # SQL functions inside SQL strings
+    if ctx.location == VALUE and ctx.string is not None:  # SQL strings: columns, then SQL functions
         from . import sql_help
+        from .columns import complete as columns
 
+        found = columns(ws, file.path, offset, ctx) or []
+        items = [CompletionItem(c.label, "column", c.detail, c.documentation, replace_span=c.replace_span,
+                                sort_text=c.sort_text) for c in found] + items
         seen = {(i.label, i.kind) for i in items}
         items += [CompletionItem(**vars(x)) for x in sql_help.completions(ws, file.path, offset, ctx)
                   if (x.label, x.kind) not in seen]

@@ -82,6 +82,11 @@ def hover(ws: Workspace, path: str, offset: int) -> Hover | None:
     if hit is not None:
         scope = scope_of(ws, file.path)
         return _slug_hover(ws, hit[0], hit[1], scope)
+    from .columns import hover as column_hover  # a column of a bigquery-etl source, in SQL strings
+
+    h = column_hover(ws, file.path, offset)
+    if h is not None:
+        return Hover(h.markdown, h.start, h.end)
     ctx = context_at(ws, file.path, offset)
     if ctx is None:
         return None

@@ -21,7 +21,9 @@ def definition(ws: Workspace, path: str, offset: int) -> list[Location]:
     order, when several do (a local override, `jetstream/definitions/`, `definitions/`)."""
     hit = symbol_at(ws, path, offset)
     if hit is None:
-        return []
+        from .columns import definition as column_definition  # a column's schema.yaml entry
+
+        return [Location(t.path, t.start, t.end) for t in column_definition(ws, path, offset)]
     occ, res = hit
     out: list[Location] = []
     for d in res.targets:

@@ -59,6 +59,21 @@ def is_full_metric(tables: Iterable[Table | Entry | None]) -> bool:
     return (sel and ds) or dep
 
 
+def merged_value(defs: Iterable[Definition], key: str) -> tuple[object, Definition | None]:
+    """The value of `key` after Jetstream's attribute-wise merge of `defs` (winner first: the
+    first truthy value wins, spec §1.4), and the definition it comes from."""
+    for d in defs:
+        t = d.table
+        item = t.get_lower(key) if isinstance(t, Table) else None
+        if isinstance(item, Entry):
+            v = item.to_python()
+            if v:
+                return v, d
+        elif isinstance(item, Table) and item.items:
+            return item.to_python(), d
+    return None, None
+
+
 def _truthy(e: Entry | None) -> bool:
     return e is not None and bool(e.to_python())
 

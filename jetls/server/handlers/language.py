@@ -37,6 +37,7 @@ COMPLETION_KINDS = {
     "experiment_attribute": lsp.CompletionItemKind.Field,
     "window": lsp.CompletionItemKind.Constant,
     "snippet": lsp.CompletionItemKind.Snippet,
+    "column": lsp.CompletionItemKind.Field,
 }
 
 SYMBOL_KINDS = {

@@ -10,7 +10,7 @@ from pygls import uris
 from pygls.capabilities import ServerCapabilitiesBuilder
 
 from jetls.options import Options
-from jetls.server import convert, core
+from jetls.server import convert, core, schema_source
 from jetls.server.server import JetlsServer, guard
 
 log = logging.getLogger(__name__)
@@ -47,6 +47,7 @@ def apply_settings(server: JetlsServer, settings) -> bool:
     reload = options.extra_definition_roots != server.options.extra_definition_roots
     server.options = options
     server.options_generation += 1
+    schema_source.start(server)  # a bigquery-etl source: loaded in the background
     server._pull_cache.clear()
     if reload:
         server.reload_all()
