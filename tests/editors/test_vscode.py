@@ -160,7 +160,10 @@ def vscode_results(tmp_path_factory):
     vsix = build_vsix(tmp)
 
     root = tmp / "metric-hub"
-    shutil.copytree(corpus, root)
+    # A copy the test may edit: the shared corpus can be read-only, its copy must not be.
+    shutil.copytree(corpus, root, copy_function=shutil.copyfile)
+    for d, _, _ in os.walk(root):
+        os.chmod(d, 0o755)
     config = root / "jetstream" / "jetls-vscode-e2e.toml"
     config.write_text(EXPERIMENT_CONFIG)
     definitions = root / "definitions" / "firefox_desktop.toml"
