@@ -2,7 +2,7 @@
 // Drives a real VS Code (code-server's web workbench in Debian's Chromium, through
 // playwright-core) the way a person would: open a metric-hub experiment config, look at
 // the squiggle and the Problems panel, hover, go to definition, complete, fix a typo.
-// Reads a plan (JSON, written by tests/editors/test_vscode.py), writes what it saw to
+// Reads a plan (JSON, written by tests/editors/test_real_vscode.py), writes what it saw to
 // plan.results (JSON) and a screenshot per step into plan.artifacts.
 //
 // Usage: node e2e/driver.js plan.json
@@ -217,6 +217,11 @@ async function main() {
 
     await step(page, "problems", async () => {
       await page.keyboard.press("Control+Shift+M");
+      // The list is virtualised and also holds the rest of the corpus's problems:
+      // filter it down to the misspelled metric.
+      const filter = page.locator(".part.panel .viewpane-filter input").first();
+      await filter.waitFor({ state: "visible", timeout: STEP_MS });
+      await filter.fill(f.bad_slug);
       const rows = await until("the Problems row of the misspelled metric", async () => {
         const all = await problemRows(page);
         return all.some((r) => r.includes(f.bad_slug)) ? all : null;
@@ -289,6 +294,7 @@ async function main() {
         return all.some((r) => r.includes(f.bad_slug)) ? null : all;
       });
       results.timings_ms.diagnostic_cleared_after_edit = Date.now() - t0;
+      await page.keyboard.press("Escape"); // the suggestions that typing opened
       return { problems: rows, tab: await activeTab(page) };
     });
 
@@ -301,6 +307,11 @@ async function main() {
 
     await step(page, "output", async () => {
       await runCommand(page, "jetls: Show Output");
+      // The panel's filter box may still hold the Problems filter.
+      const filter = page.locator(".part.panel .viewpane-filter input").first();
+      if (await filter.isVisible()) {
+        await filter.fill("");
+      }
       const view = page.locator(".part.panel .output-view .view-lines, .part.panel .monaco-editor .view-lines").first();
       await view.waitFor({ state: "visible", timeout: STEP_MS });
       return until("the server command line in the output", async () => {

@@ -1,6 +1,6 @@
 #!/usr/bin/env sh
 # Install code-server (VS Code's server and web workbench) from the npm registry, outside the
-# repository, for the real-VS-Code test (tests/editors/test_vscode.py).
+# repository, for the real-VS-Code test (tests/editors/test_real_vscode.py).
 #
 # Needs Node 20 and Debian's `ripgrep` and `libkrb5-dev` (native modules are built from source
 # against Debian's Node headers); the test drives Debian's `chromium`:

@@ -42,7 +42,7 @@ BAD_SLUG = "active_hourz"
 GOOD_SLUG = "active_hours"
 LOCAL_SLUG = "e2e_days_of_use"
 EXPERIMENT_CONFIG = f"""\
-# Written by the real-VS-Code test (tests/editors/test_vscode.py).
+# Written by the real-VS-Code test (tests/editors/test_real_vscode.py).
 [experiment]
 enrollment_period = 7
 
