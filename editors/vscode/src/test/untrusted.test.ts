@@ -34,6 +34,8 @@ describe("untrusted workspace", { skip: process.platform === "win32" }, () => {
     assert.deepEqual(argv.argv, ["-I", LAUNCHER, "serve"]);
     assert.ok(h.fake.state.logs.some((l) => l.includes(`Starting server (PATH): ${good} -I`)), h.fake.state.logs.join("\n"));
     assert.ok(h.fake.state.logs.some((l) => l.includes("Untrusted workspace")));
+    // Let the server finish its start-up exchange before the test stops it.
+    await waitFor(() => readLog(h.logFile).find((e) => e.event === "indexed"), "indexing");
   });
 
   it("never runs a program from the workspace", () => {
