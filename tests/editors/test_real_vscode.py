@@ -355,5 +355,6 @@ def test_fixing_the_typo_clears_the_diagnostic_without_saving(vscode_results):
 def test_status_bar_shows_starting_indexing_and_ready(vscode_results):
     texts = vscode_results["status_texts"]
     assert vscode_results["steps"].get("ready"), _ctx(vscode_results)
+    assert texts and "starting" in texts[0], _ctx(vscode_results)
     assert any("indexing" in t for t in texts), _ctx(vscode_results)
     assert texts[-1].startswith("codicon-check"), _ctx(vscode_results)

@@ -39,46 +39,73 @@ export function statusView(state: ServerState): StatusView {
   }
 }
 
+/** Runs `fn` after `ms`; returns a function that cancels it (injected by tests). */
+export type Schedule = (fn: () => void, ms: number) => () => void;
+
+const realSchedule: Schedule = (fn, ms) => {
+  const t = setTimeout(fn, ms);
+  return () => clearTimeout(t);
+};
+
 /**
  * Tracks the server's life and its work-done progress. The server reports indexing as
- * `window/workDoneProgress` (one token per indexing run); while any token is open the
- * state is "indexing", and "ready" once every token ended.
+ * `window/workDoneProgress` (one token per indexing run) right after `initialized`;
+ * while any token is open the state is "indexing", and "ready" once every token ended.
+ * Between the answer to `initialize` and the first progress the state stays "starting"
+ * for up to `READY_GRACE_MS`, so the item does not flash "ready" before indexing.
  */
 export class ServerStatus {
+  static readonly READY_GRACE_MS = 1000;
   private state: ServerState = { kind: "stopped" };
   private running = false;
+  private graceOver = false;
+  private cancelGrace: () => void = () => undefined;
   private readyDetail = "";
   private readonly progress = new Map<string, Extract<ServerState, { kind: "indexing" }>>();
 
-  constructor(private readonly onChange: (state: ServerState) => void) {}
+  constructor(
+    private readonly onChange: (state: ServerState) => void,
+    private readonly schedule: Schedule = realSchedule,
+  ) {}
 
   get current(): ServerState {
     return this.state;
   }
 
   starting(detail: string): void {
-    this.running = false;
-    this.progress.clear();
+    this.reset();
     this.set({ kind: "starting", detail });
   }
 
   /** The server answered `initialize`. */
   started(detail: string): void {
+    this.cancelGrace();
     this.running = true;
+    this.graceOver = false;
     this.readyDetail = detail;
-    this.settle();
+    this.cancelGrace = this.schedule(() => {
+      this.graceOver = true;
+      this.settle();
+    }, ServerStatus.READY_GRACE_MS);
+    this.settle(); // progress that began before the client saw the answer to `initialize`
   }
 
   failed(reason: string): void {
-    this.running = false;
-    this.progress.clear();
+    this.reset();
     this.set({ kind: "failed", reason });
   }
 
   stopped(): void {
-    this.running = false;
-    this.progress.clear();
+    this.reset();
     this.set({ kind: "stopped" });
+  }
+
+  private reset(): void {
+    this.cancelGrace();
+    this.cancelGrace = () => undefined;
+    this.running = false;
+    this.graceOver = false;
+    this.progress.clear();
   }
 
   onProgress(token: string | number, value: ProgressValue): void {
@@ -96,7 +123,9 @@ export class ServerStatus {
         percentage: value.percentage ?? open.percentage,
       });
     } else {
-      this.progress.delete(key);
+      if (this.progress.delete(key)) {
+        this.graceOver = true; // indexing is done: ready without waiting
+      }
     }
     this.settle();
   }
@@ -106,10 +135,17 @@ export class ServerStatus {
       return;
     }
     const open = [...this.progress.values()];
-    this.set(open.length > 0 ? open[open.length - 1] : { kind: "ready", detail: this.readyDetail });
+    if (open.length > 0) {
+      this.set(open[open.length - 1]);
+    } else if (this.graceOver) {
+      this.set({ kind: "ready", detail: this.readyDetail });
+    }
   }
 
   private set(state: ServerState): void {
+    if (JSON.stringify(state) === JSON.stringify(this.state)) {
+      return;
+    }
     this.state = state;
     this.onChange(state);
   }
