@@ -295,6 +295,7 @@ async function main() {
       });
       results.timings_ms.diagnostic_cleared_after_edit = Date.now() - t0;
       await page.keyboard.press("Escape"); // the suggestions that typing opened
+      await page.locator(".part.panel .viewpane-filter input:visible").first().fill("");
       return { problems: rows, tab: await activeTab(page) };
     });
 
@@ -307,14 +308,15 @@ async function main() {
 
     await step(page, "output", async () => {
       await runCommand(page, "jetls: Show Output");
-      // The panel's filter box may still hold the Problems filter.
-      const filter = page.locator(".part.panel .viewpane-filter input").first();
-      if (await filter.isVisible()) {
-        await filter.fill("");
-      }
+      // The output view's filter box must be empty: VS Code may carry the Problems filter
+      // over, and restores it a moment after the view shows, so clear it while waiting.
+      const filter = page.locator(".part.panel .viewpane-filter input:visible").first();
       const view = page.locator(".part.panel .output-view .view-lines, .part.panel .monaco-editor .view-lines").first();
-      await view.waitFor({ state: "visible", timeout: STEP_MS });
+      await view.waitFor({ state: "attached", timeout: STEP_MS });
       return until("the server command line in the output", async () => {
+        if ((await filter.count()) > 0 && (await filter.inputValue()) !== "") {
+          await filter.fill("");
+        }
         const text = (await view.innerText()).replace(/\u00a0/g, " ");
         return text.includes("Starting server") ? text : null;
       });
