@@ -3,11 +3,13 @@
 
 import * as path from "path";
 
+import type { PythonCandidate, PythonSource } from "./python";
+
 /** Settings under `jetls.server.*`: how to start the server process. */
 export interface ServerLaunchSettings {
   /** Path to the `jetls` executable (`jetls.server.path`). */
   path?: string | null;
-  /** Python interpreter that has jetls installed (`jetls.server.pythonPath`). */
+  /** Python >= 3.11 that runs the bundled server (`jetls.server.pythonPath`). */
   pythonPath?: string | null;
   /** Extra arguments appended after `serve` (`jetls.server.args`). */
   args?: readonly string[] | null;
@@ -17,29 +19,60 @@ export interface ServerLaunchSettings {
 
 /** Ambient facts the launch decision depends on (injected for testability). */
 export interface LaunchContext {
-  /** Returns the absolute path of an executable found on PATH, or undefined. */
-  which?: (name: string) => string | undefined;
-  /**
-   * Interpreter command reported by the Python extension (e.g.
-   * `["/home/u/.venv/bin/python"]` or `["conda", "run", "-n", "x", "python"]`).
-   */
-  pythonInterpreter?: readonly string[] | undefined;
   /** Used to expand `~` and `${workspaceFolder}` in user paths. */
   homeDir?: string;
   workspaceFolder?: string;
 }
 
-/** How the server will be launched, plus a human-readable reason. */
+/** How the server will be launched. */
 export interface ServerCommand {
   command: string;
   args: string[];
   env: Record<string, string>;
   /** Which rule picked the command: shown in the output channel. */
-  source: "server.path" | "server.pythonPath" | "PATH" | "python-extension" | "fallback";
+  source: "server.path" | PythonSource;
 }
 
-/** The executable name looked up on PATH. */
-export const SERVER_EXECUTABLE = "jetls";
+/** Settings that choose what the extension executes: in untrusted workspaces only the user's own values count. */
+export const EXECUTABLE_SETTINGS = ["server.path", "server.pythonPath", "server.args", "server.env"] as const;
+
+/** What `WorkspaceConfiguration.inspect` returns (the parts used here). */
+export interface InspectedSetting<T> {
+  defaultValue?: T;
+  globalValue?: T;
+  workspaceValue?: T;
+  workspaceFolderValue?: T;
+}
+
+/**
+ * The `jetls.server.*` settings. In an untrusted workspace the workspace's own values
+ * (`.vscode/settings.json`, a `.code-workspace` file) are ignored: they would let the
+ * folder pick the program the extension runs.
+ */
+export function launchSettings(
+  inspect: (key: (typeof EXECUTABLE_SETTINGS)[number]) => InspectedSetting<unknown> | undefined,
+  trusted: boolean,
+): ServerLaunchSettings {
+  const value = (key: (typeof EXECUTABLE_SETTINGS)[number]): unknown => {
+    const i = inspect(key);
+    if (!i) {
+      return undefined;
+    }
+    if (trusted) {
+      return i.workspaceFolderValue ?? i.workspaceValue ?? i.globalValue ?? i.defaultValue;
+    }
+    return i.globalValue ?? i.defaultValue;
+  };
+  return {
+    path: value("server.path") as string | null | undefined,
+    pythonPath: value("server.pythonPath") as string | null | undefined,
+    args: value("server.args") as string[] | null | undefined,
+    env: value("server.env") as Record<string, string> | null | undefined,
+  };
+}
+
+/** The launcher of the bundled server, relative to the extension folder. */
+export const BUNDLED_LAUNCHER = ["bundled", "tool", "jetls_server.py"] as const;
 
 /** Expand a leading `~` and `${workspaceFolder}` / `${userHome}` in a user-given path. */
 export function expandPath(p: string, ctx: Pick<LaunchContext, "homeDir" | "workspaceFolder"> = {}): string {
@@ -64,88 +97,53 @@ function nonEmpty(s: string | null | undefined): s is string {
 
 /** `serve` plus the user's extra args, without doubling a user-supplied `serve`. */
 function serveArgs(extra: readonly string[] | null | undefined): string[] {
-  const args = (extra ?? []).filter((a): a is string => typeof a === "string");
+  const args = (Array.isArray(extra) ? extra : []).filter((a): a is string => typeof a === "string");
   return args[0] === "serve" ? [...args] : ["serve", ...args];
 }
 
-/**
- * Decide the server command line. Precedence:
- *  1. `jetls.server.path`            → `<path> serve <args…>`
- *  2. `jetls.server.pythonPath`      → `<python> -m jetls serve <args…>`
- *  3. `jetls` found on PATH          → `jetls serve <args…>`
- *  4. Python extension interpreter   → `<interpreter…> -m jetls serve <args…>`
- *  5. fallback                       → `jetls serve <args…>` (fails with a clear error)
- */
-export function buildServerCommand(settings: ServerLaunchSettings, ctx: LaunchContext = {}): ServerCommand {
-  const args = serveArgs(settings.args);
+function serverEnv(settings: ServerLaunchSettings): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(settings.env ?? {})) {
     if (typeof v === "string") {
       env[k] = v;
     }
   }
+  return env;
+}
 
-  if (nonEmpty(settings.path)) {
-    return { command: expandPath(settings.path, ctx), args, env, source: "server.path" };
+/** `jetls.server.path` → `<path> serve <args…>`, or undefined when unset. */
+export function executableCommand(settings: ServerLaunchSettings, ctx: LaunchContext = {}): ServerCommand | undefined {
+  if (!nonEmpty(settings.path)) {
+    return undefined;
   }
-  if (nonEmpty(settings.pythonPath)) {
-    return {
-      command: expandPath(settings.pythonPath, ctx),
-      args: ["-m", "jetls", ...args],
-      env,
-      source: "server.pythonPath",
-    };
+  return { command: expandPath(settings.path, ctx), args: serveArgs(settings.args), env: serverEnv(settings), source: "server.path" };
+}
+
+/** `jetls.server.pythonPath` as the one interpreter to use, or undefined when unset. */
+export function explicitPython(settings: ServerLaunchSettings, ctx: LaunchContext = {}): PythonCandidate | undefined {
+  if (!nonEmpty(settings.pythonPath)) {
+    return undefined;
   }
-  const onPath = ctx.which?.(SERVER_EXECUTABLE);
-  if (onPath) {
-    return { command: onPath, args, env, source: "PATH" };
-  }
-  const interp = (ctx.pythonInterpreter ?? []).filter(nonEmpty);
-  if (interp.length > 0) {
-    return {
-      command: interp[0],
-      args: [...interp.slice(1), "-m", "jetls", ...args],
-      env,
-      source: "python-extension",
-    };
-  }
-  return { command: SERVER_EXECUTABLE, args, env, source: "fallback" };
+  return { command: expandPath(settings.pythonPath, ctx), args: [], source: "server.pythonPath" };
+}
+
+/**
+ * The bundled server run by an interpreter: `<python…> -I <launcher> serve <args…>`.
+ * `-I` (isolated mode) keeps PYTHONPATH and the user's site-packages from shadowing the
+ * bundled packages.
+ */
+export function bundledCommand(python: PythonCandidate, launcher: string, settings: ServerLaunchSettings): ServerCommand {
+  return {
+    command: python.command,
+    args: [...python.args, "-I", launcher, ...serveArgs(settings.args)],
+    env: serverEnv(settings),
+    source: python.source,
+  };
 }
 
 /** Render a command line for logs (quotes arguments containing spaces). */
 export function formatCommandLine(cmd: Pick<ServerCommand, "command" | "args">): string {
   return [cmd.command, ...cmd.args].map((a) => (/[\s"']/.test(a) ? JSON.stringify(a) : a)).join(" ");
-}
-
-/**
- * Find an executable on PATH. `isFile` is injected (tests); `pathExt` is the
- * Windows PATHEXT list.
- */
-export function findOnPath(
-  name: string,
-  envPath: string | undefined,
-  isFile: (p: string) => boolean,
-  platform: string = process.platform,
-  pathExt: string | undefined = process.env.PATHEXT,
-): string | undefined {
-  if (!envPath) {
-    return undefined;
-  }
-  const sep = platform === "win32" ? ";" : ":";
-  const join = platform === "win32" ? path.win32.join : path.posix.join;
-  const exts = platform === "win32" ? ["", ...(pathExt ?? ".EXE;.CMD;.BAT;.COM").split(";").filter(Boolean)] : [""];
-  for (const dir of envPath.split(sep)) {
-    if (!dir) {
-      continue;
-    }
-    for (const ext of exts) {
-      const candidate = join(dir, name + ext);
-      if (isFile(candidate)) {
-        return candidate;
-      }
-    }
-  }
-  return undefined;
 }
 
 // ---------------------------------------------------------------------------

@@ -1,9 +1,10 @@
 // jetls VS Code client: starts the jetls language server for files inside a
-// metric-hub checkout. The pure logic lives in config.ts / roots.ts /
-// renderedSql.ts; this file is the VS Code glue.
+// metric-hub checkout. The pure logic lives in config.ts / python.ts / roots.ts /
+// renderedSql.ts / status.ts; this file is the VS Code glue.
 
 import * as fs from "fs";
 import * as os from "os";
+import * as path from "path";
 import * as vscode from "vscode";
 import {
   ConfigurationParams,
@@ -17,16 +18,34 @@ import {
 } from "vscode-languageclient/node";
 
 import {
-  buildServerCommand,
+  BUNDLED_LAUNCHER,
+  bundledCommand,
   buildServerSettings,
-  findOnPath,
+  EXECUTABLE_SETTINGS,
+  executableCommand,
+  explicitPython,
   formatCommandLine,
   JetlsSettings,
+  LaunchContext,
+  launchSettings,
   RESTART_KEYS,
+  ServerCommand,
   ServerLaunchSettings,
 } from "./config";
+import {
+  choosePython,
+  describeTried,
+  formatVersion,
+  isFile,
+  noPythonMessage,
+  pathCandidates,
+  probeByRunning,
+  PythonCandidate,
+  realpath,
+} from "./python";
 import { formatRenderedSql, parseRenderedSql, RENDERED_SQL_COMMAND, renderedSqlArguments } from "./renderedSql";
 import { buildDocumentSelector, findMetricHubRoot, FsLike, isMetricHubRoot, normalizeRoots } from "./roots";
+import { ProgressValue, ServerState, ServerStatus, statusView } from "./status";
 
 const SECTION = "jetls";
 
@@ -40,20 +59,17 @@ const realFs: FsLike = {
   },
 };
 
-function isFile(p: string): boolean {
-  try {
-    return fs.statSync(p).isFile();
-  } catch {
-    return false;
-  }
-}
-
 let client: LanguageClient | undefined;
 let output: vscode.LogOutputChannel;
 const roots = new Set<string>();
 let restarting: Promise<void> = Promise.resolve();
 let extensionContext: vscode.ExtensionContext | undefined;
 let watcher: vscode.FileSystemWatcher | undefined;
+let statusItem: vscode.StatusBarItem | undefined;
+let pythonApiWatched = false;
+/** Set while the extension itself stops the client, so that "stopped" is not a failure. */
+let stopping = false;
+const status = new ServerStatus(renderStatus);
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   extensionContext = context;
@@ -81,6 +97,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       }
     }),
     vscode.workspace.onDidOpenTextDocument((doc) => maybeAddRootFor(doc)),
+    // Workspace values of jetls.server.* count once the folder is trusted.
+    vscode.workspace.onDidGrantWorkspaceTrust(() => void restart("workspace trusted")),
   );
 
   discoverWorkspaceRoots();
@@ -97,9 +115,29 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
 
 export async function deactivate(): Promise<void> {
   if (client) {
-    await client.stop();
-    client = undefined;
+    stopping = true;
+    try {
+      await client.stop();
+    } finally {
+      stopping = false;
+      client = undefined;
+    }
   }
+}
+
+/** The status bar item, created when the extension first starts a server. */
+function renderStatus(state: ServerState): void {
+  if (!statusItem) {
+    statusItem = vscode.window.createStatusBarItem("jetls.status", vscode.StatusBarAlignment.Left, 10);
+    statusItem.name = "jetls";
+    statusItem.command = "jetls.showOutput";
+    extensionContext?.subscriptions.push(statusItem);
+  }
+  const view = statusView(state);
+  statusItem.text = view.text;
+  statusItem.tooltip = view.tooltip;
+  statusItem.backgroundColor = view.error ? new vscode.ThemeColor("statusBarItem.errorBackground") : undefined;
+  statusItem.show();
 }
 
 /** Add every workspace folder (and its direct children) that is a metric-hub root. */
@@ -148,16 +186,40 @@ function maybeAddRootFor(doc: vscode.TextDocument, restartIfNew = true): void {
   }
 }
 
-function pythonInterpreterFromExtension(resource?: vscode.Uri): string[] | undefined {
-  try {
-    const ext = vscode.extensions.getExtension("ms-python.python");
-    const api = ext?.isActive ? ext.exports : undefined;
-    const details = api?.settings?.getExecutionDetails?.(resource);
-    const cmd = details?.execCommand;
-    return Array.isArray(cmd) && cmd.length > 0 ? cmd.map(String) : undefined;
-  } catch {
+/**
+ * The interpreter selected in the Python extension (ms-python.python), if installed:
+ * its environments API, else the older `settings.getExecutionDetails`.
+ */
+async function pythonFromExtension(resource?: vscode.Uri): Promise<PythonCandidate | undefined> {
+  const ext = vscode.extensions.getExtension("ms-python.python");
+  if (!ext) {
     return undefined;
   }
+  try {
+    const api = ext.isActive ? ext.exports : await ext.activate();
+    const environments = api?.environments;
+    if (environments && !pythonApiWatched && typeof environments.onDidChangeActiveEnvironmentPath === "function") {
+      pythonApiWatched = true;
+      extensionContext?.subscriptions.push(
+        environments.onDidChangeActiveEnvironmentPath(() => void restart("the Python extension's interpreter changed")),
+      );
+    }
+    const active = environments?.getActiveEnvironmentPath?.(resource);
+    if (active?.path) {
+      const resolved = await environments.resolveEnvironment?.(active);
+      const exe: string | undefined = resolved?.executable?.uri?.fsPath ?? active.path;
+      if (exe) {
+        return { command: exe, args: [], source: "python-extension" };
+      }
+    }
+    const cmd = api?.settings?.getExecutionDetails?.(resource)?.execCommand;
+    if (Array.isArray(cmd) && cmd.length > 0) {
+      return { command: String(cmd[0]), args: cmd.slice(1).map(String), source: "python-extension" };
+    }
+  } catch (err) {
+    output.warn(`Could not ask the Python extension for its interpreter: ${String(err)}`);
+  }
+  return undefined;
 }
 
 function currentServerSettings(scope?: vscode.ConfigurationScope): JetlsSettings {
@@ -171,28 +233,77 @@ function currentServerSettings(scope?: vscode.ConfigurationScope): JetlsSettings
   );
 }
 
+/**
+ * The server command line: `jetls.server.path` as given, else the bundled server run
+ * by `jetls.server.pythonPath`, the Python extension's interpreter or the first
+ * Python >= 3.11 on PATH. Undefined (after one notification) when no Python fits.
+ */
+async function resolveServerCommand(
+  settings: ServerLaunchSettings,
+  ctx: LaunchContext,
+  trusted: boolean,
+  resource: vscode.Uri | undefined,
+): Promise<ServerCommand | undefined> {
+  const executable = executableCommand(settings, ctx);
+  if (executable) {
+    return executable;
+  }
+  const explicit = explicitPython(settings, ctx);
+  const candidates: PythonCandidate[] = [];
+  if (explicit) {
+    candidates.push(explicit);
+  } else {
+    // In an untrusted workspace the Python extension may pick an interpreter inside
+    // the workspace, and so could a PATH entry there: neither is asked.
+    const fromExtension = trusted ? await pythonFromExtension(resource) : undefined;
+    if (fromExtension) {
+      candidates.push(fromExtension);
+    }
+    const folders = trusted ? [] : (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
+    candidates.push(...pathCandidates(process.env.PATH, isFile, { exclude: folders, realpath }));
+  }
+  const choice = await choosePython(candidates, probeByRunning({ ...process.env, ...(settings.env ?? {}) }));
+  output.info(`Looking for Python >= 3.11 to run the bundled server:\n${describeTried(choice.tried).join("\n") || "  (no candidate)"}`);
+  if (!choice.chosen) {
+    const message = noPythonMessage(choice, explicit !== undefined);
+    output.error(message);
+    status.failed(message);
+    void vscode.window.showErrorMessage(`jetls: ${message}`, "Open Settings", "Show Output").then((picked) => {
+      if (picked === "Open Settings") {
+        void vscode.commands.executeCommand("workbench.action.openSettings", "jetls.server.pythonPath");
+      } else if (picked === "Show Output") {
+        output.show(true);
+      }
+    });
+    return undefined;
+  }
+  output.info(`Using Python ${formatVersion(choice.chosen.version)} (${choice.chosen.source}).`);
+  const launcher = path.join(extensionContext?.extensionPath ?? path.resolve(__dirname, ".."), ...BUNDLED_LAUNCHER);
+  return bundledCommand(choice.chosen, launcher, settings);
+}
+
 async function startClient(_context: vscode.ExtensionContext): Promise<void> {
+  const trusted = vscode.workspace.isTrusted !== false;
   const cfg = vscode.workspace.getConfiguration(SECTION);
-  const launch: ServerLaunchSettings = {
-    path: cfg.get<string | null>("server.path"),
-    pythonPath: cfg.get<string | null>("server.pythonPath"),
-    args: cfg.get<string[]>("server.args"),
-    env: cfg.get<Record<string, string>>("server.env"),
-  };
-  const firstRoot = [...roots][0];
-  const cmd = buildServerCommand(launch, {
-    which: (name) => findOnPath(name, process.env.PATH, isFile),
-    pythonInterpreter: pythonInterpreterFromExtension(firstRoot ? vscode.Uri.file(firstRoot) : undefined),
-    homeDir: os.homedir(),
-    workspaceFolder: vscode.workspace.workspaceFolders?.[0]?.uri.fsPath,
-  });
-  output.info(`Starting server (${cmd.source}): ${formatCommandLine(cmd)}`);
-  if (cmd.source === "fallback") {
-    output.warn(
-      "`jetls` was not found on PATH and neither jetls.server.path nor jetls.server.pythonPath is set; " +
-        "install jetls (pipx install jetls) or set one of these settings.",
+  const launch = launchSettings((key) => cfg.inspect(key), trusted);
+  if (!trusted) {
+    output.info(
+      `Untrusted workspace: its own values of ${EXECUTABLE_SETTINGS.map((k) => `${SECTION}.${k}`).join(", ")} are ignored.`,
     );
   }
+  const firstRoot = [...roots][0];
+  status.starting("choosing the Python interpreter");
+  const cmd = await resolveServerCommand(
+    launch,
+    { homeDir: os.homedir(), workspaceFolder: vscode.workspace.workspaceFolders?.[0]?.uri.fsPath },
+    trusted,
+    firstRoot ? vscode.Uri.file(firstRoot) : undefined,
+  );
+  if (!cmd) {
+    return;
+  }
+  output.info(`Starting server (${cmd.source}): ${formatCommandLine(cmd)}`);
+  status.starting(formatCommandLine(cmd));
 
   const serverOptions: ServerOptions = {
     command: cmd.command,
@@ -215,6 +326,15 @@ async function startClient(_context: vscode.ExtensionContext): Promise<void> {
       fileEvents: (watcher = vscode.workspace.createFileSystemWatcher("**/*.toml")),
     },
     middleware: {
+      // The status bar item shows the server's progress (indexing). The client's own
+      // window progress would show it a second time, so only `end` goes on, which
+      // releases the client's bookkeeping for the token.
+      handleWorkDoneProgress: (token, params, next) => {
+        status.onProgress(token, params as ProgressValue);
+        if (params.kind === "end") {
+          next(token, params);
+        }
+      },
       workspace: {
         // Answer workspace/configuration for "jetls" with the normalised settings
         // object (the same shape as initializationOptions).
@@ -236,14 +356,27 @@ async function startClient(_context: vscode.ExtensionContext): Promise<void> {
   };
 
   client = new LanguageClient("jetls", "jetls", serverOptions, clientOptions);
+  const started = client;
+  const detail = `${normalized.length} metric-hub checkout(s); ${cmd.source}: ${formatCommandLine(cmd)}`;
   client.onDidChangeState((e) => {
     void vscode.commands.executeCommand("setContext", "jetls.active", e.newState === State.Running);
+    if (client !== started) {
+      return;
+    }
+    if (e.newState === State.Running) {
+      status.started(detail);
+    } else if (e.newState === State.Starting) {
+      status.starting(formatCommandLine(cmd));
+    } else if (!stopping) {
+      status.failed(`The jetls server stopped (${formatCommandLine(cmd)}); the output channel has its messages.`);
+    }
   });
   try {
     await client.start();
   } catch (err) {
     const msg = err instanceof Error ? err.message : String(err);
     output.error(`Failed to start the jetls server: ${msg}`);
+    status.failed(`Could not start ${formatCommandLine(cmd)}: ${msg}`);
     const choice = await vscode.window.showErrorMessage(
       `jetls: could not start the server (${formatCommandLine(cmd)}): ${msg}`,
       "Show Output",
@@ -261,12 +394,16 @@ function restart(reason: string): Promise<void> {
   restarting = restarting.then(async () => {
     output.info(`Restarting server: ${reason}`);
     if (client) {
+      stopping = true;
       try {
         await client.stop();
       } catch (err) {
         output.warn(`Error while stopping the server: ${String(err)}`);
+      } finally {
+        stopping = false;
       }
       client = undefined;
+      status.stopped();
     }
     watcher?.dispose();
     watcher = undefined;

@@ -41,6 +41,7 @@ function fakeVscode(folders: string[]) {
       onDidChangeConfiguration: event,
       onDidChangeWorkspaceFolders: event,
       onDidOpenTextDocument: event,
+      onDidGrantWorkspaceTrust: event,
       getConfiguration: () => ({ get: () => undefined }),
     },
     extensions: { getExtension: () => undefined },

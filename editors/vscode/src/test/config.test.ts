@@ -2,70 +2,106 @@ import { strict as assert } from "node:assert";
 import { describe, it } from "node:test";
 
 import {
-  buildServerCommand,
   buildServerSettings,
+  bundledCommand,
+  EXECUTABLE_SETTINGS,
+  executableCommand,
   expandPath,
-  findOnPath,
+  explicitPython,
   formatCommandLine,
+  InspectedSetting,
+  launchSettings,
   normalizeSeverity,
+  RESTART_KEYS,
 } from "../config";
 
-describe("buildServerCommand", () => {
-  it("uses jetls from PATH by default", () => {
-    const cmd = buildServerCommand({}, { which: (n) => (n === "jetls" ? "/usr/local/bin/jetls" : undefined) });
-    assert.equal(cmd.command, "/usr/local/bin/jetls");
-    assert.deepEqual(cmd.args, ["serve"]);
+describe("server command line", () => {
+  const launcher = "/ext/bundled/tool/jetls_server.py";
+  const py = { command: "/usr/bin/python3", args: [], source: "PATH" as const };
+
+  it("runs the bundled server with the chosen interpreter in isolated mode", () => {
+    const cmd = bundledCommand(py, launcher, {});
+    assert.equal(cmd.command, "/usr/bin/python3");
+    assert.deepEqual(cmd.args, ["-I", launcher, "serve"]);
     assert.equal(cmd.source, "PATH");
   });
 
-  it("prefers jetls.server.path over everything", () => {
-    const cmd = buildServerCommand(
-      { path: "/opt/jetls/bin/jetls", pythonPath: "/usr/bin/python3", args: ["--log-level", "debug"] },
-      { which: () => "/usr/local/bin/jetls", pythonInterpreter: ["/venv/bin/python"] },
-    );
+  it("keeps the leading arguments of an interpreter command (conda run) and appends the user's args", () => {
+    const conda = { command: "conda", args: ["run", "-n", "mh", "python"], source: "python-extension" as const };
+    const cmd = bundledCommand(conda, launcher, { args: ["--log-level", "debug"] });
+    assert.equal(cmd.command, "conda");
+    assert.deepEqual(cmd.args, ["run", "-n", "mh", "python", "-I", launcher, "serve", "--log-level", "debug"]);
+    assert.equal(cmd.source, "python-extension");
+  });
+
+  it("runs jetls.server.path as given, without the bundle", () => {
+    const cmd = executableCommand({ path: "/opt/jetls/bin/jetls", pythonPath: "/usr/bin/python3", args: ["--log-level", "debug"] });
+    assert.ok(cmd);
     assert.equal(cmd.command, "/opt/jetls/bin/jetls");
     assert.deepEqual(cmd.args, ["serve", "--log-level", "debug"]);
     assert.equal(cmd.source, "server.path");
   });
 
   it("does not double a user-supplied serve", () => {
-    const cmd = buildServerCommand({ path: "jetls", args: ["serve", "--tcp", "127.0.0.1:2087"] });
-    assert.deepEqual(cmd.args, ["serve", "--tcp", "127.0.0.1:2087"]);
+    assert.deepEqual(executableCommand({ path: "jetls", args: ["serve", "--tcp", "127.0.0.1:2087"] })!.args, ["serve", "--tcp", "127.0.0.1:2087"]);
+    assert.deepEqual(bundledCommand(py, launcher, { args: ["serve", "-v"] }).args, ["-I", launcher, "serve", "-v"]);
   });
 
-  it("runs python -m jetls serve when pythonPath is set", () => {
-    const cmd = buildServerCommand({ pythonPath: "~/venvs/mh/bin/python", args: ["-v"] }, { homeDir: "/home/u", which: () => "/x/jetls" });
-    assert.equal(cmd.command, "/home/u/venvs/mh/bin/python");
-    assert.deepEqual(cmd.args, ["-m", "jetls", "serve", "-v"]);
-    assert.equal(cmd.source, "server.pythonPath");
+  it("takes jetls.server.pythonPath as the one interpreter, with ~ expanded", () => {
+    assert.deepEqual(explicitPython({ pythonPath: "~/venvs/mh/bin/python" }, { homeDir: "/home/u" }), {
+      command: "/home/u/venvs/mh/bin/python",
+      args: [],
+      source: "server.pythonPath",
+    });
   });
 
   it("treats blank path settings as unset", () => {
-    const cmd = buildServerCommand({ path: "  ", pythonPath: "" }, { which: () => "/bin/jetls" });
-    assert.equal(cmd.source, "PATH");
-  });
-
-  it("falls back to the Python extension interpreter when jetls is not on PATH", () => {
-    const cmd = buildServerCommand({}, { which: () => undefined, pythonInterpreter: ["conda", "run", "-n", "mh", "python"] });
-    assert.equal(cmd.command, "conda");
-    assert.deepEqual(cmd.args, ["run", "-n", "mh", "python", "-m", "jetls", "serve"]);
-    assert.equal(cmd.source, "python-extension");
-  });
-
-  it("falls back to plain jetls when nothing is found", () => {
-    const cmd = buildServerCommand({}, { which: () => undefined });
-    assert.equal(cmd.command, "jetls");
-    assert.deepEqual(cmd.args, ["serve"]);
-    assert.equal(cmd.source, "fallback");
+    assert.equal(executableCommand({ path: "  " }), undefined);
+    assert.equal(explicitPython({ pythonPath: "" }), undefined);
   });
 
   it("expands ${workspaceFolder} and keeps only string env values", () => {
-    const cmd = buildServerCommand(
+    const cmd = executableCommand(
       { path: "${workspaceFolder}/.venv/bin/jetls", env: { JETLS_LOG: "debug", BAD: 3 as unknown as string } },
       { workspaceFolder: "/src/metric-hub" },
     );
-    assert.equal(cmd.command, "/src/metric-hub/.venv/bin/jetls");
-    assert.deepEqual(cmd.env, { JETLS_LOG: "debug" });
+    assert.equal(cmd!.command, "/src/metric-hub/.venv/bin/jetls");
+    assert.deepEqual(cmd!.env, { JETLS_LOG: "debug" });
+  });
+});
+
+describe("launchSettings (workspace trust)", () => {
+  const inspected: Record<string, InspectedSetting<unknown>> = {
+    "server.path": { defaultValue: null, globalValue: "/home/u/.local/bin/jetls", workspaceValue: "./evil.sh" },
+    "server.pythonPath": { defaultValue: null, workspaceFolderValue: "${workspaceFolder}/.venv/bin/python" },
+    "server.args": { defaultValue: [], workspaceValue: ["--tcp", "0.0.0.0:1"] },
+    "server.env": { defaultValue: {}, globalValue: { A: "1" }, workspaceValue: { PYTHONPATH: "." } },
+  };
+  const inspect = (key: string) => inspected[key];
+
+  it("uses the most specific value in a trusted workspace", () => {
+    assert.deepEqual(launchSettings(inspect, true), {
+      path: "./evil.sh",
+      pythonPath: "${workspaceFolder}/.venv/bin/python",
+      args: ["--tcp", "0.0.0.0:1"],
+      env: { PYTHONPATH: "." },
+    });
+  });
+
+  it("ignores the workspace's own values in an untrusted workspace", () => {
+    assert.deepEqual(launchSettings(inspect, false), {
+      path: "/home/u/.local/bin/jetls",
+      pythonPath: null,
+      args: [],
+      env: { A: "1" },
+    });
+  });
+
+  it("covers every setting that chooses what runs", () => {
+    assert.deepEqual(
+      [...EXECUTABLE_SETTINGS].map((k) => `jetls.${k}`),
+      RESTART_KEYS,
+    );
   });
 });
 
@@ -77,24 +113,6 @@ describe("formatCommandLine / expandPath", () => {
     assert.equal(expandPath("~/x", { homeDir: "/h" }), "/h/x");
     assert.equal(expandPath("/a/~/x", { homeDir: "/h" }), "/a/~/x");
     assert.equal(expandPath("~", { homeDir: "/h" }), "/h");
-  });
-});
-
-describe("findOnPath", () => {
-  it("returns the first match in PATH order", () => {
-    const files = new Set(["/b/jetls", "/c/jetls"]);
-    assert.equal(findOnPath("jetls", "/a::/b:/c", (p) => files.has(p), "linux"), "/b/jetls");
-  });
-  it("returns undefined without PATH or match", () => {
-    assert.equal(findOnPath("jetls", undefined, () => true, "linux"), undefined);
-    assert.equal(findOnPath("jetls", "/a:/b", () => false, "linux"), undefined);
-  });
-  it("honours PATHEXT on Windows", () => {
-    const files = new Set(["C:\\py\\Scripts\\jetls.EXE"]);
-    assert.equal(
-      findOnPath("jetls", "C:\\Windows;C:\\py\\Scripts", (p) => files.has(p), "win32", ".COM;.EXE"),
-      "C:\\py\\Scripts\\jetls.EXE",
-    );
   });
 });
 

@@ -166,6 +166,15 @@ export interface FakeState {
   onDidChangeConfiguration: EventEmitter<{ affectsConfiguration(s: string): boolean }>;
   textDocuments: FakeDocument[];
   activeTextEditor?: unknown;
+  /** `workspace.isTrusted`. */
+  trusted: boolean;
+  /** Settings from the workspace (`.vscode/settings.json`); `settings` are the user's. */
+  workspaceSettings: Record<string, unknown>;
+  /** Every text the status bar item showed, in order, and its last tooltip. */
+  statusTexts: string[];
+  statusTooltip?: string;
+  /** Extensions returned by `extensions.getExtension`. */
+  extensions: Record<string, unknown>;
 }
 
 export function createFakeVscode(folders: string[], settings: Record<string, unknown> = {}) {
@@ -179,6 +188,10 @@ export function createFakeVscode(folders: string[], settings: Record<string, unk
     onDidOpen: new EventEmitter(),
     onDidChangeConfiguration: new EventEmitter(),
     textDocuments: [],
+    trusted: true,
+    workspaceSettings: {},
+    statusTexts: [],
+    extensions: {},
   };
   const emitter = () => new EventEmitter<any>().event;
   const channel = () => {
@@ -215,7 +228,7 @@ export function createFakeVscode(folders: string[], settings: Record<string, unk
     DiagnosticSeverity: { Error: 0, Warning: 1, Information: 2, Hint: 3 },
     ViewColumn: { Beside: -2, Active: -1, One: 1 },
     env: { appName: "fake", language: "en", machineId: "x", sessionId: "y", uiKind: 1, appRoot: "/" },
-    extensions: { getExtension: () => undefined, all: [], onDidChange: emitter() },
+    extensions: { getExtension: (id: string) => state.extensions[id], all: [], onDidChange: emitter() },
     commands: {
       registerCommand: (id: string, fn: (...a: any[]) => unknown) => {
         state.commands.set(id, fn);
@@ -226,6 +239,20 @@ export function createFakeVscode(folders: string[], settings: Record<string, unk
     },
     window: {
       createOutputChannel: channel,
+      createStatusBarItem: () => {
+        const item: Record<string, unknown> = { show() {}, hide() {}, dispose() {} };
+        return new Proxy(item, {
+          set(target, prop, value) {
+            target[prop as string] = value;
+            if (prop === "text") {
+              state.statusTexts.push(String(value));
+            } else if (prop === "tooltip") {
+              state.statusTooltip = String(value);
+            }
+            return true;
+          },
+        });
+      },
       showErrorMessage: async (m: string) => void state.messages.push(`error ${m}`),
       showWarningMessage: async (m: string) => void state.messages.push(`warning ${m}`),
       showInformationMessage: async (m: string) => void state.messages.push(`info ${m}`),
@@ -292,15 +319,24 @@ export function createFakeVscode(folders: string[], settings: Record<string, unk
         return state.textDocuments;
       },
       getWorkspaceFolder: (uri: Uri) => workspaceFolders.find((f) => uri.fsPath.startsWith(f.uri.fsPath)),
-      getConfiguration: (section?: string) => ({
-        get: (key: string, def?: unknown) => {
-          const full = section ? `${section}.${key}` : key;
-          return full in state.settings ? state.settings[full] : def;
-        },
-        has: (key: string) => `${section}.${key}` in state.settings,
-        inspect: () => undefined,
-        update: async () => undefined,
-      }),
+      get isTrusted() {
+        return state.trusted;
+      },
+      onDidGrantWorkspaceTrust: emitter(),
+      getConfiguration: (section?: string) => {
+        const full = (key: string) => (section ? `${section}.${key}` : key);
+        const pick = (key: string) =>
+          full(key) in state.workspaceSettings ? state.workspaceSettings : full(key) in state.settings ? state.settings : undefined;
+        return {
+          get: (key: string, def?: unknown) => (pick(key) ? pick(key)![full(key)] : def),
+          has: (key: string) => pick(key) !== undefined,
+          inspect: (key: string) => ({
+            globalValue: state.settings[full(key)],
+            workspaceValue: state.workspaceSettings[full(key)],
+          }),
+          update: async () => undefined,
+        };
+      },
       onDidOpenTextDocument: state.onDidOpen.event,
       onDidChangeConfiguration: state.onDidChangeConfiguration.event,
       onDidChangeWorkspaceFolders: emitter(),

@@ -4,12 +4,12 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, it } from "node:test";
 
-import { RESTART_KEYS } from "../config";
+import { BUNDLED_LAUNCHER, EXECUTABLE_SETTINGS, RESTART_KEYS } from "../config";
 import { RELEVANT_GLOBS } from "../roots";
 
 const root = path.resolve(__dirname, "..", "..");
 const pkg = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8"));
-const props: Record<string, { default?: unknown; type?: unknown }> = pkg.contributes.configuration.properties;
+const props: Record<string, { default?: unknown; type?: unknown; scope?: string }> = pkg.contributes.configuration.properties;
 
 describe("package.json", () => {
   it("contributes every server setting and the client settings", () => {
@@ -69,5 +69,26 @@ describe("package.json", () => {
     assert.ok(pkg.activationEvents.includes("workspaceContains:jetstream/*.toml"));
     assert.equal(pkg.main, "./dist/extension.js");
     assert.ok(RELEVANT_GLOBS.length === 5);
+  });
+
+  it("declares limited support for untrusted workspaces, restricting the settings that choose what runs", () => {
+    const trust = pkg.capabilities.untrustedWorkspaces;
+    assert.equal(trust.supported, "limited");
+    const executable = EXECUTABLE_SETTINGS.map((k) => `jetls.${k}`);
+    assert.deepEqual(trust.restrictedConfigurations, executable);
+    for (const key of executable) {
+      assert.equal(props[key].scope, "machine-overridable", key);
+    }
+    assert.match(trust.description, /never executes/);
+  });
+
+  it("ships the bundled server: packaging fills bundled/libs, .vscodeignore keeps it and the launcher", () => {
+    assert.match(pkg.scripts["vscode:prepublish"], /npm run bundle-python/);
+    assert.equal(pkg.scripts["bundle-python"], "python3 scripts/bundle_python.py");
+    assert.ok(fs.existsSync(path.join(root, ...BUNDLED_LAUNCHER)));
+    const ignore = fs.readFileSync(path.join(root, ".vscodeignore"), "utf8").split("\n");
+    assert.ok(ignore.includes(`!${BUNDLED_LAUNCHER.join("/")}`));
+    assert.ok(ignore.includes("!bundled/libs/**"));
+    assert.ok(!ignore.some((l) => l.startsWith("!node_modules")), "node_modules must not ship (esbuild bundles the client)");
   });
 });
