@@ -39,7 +39,7 @@ def warm_up() -> None:
     importlib.import_module("jetls.checks")
     importlib.import_module("jetls.sql.syntax")._sqlglot()
     for name in ("completion", "hover", "navigation", "rename", "symbols", "folding", "semantic_tokens", "code_actions",
-                 "rendered_sql", "sql_help"):
+                 "rendered_sql", "sql_help", "inlay_hints", "code_lens", "structure"):
         feature(name)
     gc.freeze()
 

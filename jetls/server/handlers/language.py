@@ -57,13 +57,6 @@ SYMBOL_KINDS = {
 }
 
 
-def _legend() -> lsp.SemanticTokensLegend:
-    mod = core.feature("semantic_tokens")
-    types_ = list(mod.TOKEN_TYPES)
-    mods = list(mod.MODIFIERS)
-    return lsp.SemanticTokensLegend(token_types=types_, token_modifiers=mods)
-
-
 # ----------------------------------------------------------------------------- helpers
 
 
@@ -391,38 +384,6 @@ def register(server: JetlsServer) -> None:
             kind = lsp.FoldingRangeKind.Comment if f.kind == "comment" else lsp.FoldingRangeKind.Region
             out.append(lsp.FoldingRange(start_line=f.start_line, end_line=f.end_line, kind=kind))
         return out
-
-    @server.feature(
-        lsp.TEXT_DOCUMENT_SEMANTIC_TOKENS_FULL,
-        lsp.SemanticTokensRegistrationOptions(legend=_legend(), full=True, document_selector=[lsp.TextDocumentFilterLanguage(language="toml")]),
-    )
-    @guard(None, name="textDocument/semanticTokens/full")
-    def semantic_tokens(ls: JetlsServer, params: lsp.SemanticTokensParams):
-        mod = core.feature("semantic_tokens")
-        ctx = ls.context(params.text_document.uri)
-        if ctx is None or ctx.ws is None:
-            return lsp.SemanticTokens(data=[])
-        types_ = list(mod.TOKEN_TYPES)
-        mods = list(mod.MODIFIERS)
-        lines = ctx.lines
-        enc = ls.encoding
-        data: list[int] = []
-        prev_line = prev_col = 0
-        for start, end, typ, modifiers in mod.tokens(ctx.ws, ctx.path):
-            line, col = lines.position(start, enc)
-            eline, ecol = lines.position(end, enc)
-            length = ecol - col if eline == line else lines.position(lines.starts[line + 1] - 1, enc)[1] - col
-            if length <= 0 or typ not in types_:
-                continue
-            bits = 0
-            for m in modifiers:
-                if m in mods:
-                    bits |= 1 << mods.index(m)
-            dl = line - prev_line
-            dc = col - prev_col if dl == 0 else col
-            data += [dl, dc, length, types_.index(typ), bits]
-            prev_line, prev_col = line, col
-        return lsp.SemanticTokens(data=data)
 
     @server.feature(
         lsp.TEXT_DOCUMENT_CODE_ACTION,
