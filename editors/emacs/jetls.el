@@ -250,7 +250,7 @@ starts Eglot in metric-hub TOML buffers."
     (with-current-buffer (get-buffer-create "*jetls rendered SQL*")
       (let ((inhibit-read-only t))
         (erase-buffer)
-        (insert (format "-- jetls: rendered SQL of metric `%s`\n\n" (or (plist-get result :metric) "")))
+        (insert (format "-- jetls: rendered SQL of `%s`\n\n" (or (plist-get result :metric) "")))
         (insert (plist-get result :sql)))
       (when (fboundp 'sql-mode) (sql-mode))
       (goto-char (point-min))
@@ -346,7 +346,19 @@ Non-nil for TOML files inside a metric-hub checkout."
     :initialized-fn (lambda (workspace)
                       (let ((lsp--cur-workspace workspace))
                         (lsp--set-configuration (lsp-configuration-section "jetls"))))
+    :action-handlers (let ((handlers (make-hash-table :test #'equal)))
+                       (puthash "jetls.showRenderedSql" #'jetls--lens-rendered-sql handlers)
+                       handlers)
     :multi-root t)))
+
+(defun jetls--lens-rendered-sql (action)
+  "Code lens ACTION \"Show rendered SQL\": ask the server for the SQL at the lens."
+  (let* ((args (gethash "arguments" action))
+         (res (lsp-request "workspace/executeCommand"
+                           (list :command "jetls.renderedSql" :arguments args))))
+    (jetls--show-sql (if (hash-table-p res)
+                         (list :metric (gethash "metric" res) :sql (gethash "sql" res))
+                       res))))
 
 (provide 'jetls)
 ;;; jetls.el ends here
