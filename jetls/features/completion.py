@@ -5,11 +5,13 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
 from jetls.checks.templates import EXPERIMENT_ATTRIBUTES
-from jetls.schema import PRE_TREATMENTS, WINDOWS, FileKind, Section
+from jetls.schema import PLATFORMS, PRE_TREATMENTS, WINDOWS, FileKind, Section, pre_treatment_schema
+from jetls.syntax import Array, InlineTable, String
 
 from jetls.document import Entry, Table
 from jetls.document.edits import toml_value
@@ -18,7 +20,7 @@ from jetls.workspace.scope import scope_of
 from jetls.workspace.search import slug_table
 
 from . import _docs
-from .context import HEADER, KEY, VALUE, CursorContext, context_at
+from .context import COMMENT, HEADER, KEY, VALUE, CursorContext, context_at
 
 #: Values of ``CompletionItem.kind``.
 ITEM_KINDS = (
@@ -38,6 +40,7 @@ class CompletionItem:
     replace_span: tuple[int, int] | None = None  # absolute [start, end) the insertion replaces
     sort_text: str | None = None
     filter_text: str | None = None
+    deprecated: bool = False
 
 
 _SLUG_KINDS = {"metric", "data_source", "segment", "segment_data_source", "outcome", "dimension"}
@@ -103,6 +106,8 @@ class _Completer:
         span = ctx.replace_span
         if span is not None and span[0] > 0 and self.file.text[span[0] - 1] == "=":
             text = " " + text
+        if ctx.before_item:
+            text += ", "
         return text
 
     def slug_items(self, kind: str, quoted: bool, span: tuple[int, int] | None, exclude: set[str] = frozenset()) -> None:
@@ -114,6 +119,9 @@ class _Completer:
             if slug in exclude or not slug:
                 continue
             group = "0" if any(d.path == here for d in defs) else "1"
+            deprecated = kind == "metric" and _docs.merged_value(defs, "deprecated")[0] is True
+            if deprecated:
+                group = "2"  # still offered, after the others
             text = self.quote(slug, quoted)
             self.add(CompletionItem(
                 label=slug,
@@ -124,6 +132,7 @@ class _Completer:
                 replace_span=span,
                 sort_text=f"{group}{slug}",
                 filter_text=text if quoted else slug,
+                deprecated=deprecated,
             ))
 
     def slug_documentation(self, kind: str, slug: str) -> str:
@@ -147,7 +156,9 @@ class _Completer:
     # -- dispatch -------------------------------------------------------------------------------
     def run(self) -> list[CompletionItem]:
         ctx = self.ctx
-        if ctx.location == HEADER:
+        if ctx.location == COMMENT:
+            self.directive()
+        elif ctx.location == HEADER:
             self.header()
         elif ctx.location == KEY:
             self.keys()
@@ -157,6 +168,37 @@ class _Completer:
             else:
                 self.value()
         return self.items
+
+    # -- `# jetls:` directives ---------------------------------------------------------------------
+    def directive(self) -> None:
+        """`# jetls: platform=|`, `kind=|`, `disable=|` and the directive names themselves."""
+        text, off = self.file.text, self.ctx.offset
+        line = text[text.rfind("\n", 0, off) + 1:off]
+        m = _DIRECTIVE_AT.search(line)
+        if m is None:
+            return
+        key, value = m.group(1), m.group(2)
+        span = (off - len(value if value is not None else key or ""), off)
+        if value is None:
+            for i, (name, doc) in enumerate(_DIRECTIVES.items()):
+                self.add(CompletionItem(name, "key", detail="jetls directive", documentation=doc, insert_text=f"{name}=",
+                                        replace_span=span, sort_text=f"{i}"))
+            return
+        value = value.rsplit(",", 1)[-1].lstrip()
+        span = (off - len(value), off)
+        if key == "platform":
+            for name, info in PLATFORMS.items():
+                self.add(CompletionItem(name, "enum", detail="Jetstream analyses it" if info.jetstream_analysable else
+                                        "not analysed by Jetstream", insert_text=name, replace_span=span))
+        elif key == "kind":
+            for k in FileKind:
+                self.add(CompletionItem(k.value, "enum", detail="file kind", insert_text=k.value, replace_span=span))
+        elif key in ("disable", "disable-file"):
+            from jetls.checks.codes import CODES
+
+            for code, (severity, summary) in CODES.items():
+                self.add(CompletionItem(code, "value", detail=f"{severity}: {summary}"[:80], insert_text=code,
+                                        replace_span=span, sort_text=code))
 
     # -- headers ---------------------------------------------------------------------------------
     def header(self) -> None:
@@ -172,7 +214,7 @@ class _Completer:
             kind = "statistic" if section.entry_reference == "statistic" else "key"
             if parent == ("segments",) and name == "data_sources":
                 kind = "key"
-            self.add(CompletionItem(name, kind, detail=node.doc.split(".")[0][:80] if kind == "key" else "statistic",
+            self.add(CompletionItem(name, kind, detail=_first_sentence(node.doc) if kind == "key" else "statistic",
                                     documentation=node.doc, insert_text=name, replace_span=span,
                                     sort_text=f"0{name}"))
         ref = section.entry_reference
@@ -187,6 +229,10 @@ class _Completer:
         typed = ctx.key_path[-1] if ctx.key_path and ctx.key_path != ctx.table_path else None
         existing = set(ctx.existing_keys) - ({typed} if typed else set())
         in_inline = self._in_inline()
+        if not isinstance(section, Section) and ctx.table_path[-1:] == ("pre_treatments",):
+            section, in_inline = self._pre_treatment_section(), True
+            node = self._inline_at()
+            existing = {kv.key.names[0] for kv in (node.entries if node is not None else ()) if kv.key.parts} - {typed}
         if not isinstance(section, Section):
             return
         is_stats = section.entry_reference == "statistic" and section.name == "statistics"
@@ -205,8 +251,10 @@ class _Completer:
                 detail = "table" if isinstance(node, Section) else types
                 if getattr(node, "required", False):
                     detail += " (required)"
-                if isinstance(node, Section) and not in_inline and not is_stats:
-                    # a sub-table: prefer a header below the current table
+                if isinstance(node, Section) and not in_inline and self._header_here():
+                    # a table of its own: its header (a key/value here would be an inline table)
+                    insert = f"[{'.'.join(ctx.table_path + (name,))}]\n$0"
+                elif isinstance(node, Section) and not in_inline:
                     insert = f"{name} = {{ $1 }}"
                 else:
                     insert = f"{name} = {_value_snippet(node)}"
@@ -216,6 +264,12 @@ class _Completer:
                 sort_text=("0" if getattr(node, "required", False) else "1") + name, filter_text=name,
             ))
         self._skeletons(section, existing, span, in_inline)
+
+    def _header_here(self) -> bool:
+        """Whether a table header may be inserted at the cursor: nothing but other tables
+        follows in the cursor's section (a header would capture the keys after it)."""
+        chunk = self.file.tree.chunk_at(self.ctx.offset)
+        return not any(kv.start + chunk.delta >= self.ctx.offset for kv in chunk.tree.entries)
 
     def _in_inline(self) -> bool:
         doc = self.file.doc
@@ -259,8 +313,11 @@ class _Completer:
             top = snippet[1:].split(".")[0]
             if root is None or top not in root.fields or getattr(root.fields[top], "ignored", False):
                 continue
+            if kind == "metric" and self.kind is FileKind.EXPERIMENT and "metrics" not in self.file.doc.root.items:
+                # computed only when listed in a window: list it (the placeholder is mirrored)
+                snippet = '[metrics]\nweekly = ["${1:slug}"]\noverall = ["${1:slug}"]\n\n' + snippet
             self.add(CompletionItem(
-                label=snippet.split("\n")[0].replace("${1:slug}", "slug"),
+                label=_TABLE_SKELETONS[kind].split("\n")[0].replace("${1:slug}", "slug"),
                 kind="snippet", detail=f"new {_docs.KIND_LABELS[kind]}",
                 documentation=f"A `{snippet.split(chr(10))[0]}` table skeleton.",
                 insert_text=snippet, is_snippet=True, replace_span=span,
@@ -280,8 +337,9 @@ class _Completer:
         if ctx.string is not None and not ctx.string_closed:
             span = (ctx.string_span[0], ctx.offset)
         types = getattr(node, "types", ()) or ()
-        if ctx.in_array and "array" not in types and not isinstance(node, Section):
-            pass
+        if isinstance(node, Section) and ctx.string is None:
+            self._inline_table(node)
+            return
         exclude: set[str] = set()
         if ctx.in_array:
             for i, it in enumerate(ctx.array_items):
@@ -307,7 +365,51 @@ class _Completer:
                                         sort_text=b))
 
     def _param_node(self) -> Any:
+        """The schema of a key inside `pre_treatments = [{name = "…", …}]` (by its `name`)."""
+        kp = self.ctx.key_path or ()
+        if len(kp) >= 2 and kp[-2] == "pre_treatments":
+            section = self._pre_treatment_section()
+            return section.fields.get(kp[-1]) if section is not None else None
         return None
+
+    def _inline_at(self) -> InlineTable | None:
+        """The innermost inline table holding the cursor (in an array of tables)."""
+        chunk = self.file.tree.chunk_at(self.ctx.offset)
+        d, off = chunk.delta, self.ctx.offset
+        found = None
+        stack = [kv.value for kv in chunk.tree.entries]
+        while stack:
+            v = stack.pop()
+            if not (v.start + d <= off <= v.end + d):
+                continue
+            if isinstance(v, InlineTable):
+                found = v
+                stack.extend(kv.value for kv in v.entries)
+            elif isinstance(v, Array):
+                stack.extend(v.items)
+        return found
+
+    def _pre_treatment_section(self) -> Section | None:
+        """The keys of the pre-treatment inline table at the cursor: its parameters once `name` is set."""
+        node = self._inline_at()
+        name = next((kv.value.value for kv in (node.entries if node is not None else ())
+                     if kv.key.names == ("name",) and isinstance(kv.value, String)), None)
+        schema = pre_treatment_schema(name) if name else None
+        if schema is None:
+            any_schema = pre_treatment_schema(next(iter(PRE_TREATMENTS)))
+            schema = Section("pre_treatment", "A pre-treatment.", {"name": any_schema.fields["name"]})
+        return schema
+
+    def _inline_table(self, section: Section) -> None:
+        """`key = |` for a table: an inline table with its required keys."""
+        keys = [k for k in section.required_keys] or list(section.fields)[:1]
+        body = ", ".join(f"{k} = {_value_snippet(section.fields[k], i + 1)}" for i, k in enumerate(keys))
+        text = f"{{ {body} }}"
+        if self.ctx.replace_span and self.file.text[self.ctx.replace_span[0] - 1:self.ctx.replace_span[0]] == "=":
+            text = " " + text
+        self.add(CompletionItem("{ … }", "snippet", detail="inline table with the required keys",
+                                documentation=_docs.node_markdown(section.name, section), insert_text=text,
+                                is_snippet=True, replace_span=self.ctx.replace_span, sort_text="0", filter_text=""))
 
     def _depends_on_first(self, quoted: bool, span: Any) -> None:
         """numerator / denominator: the metric's depends_on entries first."""
@@ -386,6 +488,28 @@ class _Completer:
             ) if isinstance(x, str) and x)
             self.add(CompletionItem(name, "parameter", detail=where, documentation=doc, insert_text=name,
                                     replace_span=span, sort_text=name))
+
+
+_DIRECTIVE_AT = re.compile(r"#\s*jetls\s*:(?:.*\s)?([a-z-]*)(?:=([\w, -]*))?$")
+_DIRECTIVES = {
+    "disable": "Silence codes on this line (a trailing comment) or on the next line: `# jetls: disable=JET201`.",
+    "disable-file": "Silence codes in the whole file: `# jetls: disable-file=JET534`.",
+    "platform": "The platform this experiment config is analysed on: `# jetls: platform=fenix`.",
+    "kind": "The kind of a file outside the metric-hub layout: `# jetls: kind=experiment`.",
+}
+
+
+def _first_sentence(doc: str, limit: int = 80) -> str:
+    """The first sentence of a doc (a period inside backticks does not end it)."""
+    ticks = 0
+    for i, ch in enumerate(doc):
+        if ch == "`":
+            ticks += 1
+        elif ch == "." and ticks % 2 == 0 and (i + 1 == len(doc) or doc[i + 1] in " \n"):
+            doc = doc[:i]
+            break
+    doc = " ".join(doc.split())
+    return doc if len(doc) <= limit else doc[: limit - 1] + "…"
 
 
 def _inner_quote(style: str) -> str:

@@ -46,6 +46,7 @@ class CursorContext:
     replace_span: tuple[int, int] | None = None  # absolute span of the word to replace
     is_array_header: bool = False
     in_array: bool = False
+    before_item: bool = False  # an insertion slot right before an existing array item
     array_index: int | None = None  # element index (or insertion index between elements)
     array_items: tuple[Any, ...] = ()  # the array's item nodes (chunk-relative)
     string: String | None = None  # string node holding the cursor (chunk-relative offsets)
@@ -254,6 +255,10 @@ class _Builder:
                 return self.make(NONE, table_path, key_path, **common)
             items = value.items
             for i, item in enumerate(items):
+                if off == item.start + d and isinstance(item, (String, Scalar)):
+                    # before an item's first character (`[|"x"]`): a new item goes here
+                    return self.make(VALUE, table_path, key_path, prefix="", replace_span=(off, off), in_array=True,
+                                     array_index=i, array_items=items, delta=d, value=value, before_item=True)
                 if item.start + d <= off <= item.end + d and not (isinstance(item, Invalid) and item.start == item.end):
                     ctx = self.in_value(item, d, table_path, key_path, True, i, items)
                     if ctx is not None and ctx.location != NONE:
@@ -271,7 +276,8 @@ class _Builder:
                     ctx = self.in_kv(kv, d, key_path)
                     if ctx is not None:
                         return ctx
-            return self.make(KEY, key_path, key_path, prefix="", replace_span=(off, off))
+            return self.make(KEY, key_path, key_path, prefix="", replace_span=(off, off), value=value, delta=d,
+                             in_array=in_array)
         if isinstance(value, (Scalar, Invalid)):
             if not (vs <= off <= ve):
                 return self.make(NONE, table_path, key_path, **common)

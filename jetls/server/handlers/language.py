@@ -212,6 +212,7 @@ def register(server: JetlsServer) -> None:
                     sort_text=it.sort_text,
                     filter_text=it.filter_text if it.filter_text != it.label else None,
                     data=data,
+                    tags=[lsp.CompletionItemTag.Deprecated] if it.deprecated else None,
                 )
             )
         defaults = None
