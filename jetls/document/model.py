@@ -312,6 +312,11 @@ class _Builder:
             if len(path) == 2:
                 self.touch(existing)
             return existing
+        if not header.closed:
+            # a header being typed (its `]` missing, a syntax error says so): not a second table
+            dup = self.detached(path)
+            dup.decl, dup.node, dup.delta = span, header, d
+            return dup
         if isinstance(existing, Table) and existing.kind in ("header", "array-item"):
             message = f"duplicate table [{dotted}]: it is already defined; merge the two tables"
         else:

@@ -63,6 +63,7 @@ class String(Value):
 
     __slots__ = ("value", "style", "content_start", "raw")
     kind = "string"
+    closed = True  # see UnterminatedString
 
     def __init__(
         self, value: str, style: str, start: int, end: int, content_start: int, raw: str | None
@@ -87,6 +88,14 @@ class String(Value):
         if index >= len(table):
             return self.start + table[-1] if table else self.content_start
         return self.start + table[index]
+
+
+class UnterminatedString(String):
+    """A string whose closing quote is missing (a syntax error is reported for it): its text is
+    being typed, so what it names is not judged."""
+
+    __slots__ = ()
+    closed = False
 
 
 class Array(Value):

@@ -148,13 +148,15 @@ def string_span(value: String, delta: int) -> tuple[int, int]:
 
 
 def string_items(entry: Entry) -> Iterator[tuple[str, tuple[int, int]]]:
-    """(value, content span) of a string entry, or of each string element of an array entry."""
+    """(value, content span) of a string entry, or of each string element of an array entry.
+    A string still being typed (its closing quote missing: a syntax error says so) names nothing."""
     v = entry.value
     if isinstance(v, String):
-        yield v.value, string_span(v, entry.delta)
+        if v.closed:
+            yield v.value, string_span(v, entry.delta)
     elif isinstance(v, Array):
         for item in v.items:
-            if isinstance(item, String):
+            if isinstance(item, String) and item.closed:
                 yield item.value, string_span(item, entry.delta)
 
 
