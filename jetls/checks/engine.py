@@ -9,6 +9,7 @@ from typing import Iterable
 
 from jetls.diagnostics import Diagnostic, Related, Severity, Tag
 from jetls.document import Entry, Table, unit_key
+from jetls.document.replay import ReplayCache
 from jetls.options import Options
 from jetls.schema import PLATFORMS, FileKind, file_schema, lookup, toml_literal
 from jetls.syntax import String
@@ -111,8 +112,7 @@ def _layer_label(sf: SourceFile) -> str:
 
 
 # Per-table check results replayed across keystrokes (see `_Checker.replayable`).
-_UNIT_CHECKS: dict = {}
-_UNIT_CHECKS_MAX = 20000
+_UNIT_CHECKS = ReplayCache("per-table checks")
 
 
 class _Checker:
@@ -179,8 +179,8 @@ class _Checker:
         if uk is None:
             check()
             return
-        full = (key, uk, self._replay_context)
-        hit = _UNIT_CHECKS.get(full)
+        full = (key, self._replay_context)
+        hit = _UNIT_CHECKS.get(t, full)
         base = t.delta
         if hit is None:
             rec: list = []
@@ -200,11 +200,9 @@ class _Checker:
                 self._reads_context = outer
             hit = tuple(rec)
             if pure and all(r.path is None for x in hit for r in x[3]):
-                if len(_UNIT_CHECKS) >= _UNIT_CHECKS_MAX:
-                    _UNIT_CHECKS.clear()
-                _UNIT_CHECKS[full] = tuple(
+                _UNIT_CHECKS.put(t, full, tuple(
                     (c, sp, m, tuple(Related(r.start - base, r.end - base, r.message, None) for r in rl), tg, dt, sv)
-                    for c, sp, m, rl, tg, dt, sv in hit)
+                    for c, sp, m, rl, tg, dt, sv in hit))
             for c, sp, m, rl, tg, dt, sv in hit:
                 self.emit(c, None if sp is None else (sp[0] + base, sp[1] + base), m, rl, tg, dt, sv)
             return

@@ -9,7 +9,8 @@ from datetime import datetime
 from typing import Callable
 
 from jetls.diagnostics import Tag
-from jetls.document import Entry, Table, TableArray, unit_key
+from jetls.document import Entry, Table, TableArray
+from jetls.document.replay import ReplayCache
 from jetls.schema import PRE_TREATMENTS, STATISTICS, WINDOWS, Field, FileKind, Section, pre_treatment_schema
 from jetls.syntax import Array, InlineTable, Invalid, Scalar, String
 
@@ -106,27 +107,8 @@ def _dym(s: str | None) -> str:
     return f"; did you mean `{s}`?" if s else ""
 
 
-_WALK_CACHE: dict = {}
-_WALK_CACHE_MAX = 20000
-
-
-def fingerprint(item, base: int):
-    """A hashable identity of a document subtree, relative to `base`: the syntax nodes it is
-    built from (by identity: the syntax layer re-uses unchanged chunks across edits) and their
-    positions minus `base`. Equal fingerprints give equal diagnostics, shifted."""
-    if isinstance(item, Entry):
-        return (item.kv, item.part, item.delta - base)
-    if isinstance(item, Table):
-        if item.sig is not None and base == item.delta:  # built by these chunk trees (re-used across edits)
-            return unit_key(item)
-        decl = item.decl
-        return (item.kind, item.node, item.delta - base, None if decl is None else (decl[0] - base, decl[1] - base),
-                tuple([(n, fingerprint(v, base)) for n, v in item.items.items()]))
-    if isinstance(item, TableArray):
-        decl = item.decl
-        return ("array", None if decl is None else (decl[0] - base, decl[1] - base),
-                tuple([fingerprint(t, base) for t in item.tables]))
-    return (type(item), id(item))
+# Diagnostics of a `[section.<slug>]` table, per content (its chunk trees: see `unit_key`).
+_WALKED = ReplayCache("schema walk per unit")
 
 
 def _table_span(t: Table, root_span: tuple[int, int]) -> tuple[int, int]:
@@ -160,13 +142,13 @@ class SchemaWalker:
             self._visit(name, item, section, path, ctx)
 
     def _visit_cached(self, name: str, item, section: Section, path: tuple[str, ...], ctx: str) -> None:
-        base = getattr(item, "delta", 0)
-        try:
-            key = (id(section), path, name, ctx, self.kind, self.tool, fingerprint(item, base))
-            hit = _WALK_CACHE.get(key)
-        except TypeError:  # defensive: an unhashable node
+        if type(item) is not Table or item.sig is None:
+            # a key or an array of tables right in the section: cheap, and no unit to replay
             self._visit(name, item, section, path, ctx)
             return
+        base = item.delta
+        key = (id(section), path, name, ctx, self.kind, self.tool)  # the schema's sections live as long as the process
+        hit = _WALKED.get(item, key)
         if hit is None:
             rec: list = []
             real = self.emit
@@ -180,9 +162,7 @@ class SchemaWalker:
             finally:
                 self.emit = real
             hit = tuple(rec)
-            if len(_WALK_CACHE) >= _WALK_CACHE_MAX:
-                _WALK_CACHE.clear()
-            _WALK_CACHE[key] = hit
+            _WALKED.put(item, key, hit)
         emit = self.emit
         for code, span, message, kw in hit:
             emit(code, None if span is None else (span[0] + base, span[1] + base), message, **kw)
@@ -553,19 +533,18 @@ class SchemaWalker:
                 self.emit("JET105", item.decl or t.decl, f"values of `{f.name}` must be {describe_types((f.values or 'string',))}")
 
 
-_MIXED_CACHE: dict = {}
+# JET003 findings per chunk tree, relative to the tree's own offsets.
+_MIXED = ReplayCache("mixed arrays per chunk")
 
 
 def mixed_arrays(doc, emit: Emit) -> None:
     """JET003 for every array mixing element types (found once per chunk tree: an unchanged
     chunk keeps its tree across edits, and its findings only move by its delta)."""
     for chunk in doc.tree.chunks:
-        found = _MIXED_CACHE.get(chunk.tree)
+        found = _MIXED.get(chunk.tree)
         if found is None:
             found = _mixed_in_chunk(chunk.tree)
-            if len(_MIXED_CACHE) >= _WALK_CACHE_MAX:
-                _MIXED_CACHE.clear()
-            _MIXED_CACHE[chunk.tree] = found
+            _MIXED.put(chunk.tree, (), found)
         d = chunk.delta
         for start, end, message in found:
             emit("JET003", (start + d, end + d), message)

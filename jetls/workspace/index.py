@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Mapping
 
-from jetls.document import Entry, Table, unit_key
+from jetls.document import Entry, Table
+from jetls.document.replay import ReplayCache
 from jetls.schema import PLATFORMS, WINDOWS, FileKind
 from jetls.syntax import Array, String
 
@@ -192,10 +193,9 @@ def template_refs(value: String, delta: int) -> Iterator[tuple[str, str, tuple[i
 
 # A `[section.<slug>]` table's contribution depends only on its own content: it is computed once
 # per content (`unit_key`: the chunk trees that built it, which survive edits elsewhere) and
-# replayed, shifted, on later keystrokes. Records: ("d", kind, slug, relative span, item name or
-# None for the table itself) and ("r", kind, slug, relative span, where).
-_UNIT_CACHE: dict = {}
-_UNIT_CACHE_MAX = 20000
+# replayed, shifted, on later keystrokes, while those trees live. Records: ("d", kind, slug,
+# relative span, item name or None for the table itself) and ("r", kind, slug, relative span, where).
+_UNIT_RECORDS = ReplayCache("index records per unit")
 
 
 def _refs_of(e: Entry | None, k: str, where: str, out: list) -> None:
@@ -266,19 +266,13 @@ _UNITS = {
 
 def _unit_records(section: str, name: str, t: Table) -> tuple:
     base = t.delta
-    uk = unit_key(t)
-    key = (section, name, uk) if uk is not None else None
-    if key is not None:
-        hit = _UNIT_CACHE.get(key)
-        if hit is not None:
-            return hit
+    hit = _UNIT_RECORDS.get(t, (section, name))
+    if hit is not None:
+        return hit
     out: list = []
     _UNITS[section](name, t, out)
     rel = tuple((r[0], r[1], r[2], (r[3][0] - base, r[3][1] - base), r[4]) for r in out)
-    if key is not None:
-        if len(_UNIT_CACHE) >= _UNIT_CACHE_MAX:
-            _UNIT_CACHE.clear()
-        _UNIT_CACHE[key] = rel
+    _UNIT_RECORDS.put(t, (section, name), rel)
     return rel
 
 

@@ -1,0 +1,99 @@
+"""Results recorded for unchanged parts of a file, replayed on later snapshots while those parts
+are alive.
+
+A keystroke re-parses one chunk; every other chunk tree is re-used, as the same object, by the
+new syntax tree. A result computed from some chunk trees (a `[section.<slug>]` table's index
+records or diagnostics: see `unit_key`; a chunk's own findings) is therefore recorded once, in
+positions relative to its unit, and replayed, shifted, while those trees are in use.
+
+Lifetime: a `ReplayCache` keys an entry by the *identity* of the chunk trees it was recorded
+from and holds them weakly; as soon as one of them is freed (the snapshot that used it was
+replaced, its document closed), the entry goes too. A cache therefore holds entries only for
+content some live snapshot still has: its size follows the open workspace, not the number of
+edits. (Keys hold ids, not the trees: a tree is never kept alive by a cache, and its entries
+are dropped before its id can be re-used.)
+"""
+
+from __future__ import annotations
+
+import threading
+import weakref
+from typing import Any, Hashable
+
+from jetls.document.model import Table, unit_key
+from jetls.syntax import ChunkTree
+
+# id(chunk tree) -> (weak reference whose callback releases the entries, [(entries, key), ...])
+_WATCHED: dict[int, tuple[weakref.ref, list]] = {}
+# Puts come from the checking thread and the event loop; a callback may run in either, and
+# inside a put (a collection triggered by an allocation): re-entrant.
+_LOCK = threading.RLock()
+
+
+def _release(tree_id: int) -> None:
+    with _LOCK:
+        watched = _WATCHED.pop(tree_id, None)
+        if watched is not None:
+            for entries, key in watched[1]:
+                entries.pop(key, None)
+
+
+def _watch(tree: ChunkTree, entries: dict, key: Hashable) -> None:
+    tree_id = id(tree)
+    watched = _WATCHED.get(tree_id)
+    if watched is None:
+        watched = _WATCHED[tree_id] = (weakref.ref(tree, lambda _ref: _release(tree_id)), [])
+    watched[1].append((entries, key))
+
+
+def _anchors(anchor: Table | ChunkTree) -> tuple[Hashable, tuple[ChunkTree, ...]] | None:
+    """(identity key, chunk trees) of a unit table or of one chunk tree; None: not replayable."""
+    if type(anchor) is ChunkTree:
+        return id(anchor), (anchor,)
+    uk = unit_key(anchor)
+    if uk is None:
+        return None
+    kind, attached, sig = uk
+    return (kind, attached, tuple([(id(tree), d) for tree, d in sig])), tuple([tree for tree, _ in sig])
+
+
+class ReplayCache:
+    """(content, key) -> a result recorded for that content, alive while the content is.
+
+    `content` is a table two levels down (its `unit_key`: the chunk trees that built it, and how
+    far apart they are) or one `ChunkTree`; `key` says what else the result depends on (plain
+    values only: no node, table or tree, which would outlive their snapshot here)."""
+
+    __slots__ = ("name", "_entries")
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self._entries: dict = {}
+
+    def get(self, content: Table | ChunkTree, key: Hashable = ()) -> Any:
+        """The result recorded for `content` under `key`, or None."""
+        anchors = _anchors(content)
+        if anchors is None:
+            return None
+        return self._entries.get((key, anchors[0]))
+
+    def put(self, content: Table | ChunkTree, key: Hashable, result: Any) -> None:
+        """Record `result`; nothing happens for content without a unit key (it is not replayable)."""
+        anchors = _anchors(content)
+        if anchors is None:
+            return
+        full = (key, anchors[0])
+        with _LOCK:
+            known = full in self._entries  # (recorded meanwhile by another thread: already watched)
+            self._entries[full] = result
+            if not known:
+                for tree in anchors[1]:
+                    _watch(tree, self._entries, full)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
+def watched_trees() -> int:
+    """How many chunk trees anchor some entry (for tests and measurements)."""
+    return len(_WATCHED)
