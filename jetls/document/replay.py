@@ -25,6 +25,8 @@ from jetls.syntax import ChunkTree
 
 # id(chunk tree) -> (weak reference whose callback releases the entries, [(entries, key), ...])
 _WATCHED: dict[int, tuple[weakref.ref, list]] = {}
+# Every cache (a handful, module-level: they live as long as the process).
+_CACHES: list["ReplayCache"] = []
 # Puts come from the checking thread and the event loop; a callback may run in either, and
 # inside a put (a collection triggered by an allocation): re-entrant.
 _LOCK = threading.RLock()
@@ -69,6 +71,7 @@ class ReplayCache:
     def __init__(self, name: str) -> None:
         self.name = name
         self._entries: dict = {}
+        _CACHES.append(self)
 
     def get(self, content: Table | ChunkTree, key: Hashable = ()) -> Any:
         """The result recorded for `content` under `key`, or None."""
@@ -94,6 +97,8 @@ class ReplayCache:
         return len(self._entries)
 
 
-def watched_trees() -> int:
-    """How many chunk trees anchor some entry (for tests and measurements)."""
-    return len(_WATCHED)
+def sizes() -> dict[str, int]:
+    """Entries per cache, and how many chunk trees anchor them (for tests and measurements)."""
+    out = {c.name: len(c) for c in _CACHES}
+    out["chunk trees watched"] = len(_WATCHED)
+    return out

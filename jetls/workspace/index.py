@@ -340,6 +340,11 @@ def file_index(sf: "SourceFile") -> FileIndex:
 # ------------------------------------------------------------------------------------------
 
 
+#: A slugs() answer not asked for again is patched on demand with the keys changed since; past
+#: this many it is dropped (recomputed when asked) rather than carried from keystroke to keystroke.
+_STALE_MAX = 2048
+
+
 def _rank(defn: Definition) -> int:
     return _LAYER_RANK.get(defn.layer, 9)
 
@@ -507,7 +512,11 @@ class SlugIndex:
         for ckey, (val, t) in self._stale.items():
             if ckey in out._cache or ckey in stale:
                 continue
-            stale[ckey] = (val, t | touched_set if ckey[1] in kinds else t)
+            if ckey[1] in kinds:
+                t = t | touched_set
+                if len(t) > _STALE_MAX:  # (typing a new slug touches a key per keystroke) recompute instead
+                    continue
+            stale[ckey] = (val, t)
         # definitions(): looked up lazily in this index's memo (one level: each hit is copied
         # into the new memo, so the working set survives a run of keystrokes)
         out._dparent = (self._dcache, touched)
