@@ -18,6 +18,7 @@ import functools
 import logging
 import threading
 
+from .lru import weighed_lru
 from .templates import Problem
 
 __all__ = ["check_sql", "unclosed_paren", "KINDS"]
@@ -69,7 +70,7 @@ def _err(start: int, end: int, message: str) -> Problem:
     return Problem(start, max(end, start + 1) if start >= 0 else end, "JET450", "error", message)
 
 
-@functools.lru_cache(maxsize=16384)
+@weighed_lru(2_000_000, lambda problems, sql, kind: len(sql) + 200 * len(problems) + 150)
 def _check_cached(sql: str, kind: str) -> tuple[Problem, ...]:
     if len(sql) > MAX_SQL:
         return (_hint(sql, f"SQL not validated: longer than {MAX_SQL:,} characters"),)

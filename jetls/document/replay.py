@@ -48,15 +48,23 @@ def _watch(tree: ChunkTree, entries: dict, key: Hashable) -> None:
     watched[1].append((entries, key))
 
 
-def _anchors(anchor: Table | ChunkTree) -> tuple[Hashable, tuple[ChunkTree, ...]] | None:
-    """(identity key, chunk trees) of a unit table or of one chunk tree; None: not replayable."""
-    if type(anchor) is ChunkTree:
-        return id(anchor), (anchor,)
-    uk = unit_key(anchor)
-    if uk is None:
-        return None
-    kind, attached, sig = uk
-    return (kind, attached, tuple([(id(tree), d) for tree, d in sig])), tuple([tree for tree, _ in sig])
+def _identity(content: Table | ChunkTree) -> Hashable | None:
+    """The identity of a unit table's content (its `unit_key`, with ids for trees) or of one
+    chunk tree; None: not replayable. Memoised on the table: every cache asks for it."""
+    if type(content) is ChunkTree:
+        return id(content)
+    key = content._replay_key
+    if key is None:
+        uk = unit_key(content)
+        if uk is None:
+            return None
+        kind, attached, sig = uk
+        key = content._replay_key = (kind, attached, tuple([(id(tree), d) for tree, d in sig]))
+    return key
+
+
+def _trees(content: Table | ChunkTree) -> list[ChunkTree]:
+    return [content] if type(content) is ChunkTree else [tree for tree, _ in content.sig]
 
 
 class ReplayCache:
@@ -75,22 +83,20 @@ class ReplayCache:
 
     def get(self, content: Table | ChunkTree, key: Hashable = ()) -> Any:
         """The result recorded for `content` under `key`, or None."""
-        anchors = _anchors(content)
-        if anchors is None:
-            return None
-        return self._entries.get((key, anchors[0]))
+        ident = _identity(content)
+        return None if ident is None else self._entries.get((key, ident))
 
     def put(self, content: Table | ChunkTree, key: Hashable, result: Any) -> None:
         """Record `result`; nothing happens for content without a unit key (it is not replayable)."""
-        anchors = _anchors(content)
-        if anchors is None:
+        ident = _identity(content)
+        if ident is None:
             return
-        full = (key, anchors[0])
+        full = (key, ident)
         with _LOCK:
             known = full in self._entries  # (recorded meanwhile by another thread: already watched)
             self._entries[full] = result
             if not known:
-                for tree in anchors[1]:
+                for tree in _trees(content):
                     _watch(tree, self._entries, full)
 
     def __len__(self) -> int:
