@@ -135,3 +135,37 @@ def test_a_long_session_leaves_no_more_live_objects_than_after_the_warm_up() -> 
     assert _grown(warm, _core_objects()) == {}
     after_close = replay.sizes()
     assert all(after_close[name] <= n for name, n in warm_replay.items())
+
+
+def test_the_server_keeps_nothing_per_keystroke(tmp_path) -> None:
+    """didChange notifications through pygls and the server's handlers (the state of open
+    documents, pending diagnostics, the protocol's bookkeeping) leave no object behind."""
+    from jetls.server import create_server
+
+    server = create_server()
+    server.client.pull_diagnostics = True  # nothing is published: no event loop needed
+    protocol = server.protocol
+
+    def notify(method: str, params: dict) -> None:
+        protocol.handle_message(protocol.structure_message({"jsonrpc": "2.0", "method": method, "params": params}))
+
+    uri = (tmp_path / "scratch.toml").as_uri()
+    notify("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "toml", "version": 1, "text": "a = 1\n"}})
+
+    def keystrokes(first: int, n: int) -> None:
+        for version in range(first, first + n):
+            notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": version}, "contentChanges": [
+                {"range": {"start": {"line": 0, "character": 4}, "end": {"line": 0, "character": 5}}, "text": str(version % 10)}]})
+
+    def live() -> Counter:
+        gc.collect()
+        return Counter(type(o).__qualname__ for o in gc.get_objects())
+
+    keystrokes(2, 20)
+    before = live()
+    keystrokes(22, 200)
+    grown = {t: (before[t], n) for t, n in live().items() if n - before[t] >= 20}  # a leak is one per keystroke
+    assert grown == {}
+    assert server.docs[uri].tree.text == "a = 1\n"
+    notify("textDocument/didClose", {"textDocument": {"uri": uri}})
+    assert uri not in server.docs
