@@ -18,7 +18,7 @@ import functools
 import logging
 import threading
 
-from .lru import weighed_lru
+from jetls.lru import weighed_lru
 from .templates import Problem
 
 __all__ = ["check_sql", "unclosed_paren", "KINDS"]

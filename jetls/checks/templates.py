@@ -53,7 +53,7 @@ from jinja2.lexer import TokenStream
 from jinja2.parser import Parser
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SandboxedFormatter
 
-from .lru import weighed_lru
+from jetls.lru import weighed_lru
 
 __all__ = [
     "CODES",

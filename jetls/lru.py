@@ -1,11 +1,11 @@
 """`functools.lru_cache`, bounded by the weight of what it holds instead of its number of entries.
 
-The checks' content-keyed caches (compiled and rendered templates, SQL parses) keep a result per
-string. A count bound does not bound memory: typing in a 5 KB SQL string makes every entry 5 KB
-and more. Each cache here weighs an entry (about the bytes it holds: its strings, plus a fixed
-part measured on the metric-hub corpus) and evicts the least recently used ones past its budget;
-a result heavier than the whole budget is returned but not kept. `docs/architecture.md` ("Memory")
-lists the budgets.
+The content-keyed caches (a string's offset map, compiled and rendered templates, SQL parses)
+keep a result per string. A count bound does not bound memory: typing in a 5 KB SQL string
+makes every entry 5 KB and more. Each cache here weighs an entry (about the bytes it holds: its
+strings, plus a fixed part measured on the metric-hub corpus) and evicts the least recently used
+ones past its budget; a result heavier than the whole budget is returned but not kept.
+`docs/architecture.md` ("Memory") lists the budgets. A leaf module (syntax and checks use it).
 """
 
 from __future__ import annotations
