@@ -20,11 +20,27 @@ import threading
 import weakref
 from typing import Any, Hashable
 
-from jetls.document.model import Table, unit_key
+from jetls.document.model import Table
 from jetls.syntax import ChunkTree
 
-# id(chunk tree) -> (weak reference whose callback releases the entries, [(entries, key), ...])
-_WATCHED: dict[int, tuple[weakref.ref, list]] = {}
+
+class _Watch(weakref.ref):
+    """A weak reference to a chunk tree that anchors entries; when the tree is freed, its
+    callback drops them. (One per tree, with no closure: the whole metric-hub anchors ~6 000.)"""
+
+    __slots__ = ("tree_id", "dependents")
+
+    def __new__(cls, tree: ChunkTree) -> "_Watch":
+        return super().__new__(cls, tree, _release)  # (the callback is taken here, not by __init__)
+
+    def __init__(self, tree: ChunkTree) -> None:
+        super().__init__(tree, _release)
+        self.tree_id = id(tree)
+        self.dependents: list = []  # entries, key, entries, key, ...
+
+
+# id(chunk tree) -> its watch
+_WATCHED: dict[int, _Watch] = {}
 # Every cache (a handful, module-level: they live as long as the process).
 _CACHES: list["ReplayCache"] = []
 # Puts come from the checking thread and the event loop; a callback may run in either, and
@@ -32,34 +48,39 @@ _CACHES: list["ReplayCache"] = []
 _LOCK = threading.RLock()
 
 
-def _release(tree_id: int) -> None:
+def _release(watch: _Watch) -> None:
     with _LOCK:
-        watched = _WATCHED.pop(tree_id, None)
-        if watched is not None:
-            for entries, key in watched[1]:
-                entries.pop(key, None)
+        if _WATCHED.get(watch.tree_id) is watch:
+            del _WATCHED[watch.tree_id]
+        deps = watch.dependents
+        for i in range(0, len(deps), 2):
+            deps[i].pop(deps[i + 1], None)
+        deps.clear()
 
 
 def _watch(tree: ChunkTree, entries: dict, key: Hashable) -> None:
-    tree_id = id(tree)
-    watched = _WATCHED.get(tree_id)
-    if watched is None:
-        watched = _WATCHED[tree_id] = (weakref.ref(tree, lambda _ref: _release(tree_id)), [])
-    watched[1].append((entries, key))
+    watch = _WATCHED.get(id(tree))
+    if watch is None:
+        watch = _WATCHED[id(tree)] = _Watch(tree)
+    watch.dependents += (entries, key)
 
 
 def _identity(content: Table | ChunkTree) -> Hashable | None:
-    """The identity of a unit table's content (its `unit_key`, with ids for trees) or of one
-    chunk tree; None: not replayable. Memoised on the table: every cache asks for it."""
+    """The identity of one chunk tree, or of a unit table's content: its `unit_key` (the chunk
+    trees that built it and how far apart they are), flat, with ids for trees. None: not
+    replayable. Memoised on the table (every cache asks for it)."""
     if type(content) is ChunkTree:
         return id(content)
     key = content._replay_key
     if key is None:
-        uk = unit_key(content)
-        if uk is None:
+        sig = content.sig
+        if sig is None:  # (as unit_key: only tables two levels down have one)
             return None
-        kind, attached, sig = uk
-        key = content._replay_key = (kind, attached, tuple([(id(tree), d) for tree, d in sig]))
+        base = content.delta
+        flat: list = [content.kind, content.attached]
+        for tree, d in sig:
+            flat += (id(tree), d - base)
+        key = content._replay_key = tuple(flat)
     return key
 
 
@@ -83,7 +104,9 @@ class ReplayCache:
 
     def get(self, content: Table | ChunkTree, key: Hashable = ()) -> Any:
         """The result recorded for `content` under `key`, or None."""
-        ident = _identity(content)
+        if type(content) is ChunkTree:
+            return self._entries.get((key, id(content)))
+        ident = content._replay_key or _identity(content)  # (inlined: ~1 000 lookups a keystroke)
         return None if ident is None else self._entries.get((key, ident))
 
     def put(self, content: Table | ChunkTree, key: Hashable, result: Any) -> None:
