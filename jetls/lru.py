@@ -7,9 +7,9 @@ strings, plus a fixed part measured on the metric-hub corpus) and evicts the lea
 ones past its budget; a result heavier than the whole budget is returned but not kept.
 `docs/architecture.md` ("Memory") lists the budgets. A leaf module (syntax and checks use it).
 
-Why not `cachetools.LRUCache(getsizeof=...)`: its hit path is several Python-level calls, and a
-keystroke in definitions/firefox_desktop.toml makes ~300 hits (one per template string): measured,
-it cost ~0.5 ms of a ~4 ms keystroke. Here a hit is one `OrderedDict` lookup and move, in C.
+Why not `cachetools.LRUCache(getsizeof=...)`: its hit path is several Python-level calls (measured
+1.0 µs a hit, against 0.14 for `lru_cache`), and a keystroke in definitions/firefox_desktop.toml
+makes ~300 hits (one per template string). Here a hit is one `OrderedDict` lookup and move (0.4 µs).
 """
 
 from __future__ import annotations
@@ -25,7 +25,8 @@ CacheInfo = namedtuple("CacheInfo", "hits misses maxsize currsize")  # as lru_ca
 def weighed_lru(budget: int, weight: Callable[..., int]):
     """Memoise a function of hashable positional arguments; `weight(result, *args)` is an entry's
     weight and the entries kept weigh at most `budget` together. The wrapper has `cache_info()`
-    and `cache_clear()`, as `lru_cache`'s has. Thread-safe; the function itself runs unlocked."""
+    and `cache_clear()`, as `lru_cache`'s has (the hit and miss counts are approximate when threads
+    race). Thread-safe; the function itself runs unlocked."""
 
     def decorate(fn: Callable[..., Any]):
         entries: OrderedDict = OrderedDict()  # args -> (weight, result), least recently used first
@@ -34,13 +35,17 @@ def weighed_lru(budget: int, weight: Callable[..., int]):
 
         @functools.wraps(fn)
         def memoised(*args):
-            with lock:
-                entry = entries.get(args)
-                if entry is not None:
+            # a hit takes no lock: each OrderedDict call is atomic, and an entry evicted by
+            # another thread between the two is simply not moved
+            entry = entries.get(args)
+            if entry is not None:
+                try:
                     entries.move_to_end(args)
-                    counts[1] += 1
-                    return entry[1]
-                counts[2] += 1
+                except KeyError:
+                    pass
+                counts[1] += 1
+                return entry[1]
+            counts[2] += 1
             result = fn(*args)
             w = weight(result, *args)
             if w <= budget:
