@@ -178,8 +178,8 @@ def main() -> int:
             break
     rss_end = rss_mb(srv.proc.pid)
     measured = session.latencies[warm_done:]
-    print(f"after {len(measured)} more keystrokes:{' ' * max(0, 6 - len(str(len(measured))))} RSS {rss_end:7.1f} MB"
-          f"   growth {rss_end - rss_warm:+6.1f} MB ({(rss_end - rss_warm) * 1024 / len(measured):+.2f} KB per keystroke)")
+    print(f"after {len(measured)} more keystrokes: RSS {rss_end:7.1f} MB   growth {rss_end - rss_warm:+6.1f} MB "
+          f"({(rss_end - rss_warm) * 1024 / len(measured):+.2f} KB per keystroke)")
     print(f"keystroke -> diagnostics, first {WINDOW}:  {stats(measured[:WINDOW])}")
     print(f"keystroke -> diagnostics, last {WINDOW}:   {stats(measured[-WINDOW:])}")
     print(f"session: {len(session.latencies)} keystrokes in {time.perf_counter() - t0:.0f} s")
