@@ -17,6 +17,7 @@ from jetls.document.edits import (
     remove_entry,
     section_end,
 )
+from jetls.document.replay import ReplayCache
 from jetls.options import Options
 from jetls.schema import PLATFORMS, FileKind, file_schema, is_valid_slug, lookup, toml_literal
 from jetls.syntax import String
@@ -128,8 +129,7 @@ def _layer_label(sf: SourceFile) -> str:
 
 
 # Per-table check results replayed across keystrokes (see `_Checker.replayable`).
-_UNIT_CHECKS: dict = {}
-_UNIT_CHECKS_MAX = 20000
+_UNIT_CHECKS = ReplayCache("per-table checks")
 
 
 class _Checker:
@@ -197,8 +197,8 @@ class _Checker:
         if uk is None:
             check()
             return
-        full = (key, uk, self._replay_context)
-        hit = _UNIT_CHECKS.get(full)
+        full = (key, self._replay_context)
+        hit = _UNIT_CHECKS.get(t, full)
         base = t.delta
         if hit is None:
             rec: list = []
@@ -219,11 +219,9 @@ class _Checker:
                 self._reads_context = outer
             hit = tuple(rec)
             if pure and all(r.path is None for x in hit for r in x[3]):
-                if len(_UNIT_CHECKS) >= _UNIT_CHECKS_MAX:
-                    _UNIT_CHECKS.clear()
-                _UNIT_CHECKS[full] = tuple(
+                _UNIT_CHECKS.put(t, full, tuple(
                     (c, sp, m, tuple(Related(r.start - base, r.end - base, r.message, None) for r in rl), tg, dt, sv, fx)
-                    for c, sp, m, rl, tg, dt, sv, fx in hit)
+                    for c, sp, m, rl, tg, dt, sv, fx in hit))
             for c, sp, m, rl, tg, dt, sv, fx in hit:
                 self.emit(c, None if sp is None else (sp[0] + base, sp[1] + base), m, rl, tg, dt, sv,
                           tuple(f.shifted(base) for f in fx))

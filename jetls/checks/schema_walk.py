@@ -9,8 +9,10 @@ from datetime import datetime
 from typing import Callable
 
 from jetls.diagnostics import Fix, Tag
-from jetls.document import Entry, Table, TableArray, unit_key
+from jetls.document import Entry, Table, TableArray
 from jetls.document.edits import remove_entry
+from jetls.document.replay import ReplayCache
+from jetls.lru import weighed_lru
 from jetls.schema import PRE_TREATMENTS, STATISTICS, WINDOWS, Field, FileKind, Section, pre_treatment_schema
 from jetls.syntax import Array, InlineTable, Invalid, Scalar, String
 
@@ -52,28 +54,21 @@ def describe_types(types) -> str:
 
 
 def suggest(name: str, candidates) -> str | None:
-    cands = tuple(sorted(set(candidates)))
-    key = (name, cands)
-    try:
-        return _SUGGESTIONS[key]
-    except KeyError:
-        pass
+    return _suggestion(name, tuple(sorted(set(candidates))))
+
+
+# keyed by the candidates too (a few hundred slugs at most: ~8 bytes each in the key's tuple)
+@weighed_lru(1_000_000, lambda out, name, cands: 8 * len(cands) + 2 * len(name) + 150)
+def _suggestion(name: str, cands: tuple[str, ...]) -> str | None:
     low = {c.lower(): c for c in cands}
     if name.lower() in low and low[name.lower()] != name:
-        out = low[name.lower()]
-    else:
-        out = _close_match(name, cands, 0.6)
-        if out is None:
-            m = _close_match(name.lower(), list(low), 0.6)
-            if m is not None:
-                out = low[m]
-    if len(_SUGGESTIONS) >= 4096:
-        _SUGGESTIONS.clear()
-    _SUGGESTIONS[key] = out
+        return low[name.lower()]
+    out = _close_match(name, cands, 0.6)
+    if out is None:
+        m = _close_match(name.lower(), list(low), 0.6)
+        if m is not None:
+            out = low[m]
     return out
-
-
-_SUGGESTIONS: dict = {}
 
 
 def _close_match(word: str, possibilities, cutoff: float) -> str | None:
@@ -107,27 +102,8 @@ def _dym(s: str | None) -> str:
     return f"; did you mean `{s}`?" if s else ""
 
 
-_WALK_CACHE: dict = {}
-_WALK_CACHE_MAX = 20000
-
-
-def fingerprint(item, base: int):
-    """A hashable identity of a document subtree, relative to `base`: the syntax nodes it is
-    built from (by identity: the syntax layer re-uses unchanged chunks across edits) and their
-    positions minus `base`. Equal fingerprints give equal diagnostics, shifted."""
-    if isinstance(item, Entry):
-        return (item.kv, item.part, item.delta - base)
-    if isinstance(item, Table):
-        if item.sig is not None and base == item.delta:  # built by these chunk trees (re-used across edits)
-            return unit_key(item)
-        decl = item.decl
-        return (item.kind, item.node, item.delta - base, None if decl is None else (decl[0] - base, decl[1] - base),
-                tuple([(n, fingerprint(v, base)) for n, v in item.items.items()]))
-    if isinstance(item, TableArray):
-        decl = item.decl
-        return ("array", None if decl is None else (decl[0] - base, decl[1] - base),
-                tuple([fingerprint(t, base) for t in item.tables]))
-    return (type(item), id(item))
+# Diagnostics of a `[section.<slug>]` table, per content (its chunk trees: see `unit_key`).
+_WALKED = ReplayCache("schema walk per unit")
 
 
 def _table_span(t: Table, root_span: tuple[int, int]) -> tuple[int, int]:
@@ -161,13 +137,13 @@ class SchemaWalker:
             self._visit(name, item, section, path, ctx)
 
     def _visit_cached(self, name: str, item, section: Section, path: tuple[str, ...], ctx: str) -> None:
-        base = getattr(item, "delta", 0)
-        try:
-            key = (id(section), path, name, ctx, self.kind, self.tool, fingerprint(item, base))
-            hit = _WALK_CACHE.get(key)
-        except TypeError:  # defensive: an unhashable node
+        if type(item) is not Table or item.sig is None:
+            # a key or an array of tables right in the section: cheap, and no unit to replay
             self._visit(name, item, section, path, ctx)
             return
+        base = item.delta
+        key = (id(section), path, name, ctx, self.kind, self.tool)  # the schema's sections live as long as the process
+        hit = _WALKED.get(item, key)
         if hit is None:
             rec: list = []
             real = self.emit
@@ -183,9 +159,7 @@ class SchemaWalker:
             finally:
                 self.emit = real
             hit = tuple(rec)
-            if len(_WALK_CACHE) >= _WALK_CACHE_MAX:
-                _WALK_CACHE.clear()
-            _WALK_CACHE[key] = hit
+            _WALKED.put(item, key, hit)
         emit = self.emit
         for code, span, message, kw in hit:
             if kw.get("fixes"):
@@ -566,19 +540,18 @@ class SchemaWalker:
                 self.emit("JET105", item.decl or t.decl, f"values of `{f.name}` must be {describe_types((f.values or 'string',))}")
 
 
-_MIXED_CACHE: dict = {}
+# JET003 findings per chunk tree, relative to the tree's own offsets.
+_MIXED = ReplayCache("mixed arrays per chunk")
 
 
 def mixed_arrays(doc, emit: Emit) -> None:
     """JET003 for every array mixing element types (found once per chunk tree: an unchanged
     chunk keeps its tree across edits, and its findings only move by its delta)."""
     for chunk in doc.tree.chunks:
-        found = _MIXED_CACHE.get(chunk.tree)
+        found = _MIXED.get(chunk.tree)
         if found is None:
             found = _mixed_in_chunk(chunk.tree)
-            if len(_MIXED_CACHE) >= _WALK_CACHE_MAX:
-                _MIXED_CACHE.clear()
-            _MIXED_CACHE[chunk.tree] = found
+            _MIXED.put(chunk.tree, (), found)
         d = chunk.delta
         for start, end, message in found:
             emit("JET003", (start + d, end + d), message)

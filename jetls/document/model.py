@@ -61,7 +61,8 @@ class Entry:
 class Table:
     """kind: root | header | implicit (created by a deeper header) | dotted | inline | array-item."""
 
-    __slots__ = ("path", "kind", "items", "decl", "delta", "node", "sealed", "attached", "_lower", "sig", "_unit_key")
+    __slots__ = ("path", "kind", "items", "decl", "delta", "node", "sealed", "attached", "_lower", "sig", "_unit_key",
+                 "_replay_key")
 
     def __init__(self, path: tuple[str, ...], kind: str, decl: tuple[int, int] | None, node=None, delta: int = 0) -> None:
         self.path = path
@@ -78,6 +79,7 @@ class Table:
         # constant-time identity of the subtree's content (see `unit_key`).
         self.sig: list | None = None
         self._unit_key: tuple | None = None
+        self._replay_key: tuple | None = None  # memo of jetls.document.replay
 
     def get_lower(self, name: str):
         """The item whose key, lower-cased, is `name` (the reference lower-cases some tables' keys)."""

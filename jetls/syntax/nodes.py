@@ -182,7 +182,8 @@ class ChunkTree:
     multi-line string): an edit anywhere after it must re-parse it.
     """
 
-    __slots__ = ("base", "end", "header", "entries", "comments", "problems", "tail_dependent")
+    # __weakref__: caches of later stages hold chunk trees weakly (jetls/document/replay.py)
+    __slots__ = ("base", "end", "header", "entries", "comments", "problems", "tail_dependent", "__weakref__")
 
     def __init__(
         self,

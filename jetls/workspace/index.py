@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Mapping
 
-from jetls.document import Entry, Table, unit_key
+from jetls.document import Entry, Table
+from jetls.document.replay import ReplayCache
 from jetls.schema import PLATFORMS, WINDOWS, FileKind
 from jetls.syntax import Array, String
 
@@ -211,10 +212,9 @@ def template_refs(value: String, delta: int) -> Iterator[tuple[str, str, tuple[i
 
 # A `[section.<slug>]` table's contribution depends only on its own content: it is computed once
 # per content (`unit_key`: the chunk trees that built it, which survive edits elsewhere) and
-# replayed, shifted, on later keystrokes. Records: ("d", kind, slug, relative span, item name or
-# None for the table itself) and ("r", kind, slug, relative span, where).
-_UNIT_CACHE: dict = {}
-_UNIT_CACHE_MAX = 20000
+# replayed, shifted, on later keystrokes, while those trees live. Records: ("d", kind, slug,
+# relative span, item name or None for the table itself) and ("r", kind, slug, relative span, where).
+_UNIT_RECORDS = ReplayCache("index records per unit")
 
 
 def _refs_of(e: Entry | None, k: str, where: str, out: list) -> None:
@@ -285,19 +285,13 @@ _UNITS = {
 
 def _unit_records(section: str, name: str, t: Table) -> tuple:
     base = t.delta
-    uk = unit_key(t)
-    key = (section, name, uk) if uk is not None else None
-    if key is not None:
-        hit = _UNIT_CACHE.get(key)
-        if hit is not None:
-            return hit
+    hit = _UNIT_RECORDS.get(t, (section, name))
+    if hit is not None:
+        return hit
     out: list = []
     _UNITS[section](name, t, out)
     rel = tuple((r[0], r[1], r[2], (r[3][0] - base, r[3][1] - base), r[4]) for r in out)
-    if key is not None:
-        if len(_UNIT_CACHE) >= _UNIT_CACHE_MAX:
-            _UNIT_CACHE.clear()
-        _UNIT_CACHE[key] = rel
+    _UNIT_RECORDS.put(t, (section, name), rel)
     return rel
 
 
@@ -363,6 +357,11 @@ def file_index(sf: "SourceFile") -> FileIndex:
 # ------------------------------------------------------------------------------------------
 # The reduction (whole workspace)
 # ------------------------------------------------------------------------------------------
+
+
+#: A slugs() answer not asked for again is patched on demand with the keys changed since; past
+#: this many it is dropped (recomputed when asked) rather than carried from keystroke to keystroke.
+_STALE_MAX = 2048
 
 
 def _rank(defn: Definition) -> int:
@@ -532,7 +531,11 @@ class SlugIndex:
         for ckey, (val, t) in self._stale.items():
             if ckey in out._cache or ckey in stale:
                 continue
-            stale[ckey] = (val, t | touched_set if ckey[1] in kinds else t)
+            if ckey[1] in kinds:
+                t = t | touched_set
+                if len(t) > _STALE_MAX:  # (typing a new slug touches a key per keystroke) recompute instead
+                    continue
+            stale[ckey] = (val, t)
         # definitions(): looked up lazily in this index's memo (one level: each hit is copied
         # into the new memo, so the working set survives a run of keystrokes)
         out._dparent = (self._dcache, touched)
