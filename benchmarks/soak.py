@@ -10,7 +10,8 @@ Typed text differs from one round to the next (as a user's does), so the caches 
 (rendered templates, SQL parses) see new strings all along. Every keystroke is a didChange that
 waits for the publishDiagnostics of its version; after each round the text is back to what it
 was. `--features` also asks, after each keystroke, what an editor asks (document symbols, folding
-ranges, semantic tokens, code actions at the caret).
+ranges, semantic tokens, code actions, hover, completion and highlights at the caret, inlay hints,
+code lenses and the resolution of three of them).
 
 Prints the server's RSS after the warm-up and at the end (and the growth in between), and the
 keystroke -> diagnostics latency (median, p95) over the first and the last 500 measured keystrokes.
@@ -95,6 +96,14 @@ class Session:
             self.srv.request("textDocument/semanticTokens/full", doc)
             self.srv.request("textDocument/codeAction", {**doc, "range": {"start": caret, "end": caret},
                                                          "context": {"diagnostics": []}})
+            self.srv.request("textDocument/hover", {**doc, "position": caret})
+            self.srv.request("textDocument/completion", {**doc, "position": caret})
+            self.srv.request("textDocument/documentHighlight", {**doc, "position": caret})
+            self.srv.request("textDocument/inlayHint", {**doc, "range": {"start": {"line": 0, "character": 0},
+                                                                         "end": {"line": caret["line"] + 40, "character": 0}}})
+            lenses = self.srv.request("textDocument/codeLens", doc)[1] or []
+            for lens in [x for x in lenses if not x.get("command")][:3]:
+                self.srv.request("codeLens/resolve", lens)
 
 
 def rounds(defs: Doc, exp: Doc):
