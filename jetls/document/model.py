@@ -162,7 +162,8 @@ def _decl_of(item: Item) -> tuple[int, int] | None:
 class TomlDocument:
     """The document model of one syntax tree. Immutable once built."""
 
-    __slots__ = ("tree", "root", "problems", "tables")
+    # __weakref__: a file kept as text refers to its last rebuilt document weakly (jetls/workspace/model.py)
+    __slots__ = ("tree", "root", "problems", "tables", "__weakref__")
 
     def __init__(self, tree: SyntaxTree) -> None:
         self.tree = tree

@@ -86,7 +86,8 @@ def load_workspace(root: str, options: Options) -> Workspace:
     # The collector stays paused until the snapshot is frozen: re-enabled in between, its first
     # full collection would scan the hundreds of thousands of new objects for nothing.
     with bulk_allocation():
-        ws = Workspace.load(root, options)
+        # experiment configs as text and index: an editor opens a few of them (~60 KB less each)
+        ws = Workspace.load(root, options, whole=False)
         ws.index  # built here, in the indexing thread, not on the first keystroke
         if options.bigquery_etl and options.sql:  # the routine catalog too (read once per path)
             from jetls.sql.routines import load_routines

@@ -8,6 +8,7 @@ returns a new index in which only that file's contribution changed.
 from __future__ import annotations
 
 import re
+import weakref
 from collections import abc
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -67,19 +68,54 @@ ANALYSABLE = frozenset(p for p, info in PLATFORMS.items() if info.jetstream_anal
 
 # Definition and Reference are immutable by convention, not `frozen`: a keystroke in a big
 # definitions file creates ~900 of them, and a frozen dataclass costs ~5x more to create.
-@dataclass(slots=True, eq=False)
 class Definition:
-    kind: str
-    slug: str
-    platform: str | None  # None: global (functions) or unknown (experiment-config local tables)
-    path: str
-    span: tuple[int, int]  # the slug's key span (the header part / key); (0, 0) for outcomes
-    layer: str
-    table: Table | Entry | None
-    view: str = "jetstream"  # tool view of the file ("jetstream", "metric-hub", "opmon", "looker")
+    """A slug's table in one file. `table` is the document's table; for a file kept as text
+    (`SourceFile.whole` false: an experiment config no editor has open) it is looked up in the
+    file's document, rebuilt on demand, so an index does not pin every file's document."""
+
+    __slots__ = ("kind", "slug", "platform", "path", "span", "layer", "_table", "view")
+
+    def __init__(self, kind: str, slug: str, platform: str | None, path: str, span: tuple[int, int], layer: str,
+                 table: "Table | Entry | None | weakref.ref[SourceFile]", view: str = "jetstream") -> None:
+        self.kind = kind
+        self.slug = slug
+        self.platform = platform  # None: global (functions) or unknown (experiment-config local tables)
+        self.path = path
+        self.span = span  # the slug's key span (the header part / key); (0, 0) for outcomes
+        self.layer = layer
+        self._table = table  # the table, or a weak reference to the file that has it
+        self.view = view  # tool view of the file ("jetstream", "metric-hub", "opmon", "looker")
+
+    @property
+    def table(self) -> Table | Entry | None:
+        t = self._table
+        if type(t) is not weakref.ref:
+            return t
+        sf = t()
+        return None if sf is None else definition_table(sf.doc.root, self.kind, self.slug)
 
     def __repr__(self) -> str:
         return f"Definition({self.kind}, {self.slug!r}, {self.platform}, {self.layer}, {self.path}:{self.span})"
+
+
+#: Where `file_index` finds a definition's table: the section holding it (outcomes: the root).
+_SECTIONS: Mapping[str, tuple[str, ...]] = MappingProxyType({
+    "metric": ("metrics",), "data_source": ("data_sources",), "segment": ("segments",),
+    "segment_data_source": ("segments", "data_sources"), "parameter": ("parameters",),
+    "dimension": ("dimensions",), "alert": ("alerts",), "function": ("functions",), "outcome": (),
+})
+
+
+def definition_table(root: Table, kind: str, slug: str) -> Table | None:
+    """The table `file_index` records as the definition of (kind, slug) in a document: a file
+    defines a (kind, slug) at most once (table keys are unique), so kind and slug locate it."""
+    path = _SECTIONS[kind]
+    if not path:
+        return root
+    t: object = root
+    for name in path + (slug,):
+        t = t.items.get(name) if isinstance(t, Table) else None
+    return t if isinstance(t, Table) else None
 
 
 @dataclass(slots=True, eq=False)
@@ -283,14 +319,19 @@ _UNITS = {
 }
 
 
-def _unit_records(section: str, name: str, t: Table) -> tuple:
+def _unit_records_once(section: str, name: str, t: Table) -> tuple:
+    """A unit's records, relative to the unit (not recorded: for a document about to be dropped)."""
     base = t.delta
+    out: list = []
+    _UNITS[section](name, t, out)
+    return tuple((r[0], r[1], r[2], (r[3][0] - base, r[3][1] - base), r[4]) for r in out)
+
+
+def _unit_records(section: str, name: str, t: Table) -> tuple:
     hit = _UNIT_RECORDS.get(t, (section, name))
     if hit is not None:
         return hit
-    out: list = []
-    _UNITS[section](name, t, out)
-    rel = tuple((r[0], r[1], r[2], (r[3][0] - base, r[3][1] - base), r[4]) for r in out)
+    rel = _unit_records_once(section, name, t)
     _UNIT_RECORDS.put(t, (section, name), rel)
     return rel
 
@@ -307,6 +348,10 @@ def file_index(sf: "SourceFile") -> FileIndex:
     root = sf.doc.root
     defs: list[Definition] = []
     refs: list[Reference] = []
+    # a file kept as text: its definitions find their table in the document when asked
+    # (the weak reference is one object per file: CPython shares a callback-less `ref`)
+    lazy = None if sf.whole else weakref.ref(sf)
+    records = _unit_records if lazy is None else _unit_records_once
 
     def r_entry(k: str, e: Entry | None, where: str) -> None:
         if e is not None:
@@ -323,9 +368,9 @@ def file_index(sf: "SourceFile") -> FileIndex:
                     r_entry("metric", t, f"window {name}")
                 continue
             base = t.delta
-            for tag, k, slug, (a, b), extra in _unit_records(section, name, t):
+            for tag, k, slug, (a, b), extra in records(section, name, t):
                 if tag == "d":
-                    item = t if extra is None else t.items[extra]
+                    item = lazy or (t if extra is None else t.items[extra])
                     defs.append(Definition(k, slug, platform, path, (a + base, b + base), layer, item, view))
                 else:
                     refs.append(Reference(k, slug, path, (a + base, b + base), platform, extra))

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import gc
 import os
+import threading
 import weakref
+from collections import OrderedDict
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import cached_property
 from pathlib import Path
 from types import MappingProxyType
 from typing import Callable, Iterable, Mapping
@@ -25,7 +26,6 @@ from .index import (
     entry,
     file_index,
     sub,
-    tables,
 )
 from .paths import FileInfo, describe, directives, find_root, is_example
 from .scope import is_full_metric
@@ -64,18 +64,94 @@ def norm(path: str | os.PathLike) -> str:
     return os.path.abspath(os.fspath(path))
 
 
+#: Kinds no other file reads (an experiment config, an OpMon project): in a workspace loaded with
+#: `whole=False`, a file of these kinds no editor has open is kept as its text and its index.
+TEXT_KINDS = frozenset({FileKind.EXPERIMENT, FileKind.OPMON})
+
+_NO_SLUGS: frozenset[str] = frozenset()
+
+
+class _RecentDocuments:
+    """The documents last rebuilt for files kept as text, least recently used out first, bounded
+    by weight: a query that reads a few hundred configs (references of a popular metric) reads
+    them again on the next keystroke, and should not parse them again. Each file also refers to
+    its last document weakly, so while anything uses a document, its file answers with that one."""
+
+    #: ~16 bytes of syntax nodes and document per character of text (measured on metric-hub:
+    #: 48 KB for a 3 KB experiment config), so ~170 typical configs.
+    BUDGET = 8 << 20
+
+    def __init__(self) -> None:
+        self._docs: OrderedDict[int, tuple[int, TomlDocument]] = OrderedDict()  # id(doc) -> (weight, doc)
+        self._weight = 0
+        self._lock = threading.Lock()
+
+    def add(self, doc: TomlDocument) -> None:
+        w = 16 * len(doc.text) + 1024
+        if w > self.BUDGET:
+            return
+        with self._lock:
+            self._docs[id(doc)] = (w, doc)
+            self._weight += w
+            while self._weight > self.BUDGET:
+                self._weight -= self._docs.popitem(last=False)[1][0]
+
+    def touch(self, doc: TomlDocument) -> None:
+        try:
+            self._docs.move_to_end(id(doc))
+        except KeyError:  # evicted, and still in use by whoever asked last
+            pass
+
+    def clear(self) -> None:
+        with self._lock:
+            self._docs.clear()
+            self._weight = 0
+
+    def __len__(self) -> int:
+        return len(self._docs)
+
+
+RECENT_DOCUMENTS = _RecentDocuments()
+
+
 class SourceFile:
-    """One file of a snapshot. Immutable; `doc` and `index` are computed on first use."""
+    """One file of a snapshot. Immutable; `doc` and `index` are computed on first use.
 
-    __slots__ = ("path", "text", "tree", "info", "root", "directives", "__dict__")
+    `whole` (the default): the syntax tree is kept, and the document once built. Else the file
+    keeps only its text and its index (computed at once, from `tree`), and rebuilds its tree and
+    document when asked (see `_RecentDocuments`): what an experiment config no editor has open
+    costs drops from ~60 KB to its text and index. The two are indistinguishable to analyses: the
+    same text gives the same tree, document and index, and `Definition.table` finds its table in
+    the document."""
 
-    def __init__(self, path: str, tree: SyntaxTree, info: FileInfo, root: str | None) -> None:
+    __slots__ = ("path", "text", "info", "root", "directives", "_tree", "_doc", "_index", "_full", "__weakref__")
+
+    def __init__(self, path: str, tree: SyntaxTree, info: FileInfo, root: str | None, whole: bool = True) -> None:
         self.path = path
-        self.tree = tree
         self.text = tree.text
         self.info = info
         self.root = root
         self.directives = directives(self.text)
+        self._tree: SyntaxTree | None = tree if whole else None
+        # whole: the document (built on first use); else a weak reference to the last one built
+        self._doc: TomlDocument | weakref.ref[TomlDocument] | None = None
+        self._index: FileIndex | None = None
+        self._full: frozenset[str] | None = None
+        if not whole:
+            doc = build(tree)  # alive while the index is computed, then dropped with `tree`
+            self._doc = weakref.ref(doc)
+            self._index = file_index(self)
+            self.full_metrics  # what platform inference reads of the document
+
+    @property
+    def whole(self) -> bool:
+        """Whether the syntax tree is kept (else it is rebuilt from the text when asked)."""
+        return self._tree is not None
+
+    @property
+    def tree(self) -> SyntaxTree:
+        tree = self._tree
+        return tree if tree is not None else self.doc.tree
 
     @property
     def kind(self) -> FileKind:
@@ -94,13 +170,37 @@ class SourceFile:
         name = os.path.basename(self.path)
         return name[:-5] if name.endswith(".toml") else name
 
-    @cached_property
+    @property
     def doc(self) -> TomlDocument:
-        return build(self.tree)
+        d = self._doc
+        if self._tree is not None:
+            if d is None:
+                d = self._doc = build(self._tree)
+            return d  # type: ignore[return-value]
+        doc = d()  # type: ignore[misc,operator]
+        if doc is None:
+            doc = build(parse(self.text))
+            self._doc = weakref.ref(doc)
+            RECENT_DOCUMENTS.add(doc)
+        else:
+            RECENT_DOCUMENTS.touch(doc)
+        return doc
 
-    @cached_property
+    @property
     def index(self) -> FileIndex:
-        return file_index(self)
+        idx = self._index
+        if idx is None:
+            idx = self._index = file_index(self)
+        return idx
+
+    @property
+    def full_metrics(self) -> frozenset[str]:
+        """The metrics whose own table here is a full definition (`is_full_metric`)."""
+        full = self._full
+        if full is None:
+            full = self._full = frozenset(d.slug for d in self.index.definitions
+                                          if d.kind == "metric" and is_full_metric((d.table,))) or _NO_SLUGS
+        return full
 
     def __repr__(self) -> str:
         return f"SourceFile({self.info.rel!r}, {self.kind.value}, {self.platform})"
@@ -133,12 +233,15 @@ class Workspace:
     """An immutable snapshot. `with_text`/`with_tree`/`without` return new snapshots sharing
     every unchanged file and updating only that file's contribution to the index."""
 
-    __slots__ = ("root", "options", "_files", "_index", "_parent_index", "_changed", "_platforms", "memo", "__weakref__")
+    __slots__ = ("root", "options", "whole", "_files", "_index", "_parent_index", "_changed", "_platforms", "memo",
+                 "__weakref__")
 
     def __init__(self, root: str | None, files: Mapping[str, SourceFile], options: Options | None = None,
-                 _parent_index: SlugIndex | None = None, _changed: str | None = None) -> None:
+                 _parent_index: SlugIndex | None = None, _changed: str | None = None, whole: bool = True) -> None:
         self.root = root
         self.options = options or Options()
+        #: False: files of `TEXT_KINDS` read from disk are kept as text (see `SourceFile`)
+        self.whole = whole
         self._files = dict(files)
         self._index: SlugIndex | None = None
         self._parent_index = _parent_index
@@ -150,14 +253,16 @@ class Workspace:
     # -- construction ------------------------------------------------------------------------
     @classmethod
     def load(cls, root: str | os.PathLike | None, options: Options | None = None,
-             paths: Iterable[str] | None = None) -> "Workspace":
-        """Read every relevant file under `root` (and the options' extra definition roots)."""
+             paths: Iterable[str] | None = None, whole: bool = True) -> "Workspace":
+        """Read every relevant file under `root` (and the options' extra definition roots).
+        `whole=False` keeps the experiment configs and OpMon projects as text and index (the
+        server: an editor opens a few of them; `jetls check` reads them all)."""
         options = options or Options()
         with bulk_allocation():
-            return cls._load(root, options, paths)
+            return cls._load(root, options, paths, whole)
 
     @classmethod
-    def _load(cls, root, options: Options, paths) -> "Workspace":
+    def _load(cls, root, options: Options, paths, whole: bool) -> "Workspace":
         files: dict[str, SourceFile] = {}
         root_s = norm(root) if root is not None else None
         roots = [root_s] if root_s else []
@@ -172,16 +277,16 @@ class Workspace:
                     sp = str(p)
                     if sp in files:
                         continue
-                    sf = _read(sp, r)
+                    sf = _read(sp, r, whole)
                     if sf is not None:
                         files[sp] = sf
         for p in paths or ():
             sp = norm(p)
             if sp not in files:
-                sf = _read(sp, root_s)
+                sf = _read(sp, root_s, whole)
                 if sf is not None:
                     files[sp] = sf
-        return cls(root_s, files, options)
+        return cls(root_s, files, options, whole=whole)
 
     @classmethod
     def for_path(cls, path: str | os.PathLike, options: Options | None = None) -> "Workspace":
@@ -189,7 +294,8 @@ class Workspace:
         root = find_root(path)
         return cls.load(root, options, [os.fspath(path)])
 
-    def with_tree(self, path: str, tree: SyntaxTree) -> "Workspace":
+    def with_tree(self, path: str, tree: SyntaxTree, whole: bool = True) -> "Workspace":
+        """`path` with the content of `tree` (an open document's: kept whole)."""
         path = norm(path)
         root = self.root
         if root is None or not (path + os.sep).startswith(root + os.sep):
@@ -198,13 +304,15 @@ class Workspace:
             root_for = str(r) if r is not None else None
         else:
             root_for = root
-        sf = SourceFile(path, tree, describe(path, root_for, tree.text), root_for)
+        info = describe(path, root_for, tree.text)
+        sf = SourceFile(path, tree, info, root_for, whole or info.kind not in TEXT_KINDS)
         files = dict(self._files)
         files[path] = sf
-        return Workspace(self.root, files, self.options, self._current_index(), path)
+        return Workspace(self.root, files, self.options, self._current_index(), path, self.whole)
 
     def with_text(self, path: str, text: str) -> "Workspace":
-        return self.with_tree(path, parse(text))
+        """`path` with `text` (read from disk: kept as text if the workspace keeps such files so)."""
+        return self.with_tree(path, parse(text), self.whole)
 
     def without(self, path: str) -> "Workspace":
         path = norm(path)
@@ -212,10 +320,10 @@ class Workspace:
             return self
         files = dict(self._files)
         del files[path]
-        return Workspace(self.root, files, self.options, self._current_index(), path)
+        return Workspace(self.root, files, self.options, self._current_index(), path, self.whole)
 
     def with_options(self, options: Options) -> "Workspace":
-        ws = Workspace(self.root, self._files, options, self._current_index(), None)
+        ws = Workspace(self.root, self._files, options, self._current_index(), None, self.whole)
         return ws
 
     # -- access ------------------------------------------------------------------------------
@@ -267,7 +375,7 @@ class Workspace:
         return choice
 
 
-def _read(path: str, root: str | None) -> SourceFile | None:
+def _read(path: str, root: str | None, whole: bool = True) -> SourceFile | None:
     try:
         with open(path, "rb") as fh:
             data = fh.read()
@@ -275,7 +383,8 @@ def _read(path: str, root: str | None) -> SourceFile | None:
         return None
     text, _problems = decode(data)
     tree = parse(text)
-    return SourceFile(path, tree, describe(path, root, text), root)
+    info = describe(path, root, text)
+    return SourceFile(path, tree, info, root, whole or info.kind not in TEXT_KINDS)
 
 
 def _choose_platform(ws: Workspace, sf: SourceFile) -> PlatformChoice | None:
@@ -311,31 +420,23 @@ def _choose_platform(ws: Workspace, sf: SourceFile) -> PlatformChoice | None:
 
 
 def _evidence(sf: SourceFile) -> list[tuple[str, str, tuple[int, int]]]:
-    """Slugs an experiment config refers to that it does not define itself, in source order."""
-    root = sf.doc.root
+    """Slugs an experiment config refers to that it does not define itself, in source order.
+    From the file's index (its local tables are its definitions), not its document: a config no
+    editor has open is kept as text, and references of a metric ask the platform of every config
+    that writes it."""
     out: list[tuple[str, str, tuple[int, int]]] = []
-    metrics = root.items.get("metrics")
-    local_full: set[str] = set()
-    local_ds = {n for n, _ in tables(root.items.get("data_sources"))}
-    segs = root.items.get("segments")
-    local_seg = {n for n, _ in tables(segs) if n != "data_sources"}
-    local_sds = {n for n, _ in tables(sub(segs, "data_sources") if segs is not None else None)}
-    from .index import key_span
-
-    if metrics is not None:
-        for name, t in tables(metrics):
-            if is_full_metric((t,)):
-                local_full.add(name)
-            else:
-                out.append(("metric", name, key_span(t)))
+    local_full = sf.full_metrics
+    local: set[tuple[str, str]] = set()
+    for d in sf.index.definitions:
+        if d.kind == "metric":
+            if d.slug not in local_full:
+                out.append(("metric", d.slug, d.span))
+        else:
+            local.add((d.kind, d.slug))
     for ref in sf.index.references:
         if ref.kind == "metric" and ref.slug in local_full:
             continue
-        if ref.kind == "data_source" and ref.slug in local_ds:
-            continue
-        if ref.kind == "segment" and ref.slug in local_seg:
-            continue
-        if ref.kind == "segment_data_source" and ref.slug in local_sds:
+        if ref.kind in ("data_source", "segment", "segment_data_source") and (ref.kind, ref.slug) in local:
             continue
         if ref.kind in ("metric", "data_source", "segment", "segment_data_source", "outcome"):
             out.append((ref.kind, ref.slug, ref.span))

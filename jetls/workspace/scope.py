@@ -338,13 +338,8 @@ class Scope:
 
 
 def _outcome_slugs(sf: "SourceFile") -> list[str]:
-    exp = sf.doc.root.items.get("experiment")
-    e = entry(exp if isinstance(exp, Table) else None, "outcomes")
-    if e is None:
-        return []
-    from .index import string_items
-
-    return [s for s, _ in string_items(e)]
+    # `[experiment] outcomes`, as indexed: a config kept as text needs no document for its scope
+    return [r.slug for r in sf.index.references if r.kind == "outcome"]
 
 
 def scope_of(ws: "Workspace", path: str) -> Scope | None:
