@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from jetls.document import Entry, Table
+from jetls.document import Entry
 from jetls.schema import WINDOWS
 from jetls.workspace import Workspace
 from jetls.workspace.search import slug_table
@@ -185,11 +185,9 @@ def workspace_symbols(ws: Workspace, query: str, limit: int = 500) -> list[Works
         container = f.info.rel
         for d in f.index.definitions:
             score = _score(query, d.slug)
-            if score is None and isinstance(d.table, Table):
-                friendly = d.table.items.get("friendly_name")
-                if isinstance(friendly, Entry) and isinstance(friendly.to_python(), str):
-                    score = _score(query, friendly.to_python())
-                    score = None if score is None else score + 1
+            if score is None and d.friendly_name is not None:
+                score = _score(query, d.friendly_name)
+                score = None if score is None else score + 1
             if score is None:
                 continue
             start, end = (0, 0) if d.kind == "outcome" else d.span

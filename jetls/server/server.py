@@ -301,7 +301,7 @@ class JetlsServer(LanguageServer):
             ws = root.ws if root else None
         f = ws.files.get(path) if ws is not None else None
         if f is not None:
-            return f.tree.lines
+            return f.lines  # (a file kept as text is not parsed for its lines)
         text = core.read_file(path)
         return LineIndex(text) if text is not None else None
 

@@ -34,7 +34,8 @@ class SyntaxTree:
     Immutable: `edit` returns a new tree sharing the untouched chunks.
     """
 
-    __slots__ = ("text", "chunks", "_starts", "_lines")
+    # __weakref__: a file kept as text refers to its last rebuilt tree weakly (jetls/workspace/model.py)
+    __slots__ = ("text", "chunks", "_starts", "_lines", "__weakref__")
 
     def __init__(self, text: str, chunks: tuple[Chunk, ...]) -> None:
         self.text = text

@@ -73,10 +73,11 @@ class Definition:
     (`SourceFile.whole` false: an experiment config no editor has open) it is looked up in the
     file's document, rebuilt on demand, so an index does not pin every file's document."""
 
-    __slots__ = ("kind", "slug", "platform", "path", "span", "layer", "_table", "view")
+    __slots__ = ("kind", "slug", "platform", "path", "span", "layer", "_table", "view", "friendly_name")
 
     def __init__(self, kind: str, slug: str, platform: str | None, path: str, span: tuple[int, int], layer: str,
-                 table: "Table | Entry | None | weakref.ref[SourceFile]", view: str = "jetstream") -> None:
+                 table: "Table | Entry | None | weakref.ref[SourceFile]", view: str = "jetstream",
+                 friendly_name: str | None = None) -> None:
         self.kind = kind
         self.slug = slug
         self.platform = platform  # None: global (functions) or unknown (experiment-config local tables)
@@ -85,6 +86,9 @@ class Definition:
         self.layer = layer
         self._table = table  # the table, or a weak reference to the file that has it
         self.view = view  # tool view of the file ("jetstream", "metric-hub", "opmon", "looker")
+        # the table's `friendly_name` string: workspace symbols match it in every file, and
+        # looking it up in the table would rebuild the document of every file kept as text
+        self.friendly_name = friendly_name
 
     @property
     def table(self) -> Table | Entry | None:
@@ -319,12 +323,21 @@ _UNITS = {
 }
 
 
+def _friendly_name(t: Table) -> str | None:
+    e = t.items.get("friendly_name")
+    v = e.to_python() if isinstance(e, Entry) else None
+    return v if isinstance(v, str) else None
+
+
 def _unit_records_once(section: str, name: str, t: Table) -> tuple:
-    """A unit's records, relative to the unit (not recorded: for a document about to be dropped)."""
+    """A unit's records, relative to the unit (not recorded: for a document about to be dropped),
+    each with the defined table's friendly name (None for references)."""
     base = t.delta
     out: list = []
     _UNITS[section](name, t, out)
-    return tuple((r[0], r[1], r[2], (r[3][0] - base, r[3][1] - base), r[4]) for r in out)
+    return tuple((tag, k, slug, (a - base, b - base), extra,
+                  _friendly_name(t if extra is None else t.items[extra]) if tag == "d" else None)
+                 for tag, k, slug, (a, b), extra in out)
 
 
 def _unit_records(section: str, name: str, t: Table) -> tuple:
@@ -368,10 +381,10 @@ def file_index(sf: "SourceFile") -> FileIndex:
                     r_entry("metric", t, f"window {name}")
                 continue
             base = t.delta
-            for tag, k, slug, (a, b), extra in records(section, name, t):
+            for tag, k, slug, (a, b), extra, friendly in records(section, name, t):
                 if tag == "d":
                     item = lazy or (t if extra is None else t.items[extra])
-                    defs.append(Definition(k, slug, platform, path, (a + base, b + base), layer, item, view))
+                    defs.append(Definition(k, slug, platform, path, (a + base, b + base), layer, item, view, friendly))
                 else:
                     refs.append(Reference(k, slug, path, (a + base, b + base), platform, extra))
 
@@ -379,7 +392,7 @@ def file_index(sf: "SourceFile") -> FileIndex:
         units("functions")
         return FileIndex(tuple(defs), ())
     if kind is FileKind.OUTCOME and sf.stem:
-        defs.append(Definition("outcome", sf.stem, platform, path, (0, 0), layer, root, view))
+        defs.append(Definition("outcome", sf.stem, platform, path, (0, 0), layer, root, view, _friendly_name(root)))
 
     for section in ("metrics", "data_sources", "segments", "parameters", "dimensions", "alerts"):
         units(section)

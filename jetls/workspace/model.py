@@ -16,7 +16,7 @@ from typing import Callable, Iterable, Mapping
 from jetls.document import TomlDocument, build
 from jetls.options import Options
 from jetls.schema import PLATFORMS, FileKind
-from jetls.syntax import SyntaxTree, decode, parse
+from jetls.syntax import LineIndex, SyntaxTree, decode, parse
 
 from .index import (
     ANALYSABLE,
@@ -122,9 +122,11 @@ class SourceFile:
     document when asked (see `_RecentDocuments`): what an experiment config no editor has open
     costs drops from ~60 KB to its text and index. The two are indistinguishable to analyses: the
     same text gives the same tree, document and index, and `Definition.table` finds its table in
-    the document."""
+    the document. While a rebuilt tree is in use (an editor opened the file: its chunk trees key
+    the replayed results), the file answers with it, and with the document built from it."""
 
-    __slots__ = ("path", "text", "info", "root", "directives", "_tree", "_doc", "_index", "_full", "__weakref__")
+    __slots__ = ("path", "text", "info", "root", "directives", "whole", "_tree", "_doc", "_index", "_full",
+                 "__weakref__")
 
     def __init__(self, path: str, tree: SyntaxTree, info: FileInfo, root: str | None, whole: bool = True) -> None:
         self.path = path
@@ -132,8 +134,10 @@ class SourceFile:
         self.info = info
         self.root = root
         self.directives = directives(self.text)
-        self._tree: SyntaxTree | None = tree if whole else None
-        # whole: the document (built on first use); else a weak reference to the last one built
+        #: Whether the syntax tree is kept (else it is rebuilt from the text when asked).
+        self.whole = whole
+        # whole: the tree, and the document once built; else weak references to the last ones built
+        self._tree: SyntaxTree | weakref.ref[SyntaxTree] | None = tree
         self._doc: TomlDocument | weakref.ref[TomlDocument] | None = None
         self._index: FileIndex | None = None
         self._full: frozenset[str] | None = None
@@ -142,16 +146,24 @@ class SourceFile:
             self._doc = weakref.ref(doc)
             self._index = file_index(self)
             self.full_metrics  # what platform inference reads of the document
-
-    @property
-    def whole(self) -> bool:
-        """Whether the syntax tree is kept (else it is rebuilt from the text when asked)."""
-        return self._tree is not None
+            self._tree = self._doc = None
 
     @property
     def tree(self) -> SyntaxTree:
-        tree = self._tree
+        if self.whole:
+            return self._tree  # type: ignore[return-value]
+        ref = self._tree
+        tree = ref() if ref is not None else None  # type: ignore[operator]
         return tree if tree is not None else self.doc.tree
+
+    @property
+    def lines(self) -> LineIndex:
+        """The line index (of the tree in use; a file kept as text is not parsed for it)."""
+        if self.whole:
+            return self._tree.lines  # type: ignore[union-attr]
+        ref = self._tree
+        tree = ref() if ref is not None else None  # type: ignore[operator]
+        return tree.lines if tree is not None else LineIndex(self.text)
 
     @property
     def kind(self) -> FileKind:
@@ -173,17 +185,22 @@ class SourceFile:
     @property
     def doc(self) -> TomlDocument:
         d = self._doc
-        if self._tree is not None:
+        if self.whole:
             if d is None:
-                d = self._doc = build(self._tree)
+                d = self._doc = build(self._tree)  # type: ignore[arg-type]
             return d  # type: ignore[return-value]
-        doc = d()  # type: ignore[misc,operator]
-        if doc is None:
-            doc = build(parse(self.text))
-            self._doc = weakref.ref(doc)
-            RECENT_DOCUMENTS.add(doc)
-        else:
+        doc = d() if d is not None else None  # type: ignore[operator]
+        if doc is not None:
             RECENT_DOCUMENTS.touch(doc)
+            return doc
+        ref = self._tree
+        tree = ref() if ref is not None else None  # type: ignore[operator]
+        if tree is None:
+            tree = parse(self.text)
+            self._tree = weakref.ref(tree)
+        doc = build(tree)
+        self._doc = weakref.ref(doc)
+        RECENT_DOCUMENTS.add(doc)
         return doc
 
     @property
