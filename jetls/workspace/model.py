@@ -107,6 +107,10 @@ class _RecentDocuments:
             self._docs.clear()
             self._weight = 0
 
+    @property
+    def weight(self) -> int:
+        return self._weight
+
     def __len__(self) -> int:
         return len(self._docs)
 
