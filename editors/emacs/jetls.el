@@ -66,6 +66,12 @@ When nil, use \"jetls serve\" if `jetls' is on `exec-path', else
   :type 'boolean
   :safe #'booleanp)
 
+(defcustom jetls-bigquery-etl nil
+  "A bigquery-etl checkout: table schemas (unknown columns, column completion) and routines.
+nil skips those checks."
+  :type '(choice (const :tag "None" nil) directory)
+  :group 'jetls)
+
 (defcustom jetls-severity-overrides nil
   "Alist of diagnostic code -> severity, e.g. ((\"JET201\" . \"warning\")).
 Severity is one of \"error\", \"warning\", \"information\", \"hint\", \"off\"."
@@ -164,7 +170,8 @@ as \\='(\"taplo\" \"lsp\" \"stdio\"), or nil for no server."
         :severityOverrides (if jetls-severity-overrides
                                (cl-loop for (code . sev) in jetls-severity-overrides
                                         append (list (intern (concat ":" code)) sev))
-                             (make-hash-table))))
+                             (make-hash-table))
+        :bigqueryEtl (and jetls-bigquery-etl (expand-file-name jetls-bigquery-etl))))
 
 ;;;; project.el integration (used by Eglot to pick the server's root)
 
@@ -331,7 +338,8 @@ Non-nil for TOML files inside a metric-hub checkout."
    '(("jetls.platform" jetls-platform)
      ("jetls.extraDefinitionRoots" jetls--lsp-extra-definition-roots)
      ("jetls.sql.enabled" jetls-sql-enabled t)
-     ("jetls.severityOverrides" jetls--lsp-severity-overrides)))
+     ("jetls.severityOverrides" jetls--lsp-severity-overrides)
+     ("jetls.bigqueryEtl" jetls-bigquery-etl)))
   (dolist (m jetls-toml-modes)
     (add-to-list 'lsp-language-id-configuration (cons m "toml")))
   (lsp-register-client

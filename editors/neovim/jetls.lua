@@ -46,6 +46,7 @@ M.defaults = {
       extraDefinitionRoots = {},
       sql = { enabled = true },
       severityOverrides = vim.empty_dict and vim.empty_dict() or {}, -- e.g. { JET201 = 'warning' }
+      bigqueryEtl = nil, -- a bigquery-etl checkout: column checks and routines (see docs/columns.md)
     },
   },
   -- Attach only to the files jetls understands (true), or to every TOML file inside

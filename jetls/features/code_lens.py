@@ -8,8 +8,8 @@ from dataclasses import dataclass
 
 from jetls.schema import FileKind
 from jetls.workspace import Workspace
-from jetls.workspace.search import find_occurrences
 from jetls.workspace.scope import scope_of
+from jetls.workspace.search import find_occurrences
 
 from .rendered_sql import KINDS as SQL_KINDS
 
@@ -62,7 +62,17 @@ def resolve(ws: Workspace, path: str, lens: CodeLens) -> CodeLens:
     files = {o.path for o in occurrences}
     configs = {p for p in files if (f := ws.file(p)) is not None and f.kind is FileKind.EXPERIMENT}
     others = len(files) - len(configs)
-    parts = [f"{n} {what}{'' if n == 1 else 's'}" for n, what in ((len(configs), "config"), (others, "other file")) if n]
+    parts = [
+        f"{n} {what}{'' if n == 1 else 's'}" for n, what in ((len(configs), "config"), (others, "other file")) if n
+    ]
     title = "used by " + " and ".join(parts) if parts else "not used"
-    return CodeLens(lens.start, lens.end, lens.kind, lens.slug_kind, lens.slug, title, SHOW_REFERENCES,
-                    tuple((o.path, o.span[0], o.span[1]) for o in occurrences))
+    return CodeLens(
+        lens.start,
+        lens.end,
+        lens.kind,
+        lens.slug_kind,
+        lens.slug,
+        title,
+        SHOW_REFERENCES,
+        tuple((o.path, o.span[0], o.span[1]) for o in occurrences),
+    )

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from jetls.schema import PRE_TREATMENTS, STATISTICS, FileKind, Section, lookup
-
 from jetls.workspace import Workspace
 from jetls.workspace.scope import Resolution, Scope, scope_of
 from jetls.workspace.search import Occurrence, symbol_at
@@ -117,8 +116,12 @@ def hover(ws: Workspace, path: str, offset: int) -> Hover | None:
             return Hover(_docs.node_markdown(name, node), span[0], span[1])
         return None
     kp = ctx.key_path or ()
-    if ctx.location == VALUE and ctx.string is not None and kp[-2:] == ("pre_treatments", "name") \
-            and ctx.string.value in PRE_TREATMENTS:
+    if (
+        ctx.location == VALUE
+        and ctx.string is not None
+        and kp[-2:] == ("pre_treatments", "name")
+        and ctx.string.value in PRE_TREATMENTS
+    ):
         return Hover(_pre_treatment_md(ctx.string.value), *ctx.string_span)
     if ctx.location == VALUE and ctx.schema is not None:
         node = ctx.schema
@@ -135,7 +138,9 @@ def hover(ws: Workspace, path: str, offset: int) -> Hover | None:
             md = f"**`{value}`** — value of `{ctx.key_path[-1]}`" + (f"\n\n{doc}" if doc else "")
             return Hover(md, span[0], span[1])
         if isinstance(value, bool):
-            return Hover(_docs.node_markdown(ctx.key_path[-1], node), ctx.value.start + ctx.delta, ctx.value.end + ctx.delta)
+            return Hover(
+                _docs.node_markdown(ctx.key_path[-1], node), ctx.value.start + ctx.delta, ctx.value.end + ctx.delta
+            )
     return None
 
 

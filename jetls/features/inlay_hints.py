@@ -50,7 +50,9 @@ def _platform_hint(ws: Workspace, sf) -> InlayHint | None:
     else:  # no [experiment] table: at the end of the first line
         nl = sf.text.find("\n")
         offset = len(sf.text) if nl < 0 else nl
-    how = {"option": "setting", "directive": "comment", "inferred": "inferred", "default": "default"}.get(choice.source, choice.source)
+    how = {"option": "setting", "directive": "comment", "inferred": "inferred", "default": "default"}.get(
+        choice.source, choice.source
+    )
     tooltip = f"Analysed as **`{choice.platform}`**: {choice.reason}."
     if choice.source in ("default", "inferred"):
         tooltip += "\n\nOverride with a `# jetls: platform=<name>` comment or the `jetls.platform` setting."
@@ -76,8 +78,14 @@ def _parameter_hints(ws: Workspace, sf, start: int, end: int) -> list[InlayHint]
                 continue
             shown = _short(values[name])
             at = e.value.offset_of(m.end()) + e.delta
-            out.append(InlayHint(at, f"= {shown}", f"`parameters.{name}` renders as:\n\n```sql\n{values[name]}\n```",
-                                 kind="parameter"))
+            out.append(
+                InlayHint(
+                    at,
+                    f"= {shown}",
+                    f"`parameters.{name}` renders as:\n\n```sql\n{values[name]}\n```",
+                    kind="parameter",
+                )
+            )
     return out
 
 
@@ -86,4 +94,3 @@ def _short(value: str) -> str:
     text = ", ".join(f"{b}: {v}" for b, v in branches) if branches else value
     text = " ".join(text.split())
     return text if len(text) <= _MAX_LABEL else text[: _MAX_LABEL - 1] + "…"
-

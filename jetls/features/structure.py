@@ -136,6 +136,7 @@ def document_links(ws: Workspace, path: str) -> list[DocumentLink]:
         target_file = ws.file(t.path)
         rel = target_file.info.rel if target_file is not None else t.path
         offset = 0 if t.kind == "outcome" else t.span[0]
-        out.append(DocumentLink(o.span[0], o.span[1], t.path, offset, f"{o.kind.replace('_', ' ')} `{o.slug}` in {rel}"))
+        out.append(
+            DocumentLink(o.span[0], o.span[1], t.path, offset, f"{o.kind.replace('_', ' ')} `{o.slug}` in {rel}")
+        )
     return out
-

@@ -11,8 +11,21 @@ from jetls.workspace import Workspace
 from jetls.workspace.search import slug_table
 
 #: Values of ``Symbol.kind``.
-SYMBOL_KINDS = ("table", "metric", "data_source", "segment", "segment_data_source", "statistic", "window",
-                "function", "parameter", "dimension", "alert", "key", "outcome")
+SYMBOL_KINDS = (
+    "table",
+    "metric",
+    "data_source",
+    "segment",
+    "segment_data_source",
+    "statistic",
+    "window",
+    "function",
+    "parameter",
+    "dimension",
+    "alert",
+    "key",
+    "outcome",
+)
 
 
 @dataclass
@@ -142,7 +155,9 @@ def document_symbols(ws: Workspace, path: str) -> list[Symbol]:
                         part = inner.key.parts[0]
                         sp = full + (part.name,)
                         if sp not in by_path:
-                            sym = Symbol(part.name, "statistic", "", inner.start + d, inner.end + d, part.start + d, part.end + d)
+                            sym = Symbol(
+                                part.name, "statistic", "", inner.start + d, inner.end + d, part.start + d, part.end + d
+                            )
                             by_path[sp] = sym
                             (owner.children if owner else roots).append(sym)
     return roots

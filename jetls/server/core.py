@@ -38,8 +38,21 @@ def warm_up() -> None:
     them (measured in the server on firefox_desktop.toml: checking a keystroke 14.4 -> 11.0 ms)."""
     importlib.import_module("jetls.checks")
     importlib.import_module("jetls.sql.syntax")._sqlglot()
-    for name in ("completion", "hover", "navigation", "rename", "symbols", "folding", "semantic_tokens", "code_actions",
-                 "rendered_sql", "sql_help", "inlay_hints", "code_lens", "structure"):
+    for name in (
+        "completion",
+        "hover",
+        "navigation",
+        "rename",
+        "symbols",
+        "folding",
+        "semantic_tokens",
+        "code_actions",
+        "rendered_sql",
+        "sql_help",
+        "inlay_hints",
+        "code_lens",
+        "structure",
+    ):
         feature(name)
     gc.freeze()
 
@@ -88,7 +101,7 @@ def load_workspace(root: str, options: Options) -> Workspace:
     with bulk_allocation():
         # experiment configs as text and index: an editor opens a few of them (~60 KB less each)
         ws = Workspace.load(root, options, whole=False)
-        ws.index  # built here, in the indexing thread, not on the first keystroke
+        _ = ws.index  # built here, in the indexing thread, not on the first keystroke
         if options.bigquery_etl and options.sql:  # the routine catalog too (read once per path)
             from jetls.sql.routines import load_routines
 

@@ -211,13 +211,18 @@ class JetlsServer(LanguageServer):
         if progress:
             self.work_done_progress.begin(
                 token,
-                lsp.WorkDoneProgressBegin(title="jetls: indexing", message=f"{len(roots)} root(s)", percentage=0, cancellable=False),
+                lsp.WorkDoneProgressBegin(
+                    title="jetls: indexing", message=f"{len(roots)} root(s)", percentage=0, cancellable=False
+                ),
             )
         try:
             for i, root in enumerate(roots):
                 if progress:
                     self.work_done_progress.report(
-                        token, lsp.WorkDoneProgressReport(message=os.path.basename(root.path) or root.path, percentage=int(100 * i / len(roots)))
+                        token,
+                        lsp.WorkDoneProgressReport(
+                            message=os.path.basename(root.path) or root.path, percentage=int(100 * i / len(roots))
+                        ),
                     )
                 options = self.options
                 try:
@@ -327,13 +332,15 @@ class JetlsServer(LanguageServer):
             # An editor cannot show tens of thousands of problems usefully (hostile or generated
             # input); the most severe first, then a note saying how many were left out.
             kept = sorted(diags, key=lambda d: (d.severity, d.start))[:MAX_PUBLISHED]
-            note = Diagnostic("JET005", Severity.INFORMATION, 0, 0,
-                              f"{len(diags) - MAX_PUBLISHED:,} more diagnostics not shown (jetls check lists them all)")
+            note = Diagnostic(
+                "JET005",
+                Severity.INFORMATION,
+                0,
+                0,
+                f"{len(diags) - MAX_PUBLISHED:,} more diagnostics not shown (jetls check lists them all)",
+            )
             diags = sorted(kept, key=lambda d: d.start) + [note]
-        return [
-            convert.diagnostic(d, lines, uri, self.encoding, other, self.client.related_information)
-            for d in diags
-        ]
+        return [convert.diagnostic(d, lines, uri, self.encoding, other, self.client.related_information) for d in diags]
 
     def request_diagnostics(self, uri: str) -> None:
         if self.client.pull_diagnostics:
@@ -378,7 +385,9 @@ class JetlsServer(LanguageServer):
                     if root is None or not root.loaded:
                         diags = core.syntax_diagnostics(tree)
                     else:
-                        diags = await loop.run_in_executor(self.check_pool, self.diagnose, ws, doc.path, tree, root, options)
+                        diags = await loop.run_in_executor(
+                            self.check_pool, self.diagnose, ws, doc.path, tree, root, options
+                        )
                     items = self.to_lsp(diags, uri, tree.lines, ws)
                 except Exception as exc:
                     self.log_exception(f"diagnostics of {uri}", exc)
@@ -386,7 +395,9 @@ class JetlsServer(LanguageServer):
                 current = self.docs.get(uri)
                 if current is None or current.version != version or current.tree is not tree:
                     continue  # stale: a newer change has marked the URI dirty again
-                self.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(uri=uri, diagnostics=items, version=version))
+                self.text_document_publish_diagnostics(
+                    lsp.PublishDiagnosticsParams(uri=uri, diagnostics=items, version=version)
+                )
         finally:
             self._diag_tasks.pop(uri, None)
 

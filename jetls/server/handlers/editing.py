@@ -67,7 +67,7 @@ def _delta(old: list[int], new: list[int]) -> list[lsp.SemanticTokensEdit]:
     b -= b % 5
     if a == len(old) == len(new):
         return []
-    return [lsp.SemanticTokensEdit(start=a, delete_count=len(old) - a - b, data=new[a:len(new) - b])]
+    return [lsp.SemanticTokensEdit(start=a, delete_count=len(old) - a - b, data=new[a : len(new) - b])]
 
 
 def register(server: JetlsServer) -> None:
@@ -86,8 +86,11 @@ def register(server: JetlsServer) -> None:
     @server.feature(
         lsp.TEXT_DOCUMENT_SEMANTIC_TOKENS_FULL,
         lsp.SemanticTokensRegistrationOptions(
-            legend=_legend(), full=lsp.SemanticTokensFullDelta(delta=True), range=True,
-            document_selector=[lsp.TextDocumentFilterLanguage(language="toml")]),
+            legend=_legend(),
+            full=lsp.SemanticTokensFullDelta(delta=True),
+            range=True,
+            document_selector=[lsp.TextDocumentFilterLanguage(language="toml")],
+        ),
     )
     @guard(None, name="textDocument/semanticTokens/full")
     def semantic_tokens(ls: JetlsServer, params: lsp.SemanticTokensParams):
@@ -133,11 +136,15 @@ def register(server: JetlsServer) -> None:
         out = []
         for h in mod.inlay_hints(ctx.ws, ctx.path, start, end):
             line, col = ctx.lines.position(h.offset, ls.encoding)
-            out.append(lsp.InlayHint(
-                position=lsp.Position(line=line, character=col), label=h.label,
-                kind=lsp.InlayHintKind.Type if h.kind == "type" else lsp.InlayHintKind.Parameter,
-                tooltip=lsp.MarkupContent(kind=lsp.MarkupKind.Markdown, value=h.tooltip) if h.tooltip else None,
-                padding_left=h.padding_left))
+            out.append(
+                lsp.InlayHint(
+                    position=lsp.Position(line=line, character=col),
+                    label=h.label,
+                    kind=lsp.InlayHintKind.Type if h.kind == "type" else lsp.InlayHintKind.Parameter,
+                    tooltip=lsp.MarkupContent(kind=lsp.MarkupKind.Markdown, value=h.tooltip) if h.tooltip else None,
+                    padding_left=h.padding_left,
+                )
+            )
         return out
 
     def lens_to_lsp(ls: JetlsServer, ctx: Context, lens: Any, uri: str) -> lsp.CodeLens:
@@ -154,9 +161,21 @@ def register(server: JetlsServer) -> None:
                 args = [uri, rng.start, locations]
             else:
                 args = [uri, rng.start]
-            command = lsp.Command(title=lens.title, command=lens.command or "", arguments=args if lens.command else None)
-        data = None if command is not None else {"uri": uri, "start": lens.start, "end": lens.end,
-                                                 "kind": lens.kind, "slug_kind": lens.slug_kind, "slug": lens.slug}
+            command = lsp.Command(
+                title=lens.title, command=lens.command or "", arguments=args if lens.command else None
+            )
+        data = (
+            None
+            if command is not None
+            else {
+                "uri": uri,
+                "start": lens.start,
+                "end": lens.end,
+                "kind": lens.kind,
+                "slug_kind": lens.slug_kind,
+                "slug": lens.slug,
+            }
+        )
         return lsp.CodeLens(range=rng, command=command, data=data)
 
     @server.feature(lsp.TEXT_DOCUMENT_CODE_LENS, lsp.CodeLensOptions(resolve_provider=True))
@@ -179,7 +198,9 @@ def register(server: JetlsServer) -> None:
         if ctx is None:
             return lens
         mod = core.feature("code_lens")
-        plain = mod.CodeLens(int(data["start"]), int(data["end"]), str(data["kind"]), str(data["slug_kind"]), str(data["slug"]))
+        plain = mod.CodeLens(
+            int(data["start"]), int(data["end"]), str(data["kind"]), str(data["slug_kind"]), str(data["slug"])
+        )
         resolved = await ls.in_executor(mod.resolve, ctx.ws, ctx.path, plain)
         return lens_to_lsp(ls, ctx, resolved, uri)
 
@@ -191,9 +212,13 @@ def register(server: JetlsServer) -> None:
             return None
         offset = convert.offset(ctx.lines, params.position, ls.encoding)
         mod = core.feature("navigation")
-        return [lsp.DocumentHighlight(range=convert.range_(ctx.lines, s, e, ls.encoding),
-                                      kind=lsp.DocumentHighlightKind.Write if definition else lsp.DocumentHighlightKind.Read)
-                for s, e, definition in mod.highlights(ctx.ws, ctx.path, offset)] or None
+        return [
+            lsp.DocumentHighlight(
+                range=convert.range_(ctx.lines, s, e, ls.encoding),
+                kind=lsp.DocumentHighlightKind.Write if definition else lsp.DocumentHighlightKind.Read,
+            )
+            for s, e, definition in mod.highlights(ctx.ws, ctx.path, offset)
+        ] or None
 
     @server.feature(lsp.TEXT_DOCUMENT_SELECTION_RANGE)
     @guard(None, name="textDocument/selectionRange")
@@ -204,7 +229,7 @@ def register(server: JetlsServer) -> None:
         mod = core.feature("structure")
         offsets = [convert.offset(ctx.lines, p, ls.encoding) for p in params.positions]
         out = []
-        for off, spans in zip(offsets, mod.selection_ranges(ctx.ws, ctx.path, offsets)):
+        for off, spans in zip(offsets, mod.selection_ranges(ctx.ws, ctx.path, offsets), strict=True):
             parent = None
             for s, e in reversed(spans or [(off, off)]):
                 parent = lsp.SelectionRange(range=convert.range_(ctx.lines, s, e, ls.encoding), parent=parent)
@@ -221,8 +246,9 @@ def register(server: JetlsServer) -> None:
         spans = mod.linked_ranges(ctx.ws, ctx.path, convert.offset(ctx.lines, params.position, ls.encoding))
         if not spans:
             return None
-        return lsp.LinkedEditingRanges(ranges=[convert.range_(ctx.lines, s, e, ls.encoding) for s, e in spans],
-                                       word_pattern=mod.SLUG_PATTERN)
+        return lsp.LinkedEditingRanges(
+            ranges=[convert.range_(ctx.lines, s, e, ls.encoding) for s, e in spans], word_pattern=mod.SLUG_PATTERN
+        )
 
     @server.feature(lsp.TEXT_DOCUMENT_DOCUMENT_LINK, lsp.DocumentLinkOptions(resolve_provider=False))
     @guard(None, name="textDocument/documentLink")
@@ -239,6 +265,11 @@ def register(server: JetlsServer) -> None:
                 continue
             if lines is not None:
                 target += f"#L{lines.line_of(link.target_offset) + 1}"
-            out.append(lsp.DocumentLink(range=convert.range_(ctx.lines, link.start, link.end, ls.encoding),
-                                        target=target, tooltip=link.tooltip))
+            out.append(
+                lsp.DocumentLink(
+                    range=convert.range_(ctx.lines, link.start, link.end, ls.encoding),
+                    target=target,
+                    tooltip=link.tooltip,
+                )
+            )
         return out
