@@ -151,7 +151,7 @@ class SourceFile:
             doc = build(tree)  # alive while the index is computed, then dropped with `tree`
             self._doc = weakref.ref(doc)
             self._index = file_index(self)
-            self.full_metrics  # what platform inference reads of the document
+            _ = self.full_metrics  # what platform inference reads of the document
             self._tree = self._doc = None
 
     @property

@@ -13,8 +13,8 @@ import re
 import weakref
 
 import pytest
-
 from corpus import find
+
 from jetls.checks import check_file
 from jetls.document import TomlDocument
 from jetls.features.navigation import references
@@ -103,7 +103,8 @@ def test_opening_editing_and_closing_a_config(pair, hub):
     disk = whole.file(path).text
     assert not text.file(path).whole
     # opened: the editor's tree, kept whole; edited: the same answers as a whole workspace
-    edited = disk.replace('[metrics]', '[metrics.my_local]\nselect_expression = "1"\ndata_source = "main"\n\n[metrics]', 1)
+    local = '[metrics.my_local]\nselect_expression = "1"\ndata_source = "main"\n\n'
+    edited = disk.replace("[metrics]", local + "[metrics]", 1)
     assert edited != disk
     opened = text.with_tree(path, text.file(path).tree.edit(0, len(disk), edited))
     assert opened.file(path).whole
@@ -158,12 +159,12 @@ def test_recently_rebuilt_documents_are_bounded(hub, monkeypatch):
     texts = [f for f in ws.files.values() if not f.whole]
     RECENT_DOCUMENTS.clear()
     for f in texts:
-        f.doc  # a pass over every file (pull-mode workspace diagnostics)
+        _ = f.doc  # a pass over every file (pull-mode workspace diagnostics)
     assert len(RECENT_DOCUMENTS) == len(texts)  # metric-hub's configs fit: the next pass re-parses none
     RECENT_DOCUMENTS.clear()
     monkeypatch.setattr(RECENT_DOCUMENTS, "BUDGET", 2 << 20)  # a workspace ten times bigger, say
     for f in texts:
-        f.doc
+        _ = f.doc
     assert RECENT_DOCUMENTS.weight <= 2 << 20
     assert 0 < len(RECENT_DOCUMENTS) < len(texts)
     assert _documents_of(ws) == len(RECENT_DOCUMENTS)
