@@ -383,7 +383,7 @@ def file_index(sf: "SourceFile") -> FileIndex:
             base = t.delta
             for tag, k, slug, (a, b), extra, friendly in records(section, name, t):
                 if tag == "d":
-                    item = lazy or (t if extra is None else t.items[extra])
+                    item = lazy if lazy is not None else (t if extra is None else t.items[extra])
                     defs.append(Definition(k, slug, platform, path, (a + base, b + base), layer, item, view, friendly))
                 else:
                     refs.append(Reference(k, slug, path, (a + base, b + base), platform, extra))
