@@ -1,8 +1,10 @@
-"""Generates docs/diagnostics.md from `CODES` (run: python -m jetls.checks.catalogue > docs/diagnostics.md)."""
+"""Generates docs/diagnostics.md from the rule modules (`jetls.checks.registry`):
+`python -m jetls.checks.catalogue > docs/diagnostics.md`."""
 
 from __future__ import annotations
 
 from jetls.checks.codes import CODES
+from jetls.checks.registry import RULES
 
 # code -> (minimal example, fix)
 EXAMPLES: dict[str, tuple[str, str]] = {
@@ -105,6 +107,12 @@ analysis run would fail; **warning** = accepted by the reference but almost sure
 Codes: JET0xx syntax/TOML, JET1xx schema (keys, types, values), JET2xx references, JET3xx
 statistics and pre-treatments, JET4xx templates and SQL, JET5xx cross-field and runtime rules.
 
+Each code's section says what it finds, why it matters and how to fix it, with an example: the
+fenced blocks are files (their title is the path in a metric-hub checkout) which, added to a copy
+of [`examples/metric-hub`](../examples/metric-hub), make `jetls check --min-severity hint` report
+that code there and no other (the note JET530, which names the platform of every experiment
+config, aside). `tests/checks/test_documented_examples.py` runs every one.
+
 ## Silencing diagnostics
 
 - `# jetls: disable=JET201` on the offending line, or alone on the line before it, silences that
@@ -128,6 +136,12 @@ def render() -> str:
     out.append("\n")
     for code, (sev, summary) in CODES.items():
         out.append(f'<a id="{code.lower()}"></a>\n\n## {code} — {summary}\n\n**Default severity:** {sev}\n\n')
+        rule = RULES.get(code)
+        if rule is not None:
+            out.append(rule.doc + "\n\n")
+            if rule.options:
+                out.append(f"(The example is checked with `jetls check {' '.join(rule.options)}`.)\n\n")
+            continue
         ex = EXAMPLES.get(code)
         if ex:
             out.append(f"Example:\n\n```toml\n{ex[0]}\n```\n\nFix: {ex[1]}\n\n")

@@ -7,17 +7,12 @@ runtime rules. `docs/diagnostics.md` is the catalogue of these codes.
 
 from __future__ import annotations
 
+from jetls.checks.registry import RULES
 from jetls.checks.templates import CODES as TEMPLATE_CODES
 from jetls.diagnostics import Severity
 
 _OWN: dict[str, tuple[str, str]] = {
     # --- JET0xx syntax / TOML ------------------------------------------------------------
-    "JET001": ("error", "TOML syntax error"),
-    "JET002": ("error", "TOML semantic error (duplicate key or table, redefinition)"),
-    "JET003": ("error", "array mixing value types (the reference TOML parser rejects it or drops elements)"),
-    "JET004": ("information", "file too large for the full analysis: only TOML syntax is checked"),
-    "JET005": ("information", "too many diagnostics for one document: the editor is shown the first 1000"),
-    "JET006": ("warning", "a `# jetls:` comment that does nothing: misspelled directive, unknown code, kind or platform"),
     # --- JET1xx schema -------------------------------------------------------------------
     "JET101": ("error", "unexpected top-level key (rejected by the top-level whitelist)"),
     "JET102": ("warning", "unknown key, silently ignored by the reference parser"),
@@ -87,7 +82,11 @@ _OWN: dict[str, tuple[str, str]] = {
 }
 
 #: Every code jetls emits: code → (default severity name, summary).
-CODES: dict[str, tuple[str, str]] = dict(sorted({**_OWN, **TEMPLATE_CODES}.items()))
+CODES: dict[str, tuple[str, str]] = dict(sorted(
+    {**_OWN, **TEMPLATE_CODES, **{c: (r.severity, r.summary) for c, r in RULES.items()}}.items()))
+
+#: code -> default severity name
+DEFAULT_SEVERITY: dict[str, str] = {c: v[0] for c, v in CODES.items()}
 
 SEVERITIES = {
     "error": Severity.ERROR,

@@ -1,13 +1,17 @@
-"""`check_file`: every offline diagnostic of one file of a workspace snapshot."""
+"""`check_file`: every offline diagnostic of one file of a workspace snapshot.
+
+The traversal: it walks the file and fires the hooks (`jetls.checks.hooks`) at which the rules
+(`jetls.checks.rules`, one module per code) run; then severity overrides, suppression comments
+and the relations rules declare between codes (`SUPERSEDES`) apply.
+"""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Iterable
 
-from jetls.diagnostics import Diagnostic, Fix, Related, Severity, Tag, TextEdit
+from jetls.diagnostics import Diagnostic, Fix, Related, Tag
 from jetls.document import Entry, Table, unit_key
 from jetls.document.edits import (
     append_tables,
@@ -20,24 +24,19 @@ from jetls.document.edits import (
 from jetls.options import Options
 from jetls.schema import PLATFORMS, FileKind, file_schema, is_valid_slug, lookup, toml_literal
 from jetls.syntax import String
-
-from jetls.workspace import (
-    ANALYSABLE,
-    KIND_LABELS,
-    Definition,
-    SourceFile,
-    Workspace,
-    key_span,
-    norm,
-    string_span,
-)
+from jetls.workspace import ANALYSABLE, KIND_LABELS, Definition, Workspace, key_span, string_span
 from jetls.workspace.index import entry, string_items, sub, tables
 from jetls.workspace.paths import LAYER_OUTCOME
-from jetls.workspace.scope import LOCAL, PARTIAL, UNATTACHED, Resolution, Scope, is_full_metric, scope_of
+from jetls.workspace.scope import PARTIAL, UNATTACHED, is_full_metric
 
 from . import templates as T
-from .codes import CODES, SEVERITIES
-from .schema_walk import SchemaWalker, mixed_arrays, suggest
+from .codes import DEFAULT_SEVERITY
+from .context import Context, strings as _strings
+from .registry import HANDLERS, SUPERSEDES
+from .replay import Replayed
+from .schema_walk import SchemaWalker
+from .suggest import suggest
+from .suppressions import finish
 
 _WILDCARD = re.compile(r"[*?\[]")
 _SECTION_PATH = {
@@ -59,6 +58,11 @@ class FileReport:
     platform_reason: str | None = None
 
 
+# Real configs are at most ~100 KB; far bigger input (generated or hostile) gets TOML checks only,
+# so that one file cannot stall the server for seconds on every keystroke.
+MAX_FULL_CHECK_CHARS = 2_000_000
+
+
 def check_file(ws: Workspace, path: str, options: Options | None = None) -> FileReport:
     """Every diagnostic of `path` in the snapshot `ws`, after severity overrides and suppression
     comments. Never raises on user input."""
@@ -73,10 +77,13 @@ def check_file(ws: Workspace, path: str, options: Options | None = None) -> File
         r = hit[2]  # the same immutable snapshot, file and options: the same answer
         return FileReport(list(r.diagnostics), r.platform, r.platform_reason)
     if len(sf.text) > MAX_FULL_CHECK_CHARS:
-        return _syntax_only(sf, options)
-    c = _Checker(ws, sf, options)
+        c = _Checker(ws, sf, options, DEFAULT_SEVERITY, HANDLERS, analyse=False)
+        c.fire("toml")
+        c.fire("too_large", MAX_FULL_CHECK_CHARS)
+        return FileReport(finish(c.out, sf, options), None, None)
+    c = _Checker(ws, sf, options, DEFAULT_SEVERITY, HANDLERS)
     c.run()
-    diags = _finish(c.out, sf, options)
+    diags = finish(_superseded(c.out), sf, options)
     choice = c.choice
     report = FileReport(diags, choice.platform if choice else None, choice.reason if choice else None)
     if memo is not None:
@@ -84,34 +91,24 @@ def check_file(ws: Workspace, path: str, options: Options | None = None) -> File
     return report
 
 
-# Real configs are at most ~100 KB; far bigger input (generated or hostile) gets TOML checks only,
-# so that one file cannot stall the server for seconds on every keystroke.
-MAX_FULL_CHECK_CHARS = 2_000_000
-
-
-def _syntax_only(sf: SourceFile, options: Options) -> FileReport:
-    note = Diagnostic(
-        "JET004", Severity.INFORMATION, 0, 0,
-        f"this file has {len(sf.text):,} characters: above {MAX_FULL_CHECK_CHARS:,} jetls checks only its TOML syntax",
-    )
-    return FileReport(_finish(sf.doc.syntax_diagnostics() + [note], sf, options), None, None)
-
-
-# ------------------------------------------------------------------------------------------
+def _superseded(diags: list[Diagnostic]) -> list[Diagnostic]:
+    """Drop what a rule's `SUPERSEDES` says its diagnostics replace: a diagnostic of a superseded
+    code that starts inside one of the rule's own."""
+    spans: dict[str, list[tuple[int, int]]] = {}
+    for d in diags:
+        for code in SUPERSEDES.get(d.code, ()):
+            spans.setdefault(code, []).append((d.start, d.end))
+    if not spans:
+        return diags
+    return [d for d in diags if not any(s <= d.start < e for s, e in spans.get(d.code, ()))]
 
 
 def _truthy(item) -> bool:
     if item is None:
         return False
     if isinstance(item, Entry):
-        v = item.to_python()
-        return bool(v)
+        return bool(item.to_python())
     return True
-
-
-def _strings(e: Entry | None):
-    """(value, span) of a string entry or of each string of an array entry; nothing for None."""
-    return string_items(e) if e is not None else ()
 
 
 def _routines(options: Options):
@@ -123,147 +120,26 @@ def _routines(options: Options):
     return load_routines(options.bigquery_etl)
 
 
-def _layer_label(sf: SourceFile) -> str:
-    return sf.info.rel
+# The checks of a definitions metric, replayed across keystrokes when they read only its table.
+_DEFINITIONS_METRICS = Replayed("definitions metrics")
 
 
-# Per-table check results replayed across keystrokes (see `_Checker.replayable`).
-_UNIT_CHECKS: dict = {}
-_UNIT_CHECKS_MAX = 20000
-
-
-class _Checker:
-    def __init__(self, ws: Workspace, sf: SourceFile, options: Options) -> None:
-        self._ws = ws
-        self.sf = sf
-        self.options = options
-        self._idx = ws.index
-        self._doc = sf.doc
-        self._root = sf.doc.root
-        self._reads_context = False
-        self.kind = sf.kind
-        self.info = sf.info
-        self.view = sf.info.view
-        self.out: list[Diagnostic] = []
-        self.choice = ws.platform_of(sf.path) if self.kind is not FileKind.PLAIN else None
-        self.P = self.choice.platform if self.choice else None
-        self._replay_context = (self.kind, self.P, self.info.layer, self.info.view, sf.platform)
-        first_line_end = sf.text.find("\n")
-        self.root_span = (0, first_line_end if first_line_end >= 0 else len(sf.text))
-        self._scope = scope_of(ws, sf.path) if self.kind is not FileKind.PLAIN else None
-        self._layers: list[SourceFile] = [sf]
-        self._attached: list[tuple[str, SourceFile]] = []
-        self.used_metrics: set[str] = set()
-        self.used_segments: set[str] = set()
-
-    # -- what a check reads beyond its own table ---------------------------------------------
-    # A per-table check that reads none of these depends only on the table's content (and the
-    # replay key): its diagnostics can be recorded once and replayed on later keystrokes.
-    @property
-    def ws(self) -> Workspace:
-        self._reads_context = True
-        return self._ws
-
-    @property
-    def idx(self):
-        self._reads_context = True
-        return self._idx
-
-    @property
-    def doc(self):
-        self._reads_context = True
-        return self._doc
-
-    @property
-    def root(self) -> Table:
-        self._reads_context = True
-        return self._root
-
-    @property
-    def layers(self) -> list[SourceFile]:
-        self._reads_context = True
-        return self._layers
-
-    @property
-    def attached(self) -> list[tuple[str, SourceFile]]:
-        self._reads_context = True
-        return self._attached
-
-    def replayable(self, key: tuple, t: Table, check) -> None:
-        """Run `check()` (the checks of table `t`), or replay what it emitted for a table of the
-        same content under the same `key` in an earlier snapshot, shifted to where `t` is now.
-        Only results that read nothing but `t` (no index, no other table) are kept."""
-        uk = unit_key(t)
-        if uk is None:
-            check()
-            return
-        full = (key, uk, self._replay_context)
-        hit = _UNIT_CHECKS.get(full)
-        base = t.delta
-        if hit is None:
-            rec: list = []
-            outer = self._reads_context
-            self._reads_context = False
-
-            def record(code, span, message, related=(), tags=(), data=None, severity_name=None, fixes=()):
-                rel = None if span is None else (span[0] - base, span[1] - base)
-                rec.append((code, rel, message, tuple(related), tags, data, severity_name,
-                            tuple(f.shifted(-base) for f in fixes)))
-
-            self.emit = record
-            try:
-                check()
-            finally:
-                del self.emit  # back to the method (an instance attribute holding it would be a cycle)
-                pure = not self._reads_context
-                self._reads_context = outer
-            hit = tuple(rec)
-            if pure and all(r.path is None for x in hit for r in x[3]):
-                if len(_UNIT_CHECKS) >= _UNIT_CHECKS_MAX:
-                    _UNIT_CHECKS.clear()
-                _UNIT_CHECKS[full] = tuple(
-                    (c, sp, m, tuple(Related(r.start - base, r.end - base, r.message, None) for r in rl), tg, dt, sv, fx)
-                    for c, sp, m, rl, tg, dt, sv, fx in hit)
-            for c, sp, m, rl, tg, dt, sv, fx in hit:
-                self.emit(c, None if sp is None else (sp[0] + base, sp[1] + base), m, rl, tg, dt, sv,
-                          tuple(f.shifted(base) for f in fx))
-            return
-        for c, sp, m, rl, tg, dt, sv, fx in hit:
-            self.emit(c, None if sp is None else (sp[0] + base, sp[1] + base), m,
-                      tuple(Related(r.start + base, r.end + base, r.message, None) for r in rl), tg, dt, sv,
-                      tuple(f.shifted(base) for f in fx))
-
-    # -- emitting -----------------------------------------------------------------------------
-    def emit(self, code: str, span, message: str, related: Iterable[Related] = (), tags=(), data=None,
-             severity_name: str | None = None, fixes: Iterable[Fix] = ()) -> None:
-        sev = SEVERITIES[severity_name or CODES[code][0]]
-        s, e = span if span is not None else self.root_span
-        fixes = tuple(fixes)
-        rep = data.get("replacement") if data else None
-        if isinstance(rep, str) and rep:  # a did-you-mean: its fix replaces the flagged text
-            fixes = (Fix.here(f"Replace with `{rep}`", TextEdit(s, max(e, s), rep), preferred=True),) + fixes
-        self.out.append(Diagnostic(code, sev, s, max(e, s), message, tuple(related), tuple(tags), data, fixes))
-
-    def rel(self, d: Definition, message: str) -> Related:
-        return Related(d.span[0], d.span[1], message, None if d.path == self.sf.path else d.path)
-
+class _Checker(Context):
     # -- main ---------------------------------------------------------------------------------
     def run(self) -> None:
-        sf = self.sf
-        self.out.extend(self.doc.syntax_diagnostics())
+        self.fire("toml")
         if self.kind is FileKind.PLAIN:
             return
-        mixed_arrays(self._doc, self.emit)
+        self.fire("file")
         tool = self.info.tool
         schema = file_schema(self.kind, tool)
-        walker = SchemaWalker(self.emit, self.kind, tool, self.root_span, sf.text)
-        walker.walk(self.root, schema)
-        walker.required(self.root, schema, (), "")
+        walker = SchemaWalker(self.emit, self.kind, tool, self.root_span, self.text)
+        walker.walk(self._root, schema)
+        walker.required(self._root, schema, (), "")
         if self.info.note:
             self.emit("JET531", self.root_span, self.info.note)
         k = self.kind
         if k in (FileKind.EXPERIMENT, FileKind.DEFAULTS, FileKind.OUTCOME):
-            self.setup_spec()
             self.jetstream_checks()
         elif k is FileKind.DEFINITIONS:
             self.definitions_checks()
@@ -274,92 +150,7 @@ class _Checker:
         if k is FileKind.EXPERIMENT and self.choice is not None:
             self.platform_note()
 
-    # -- spec assembly (§1.4) -----------------------------------------------------------------
-    def file_at(self, rel: str) -> SourceFile | None:
-        root = self.sf.root or self.ws.root
-        if root is None:
-            return None
-        return self.ws.file(norm(f"{root}/{rel}"))
-
-    def setup_spec(self) -> None:
-        """The file's own layers (spec §1.4): what the semantic layer's scope merges under it."""
-        for layer in self._scope.layers:
-            if layer is not self.sf:
-                self._layers.append(layer)
-        self._attached.extend(self._scope.attached)
-
-    def local_strings(self, path: tuple[str, ...], key: str):
-        t = self.doc.lookup(path) if path else self.root
-        e = entry(t if isinstance(t, Table) else None, key)
-        if e is None:
-            return []
-        return list(string_items(e))
-
-    @property
-    def scope(self) -> Scope:
-        self._reads_context = True
-        return self._scope
-
-    def spec_tables(self, kind: str, slug: str) -> list[tuple[Table, SourceFile]]:
-        """The slug's tables in the file's own layers, winner first."""
-        ws = self._ws
-        return [(d.table, ws.file(d.path)) for d in self.scope.local(kind, slug) if isinstance(d.table, Table)]
-
-    def global_defs(self, kind: str, slug: str) -> list[Definition]:
-        return list(self.scope.globals(kind, slug))
-
     # -- metric resolution --------------------------------------------------------------------
-    @staticmethod
-    def _has(t: Table, key: str) -> bool:
-        return _truthy(entry(t, key, True))
-
-    @staticmethod
-    def metric_full(tables_: list[Table]) -> bool:
-        return is_full_metric(tables_)
-
-    @staticmethod
-    def metric_defs_full(defs: list[Definition]) -> bool:
-        return is_full_metric(d.table for d in defs)
-
-    def resolve_metric(self, slug: str) -> Resolution:
-        return self.scope.resolve("metric", slug)
-
-    def statistics_of(self, slug: str, seen=None) -> bool:
-        for t, _ in self.spec_tables("metric", slug):
-            s = sub(t, "statistics", True)
-            if s is not None and s.items:
-                return True
-        for d in self.global_defs("metric", slug):
-            if isinstance(d.table, Table):
-                s = sub(d.table, "statistics", True)
-                if s is not None and s.items:
-                    return True
-        return False
-
-    def outcome_statistics(self, slug: str) -> list[Definition]:
-        if self.kind is not FileKind.EXPERIMENT:
-            return []
-        attached = {of.path for _, of in self.attached}
-        out = []
-        for d in self.idx.definitions("metric", slug, self.P, layers=(LAYER_OUTCOME,)):
-            if d.path in attached or not isinstance(d.table, Table):
-                continue
-            st = sub(d.table, "statistics", True)
-            if st is not None and st.items:
-                out.append(d)
-        return out
-
-    def elsewhere(self, kind: str, slug: str) -> str:
-        plats = sorted(self.idx.platforms_defining(kind, slug) - {self.P})
-        if plats:
-            return f" (it is defined for {', '.join(plats)})"
-        return ""
-
-    def platform_phrase(self) -> str:
-        if self.kind is FileKind.DEFAULTS and self.sf.platform != self.P:
-            return f"on `{self.P}` (how Jetstream validates `{self.sf.platform}` defaults)"
-        return f"on `{self.P}`"
-
     def check_metric_ref(self, slug: str, span, where: str, sev: str | None = None, note: str = "") -> None:
         res = self.resolve_metric(slug)
         state, glob, outs = res.status, list(res.globals), list(res.unattached)
@@ -369,14 +160,14 @@ class _Checker:
                 if outs:
                     names = sorted({self.ws.file(d.path).stem for d in outs})
                     self.emit("JET202", span, f"metric `{slug}` has statistics only in the outcome "
-                              f"{', '.join(f'`{n}`' for n in names)} on `{self.P}`: it resolves only if Experimenter "
+                              f"{', '.join(f'`{n}`' for n in names)} on `{self.platform}`: it resolves only if Experimenter "
                               f"attaches outcome {names[0]} (else: \"No statistical treatment defined for metric "
                               f"'{slug}'\")", related=[self.rel(d, "statistics here") for d in outs[:3]],
                               data={"outcomes": names})
                     return
                 self.emit("JET312", span, f"metric `{slug}` has no statistics: the reference fails with "
                           f"\"No statistical treatment defined for metric '{slug}'\"; add "
-                          f"`[metrics.{slug}.statistics.<name>]`{note}", severity_name=sev,
+                          f"`[metrics.{slug}.statistics.<name>]`{note}", severity=sev,
                           related=[self.rel(d, "defined here") for d in glob[:1]], fixes=self.add_statistic(slug))
             for d in glob:
                 if isinstance(d.table, Table) and entry(d.table, "deprecated", True) is not None \
@@ -391,33 +182,25 @@ class _Checker:
             self.emit("JET203", span, f"metric `{slug}` has no full definition {self.platform_phrase()}: the tables "
                       f"for it only set statistics or other options, and no predefined metric `{slug}` exists "
                       f"(\"No default definition found for referenced metric {slug}\"){self.elsewhere('metric', slug)}"
-                      f"{note}", related=rel, severity_name=sev)
+                      f"{note}", related=rel, severity=sev)
             return
         if state == UNATTACHED:
             names = sorted({self.ws.file(d.path).stem for d in outs if self.ws.file(d.path)})
             self.emit("JET202", span, f"metric `{slug}` is only defined by the outcome "
-                      f"{', '.join(f'`{n}`' for n in names)} on `{self.P}`: it resolves only if Experimenter attaches "
+                      f"{', '.join(f'`{n}`' for n in names)} on `{self.platform}`: it resolves only if Experimenter attaches "
                       f"outcome {names[0]} (or add it to `[experiment].outcomes`)",
                       related=[self.rel(d, f"defined in outcome {self.ws.file(d.path).stem}") for d in outs[:3]],
                       data={"outcomes": names})
             return
-        cands = list(self.idx.slugs("metric", self.P)) + [n for n, _ in tables(self.root.items.get("metrics"))]
+        cands = list(self.idx.slugs("metric", self.platform)) + [n for n, _ in tables(self.root.items.get("metrics"))]
         s = suggest(slug, cands)
         self.emit("JET201", span, f"unknown metric `{slug}` {self.platform_phrase()}: the reference fails with "
                   f"\"Could not locate metric {slug}\"{self.elsewhere('metric', slug)}"
                   f"{'; did you mean `' + s + '`?' if s else ''}{note}", data={"replacement": s} if s else None,
-                  severity_name=sev, fixes=self.define_metric(slug))
-
-    def resolve_simple(self, kind: str, slug: str) -> Table | Definition | None:
-        """The winning table of a data source, segment or dimension: a local one, else a global
-        definition; None when it does not resolve."""
-        res = self.scope.resolve(kind, slug)
-        if res.status == LOCAL:
-            return res.local[0].table
-        return res.globals[0] if res.globals else None
+                  severity=sev, fixes=self.define_metric(slug))
 
     def default_units(self) -> list[str]:
-        return ["client_id", "profile_group_id"] if self.P == "firefox_desktop" else ["client_id"]
+        return ["client_id", "profile_group_id"] if self.platform == "firefox_desktop" else ["client_id"]
 
     def check_analysis_units(self, metric: str, t: Table, ds: str, sev: str | None, note: str) -> None:
         """Spec §6.2 row 31: a metric's analysis units must all be supported by its data source."""
@@ -436,15 +219,15 @@ class _Checker:
             self.emit("JET520", e.value_span,
                       f"data source `{ds}` supports only {', '.join(f'`{u}`' for u in supported)}, not "
                       f"{', '.join(f'`{u}`' for u in missing)}: the reference fails with \"data_source {ds} (app: "
-                      f"{self.P}) does not support all analysis_units specified by metric {metric}\"; set the data "
-                      f"source's `analysis_units` or drop {', '.join(missing)}{note}", severity_name=sev)
+                      f"{self.platform}) does not support all analysis_units specified by metric {metric}\"; set the data "
+                      f"source's `analysis_units` or drop {', '.join(missing)}{note}", severity=sev)
 
     def check_simple_ref(self, kind: str, slug: str, span, code: str, error_text: str, sev: str | None = None,
                          note: str = "") -> None:
         found = self.resolve_simple(kind, slug)
         if found is not None:
             return
-        cands = list(self.idx.slugs(kind, self.P, view=self.view))
+        cands = list(self.idx.slugs(kind, self.platform, view=self.view))
         sp = _SECTION_PATH.get(kind)
         if sp:
             t = self.doc.lookup(sp)
@@ -452,40 +235,17 @@ class _Checker:
         s = suggest(slug, cands)
         self.emit(code, span, f"unknown {KIND_LABELS[kind]} `{slug}` {self.platform_phrase()}: {error_text}"
                   f"{self.elsewhere(kind, slug)}{'; did you mean `' + s + '`?' if s else ''}{note}",
-                  data={"replacement": s} if s else None, severity_name=sev)
+                  data={"replacement": s} if s else None, severity=sev)
 
     # -- Jetstream files ----------------------------------------------------------------------
     def jetstream_checks(self) -> None:
-        root, P = self.root, self.P
+        root, P = self.root, self.platform
         k = self.kind
         idx = self.idx
         refs = idx.file(self.sf.path).references
         metrics_t = root.items.get("metrics")
         local_metrics = dict(tables(metrics_t)) if isinstance(metrics_t, Table) else {}
-        # used metrics: windows of the file and of the defaults, attached outcomes, closure over depends_on
-        used: set[str] = set()
-        if k is FileKind.OUTCOME:
-            used |= set(local_metrics)
-        for r in refs:
-            if r.kind == "metric" and r.where.startswith("window ") and r.where != "window days28":
-                used.add(r.slug)
-        for layer in self.layers[1:]:
-            for r in idx.file(layer.path).references:
-                if r.kind == "metric" and r.where.startswith("window ") and r.where != "window days28":
-                    used.add(r.slug)
-            if layer.kind is FileKind.OUTCOME:
-                used |= {n for n, _ in tables(layer.doc.root.items.get("metrics"))}
-        stack = list(used)
-        while stack:
-            m = stack.pop()
-            t = local_metrics.get(m)
-            if t is None:
-                continue
-            for up, _ in _strings(entry(t, "depends_on", True)):
-                if up not in used:
-                    used.add(up)
-                    stack.append(up)
-        self.used_metrics = used
+        used = self.used_metrics
 
         # window references
         for r in refs:
@@ -501,7 +261,6 @@ class _Checker:
         exp = sub(root, "experiment")
         if k is not FileKind.OUTCOME:
             for slug, span in self.local_strings(("experiment",), "segments"):
-                self.used_segments.add(slug)
                 self.check_simple_ref("segment", slug, span, "JET206",
                                       f"the reference fails with \"Could not find definition for segment '{slug}'\"")
             segs = root.items.get("segments")
@@ -561,7 +320,7 @@ class _Checker:
         for path, table in sections:
             if table is None:
                 continue
-            reference_table = path[0] == "metrics" and not self.metric_full([table])
+            reference_table = path[0] == "metrics" and not is_full_metric([table])
             for e in table.entries():
                 value = e.to_python()
                 if value is None or value or isinstance(value, dict):
@@ -594,10 +353,6 @@ class _Checker:
                     break
 
     # -- fixes -------------------------------------------------------------------------------
-    def removal(self, item) -> tuple[Fix, ...]:
-        edit = remove_entry(self.sf.text, item) if isinstance(item, Entry) else None
-        return (Fix.here(f"Remove `{item.name}`", edit),) if edit is not None else ()
-
     def define_metric(self, slug: str) -> tuple[Fix, ...]:
         """An unknown metric: a skeleton of its definition at the end of this file."""
         if not is_valid_slug(slug) or self.kind not in (FileKind.EXPERIMENT, FileKind.OUTCOME, FileKind.DEFAULTS,
@@ -641,7 +396,7 @@ class _Checker:
             self.emit("JET515", span, f"wildcard metric key `{name}`: the reference merges it into every matching "
                       f"metric of the defaults and overwrites their name with `{name}`, so any match fails with "
                       f"\"No default definition found for referenced metric {name}\"; list the metrics explicitly",
-                      severity_name=None if self.defaults_match(name) else "warning")
+                      severity=None if self.defaults_match(name) else "warning")
             return
         if kind == "data_source" and _WILDCARD.search(name):
             return  # data source wildcards merge into matching definitions (spec §1.4)
@@ -649,7 +404,7 @@ class _Checker:
         self.emit("JET113", span, f"`{name}` is not a valid {KIND_LABELS[kind]} slug (only letters, digits and `_`): "
                   f"the reference silently drops it when merging, so references to it fail; use `{fixed}`",
                   data={"replacement": fixed},
-                  severity_name="error" if kind == "data_source" and self.kind is FileKind.DEFINITIONS else None)
+                  severity="error" if kind == "data_source" and self.kind is FileKind.DEFINITIONS else None)
 
     def defaults_match(self, pattern: str) -> bool:
         import fnmatch
@@ -660,24 +415,16 @@ class _Checker:
                     return True
         return False
 
-    def window_slugs(self) -> set[str]:
-        """Slugs this file lists in an analysis window (once per check: per metric it was O(n²))."""
-        slugs = self.__dict__.get("_window_slugs")
-        if slugs is None:
-            slugs = self._window_slugs = {r.slug for r in self.idx.file(self.sf.path).references
-                                          if r.where.startswith("window ")}
-        return slugs
-
     def check_local_metric(self, name: str, t: Table, used: bool) -> None:
         self.check_slug("metric", name, t)
         if not is_valid_slug(name):
             return
         sev = None if used else "warning"
         note = "" if used else " (this metric is in no window, so the reference never checks it)"
-        full = self.metric_full([t])
+        full = is_full_metric([t])
         span = key_span(t)
         if not full:
-            merged_full = self.metric_full([x for x, _ in self.spec_tables("metric", name)])
+            merged_full = is_full_metric([x for x, _ in self.spec_tables("metric", name)])
             glob = self.global_defs("metric", name)
             if not merged_full:
                 ignored = [k for k in t.items if k.lower() not in _REFERENCE_KEYS]
@@ -691,10 +438,10 @@ class _Checker:
                                   "are taken from this table", tags=(Tag.UNNECESSARY,),
                                   related=[self.rel(d, "predefined here") for d in glob[:2]],
                                   fixes=self.removal(item))
-                if not (glob and self.metric_defs_full(glob)) and self.resolve_metric(name).status != UNATTACHED:
-                    in_window = name in self.window_slugs()
+                if not (glob and is_full_metric(d.table for d in glob)) and self.resolve_metric(name).status != UNATTACHED:
+                    in_window = name in self.window_slugs
                     if not in_window and self.kind is not FileKind.DEFAULTS:
-                        outs = self.idx.definitions("metric", name, self.P, layers=(LAYER_OUTCOME,))
+                        outs = self.idx.definitions("metric", name, self.platform, layers=(LAYER_OUTCOME,))
                         if outs and self.kind is FileKind.EXPERIMENT and not used:
                             pass
                         else:
@@ -722,7 +469,7 @@ class _Checker:
         if e is not None and isinstance(e.value, String):
             ds = e.value.value
             self.check_simple_ref("data_source", ds, string_span(e.value, e.delta), "JET205",
-                                  f"the reference fails with \"No default definition for data source '{ds}' [{self.P}] found\"",
+                                  f"the reference fails with \"No default definition for data source '{ds}' [{self.platform}] found\"",
                                   sev=sev, note=note)
             self.check_analysis_units(name, t, ds, sev, note)
         # depends_on
@@ -733,11 +480,11 @@ class _Checker:
                 glob = self.global_defs("metric", up)
                 spec = self.spec_tables("metric", up)
                 if not glob and not spec:
-                    s = suggest(up, list(self.idx.slugs("metric", self.P)) + [n for n, _ in tables(self.root.items.get("metrics"))])
+                    s = suggest(up, list(self.idx.slugs("metric", self.platform)) + [n for n, _ in tables(self.root.items.get("metrics"))])
                     self.emit("JET204", uspan, f"unknown upstream metric `{up}` {self.platform_phrase()}: the reference "
                               f"fails with \"No definition found for referenced upstream metric "
                               f"MetricReference(name='{up}')\"{self.elsewhere('metric', up)}"
-                              f"{'; did you mean `' + s + '`?' if s else ''}{note}", severity_name=sev,
+                              f"{'; did you mean `' + s + '`?' if s else ''}{note}", severity=sev,
                               data={"replacement": s} if s else None)
                 elif not self.statistics_of(up) and used:
                     self.emit("JET313", uspan, f"upstream metric `{up}` has no statistics: the reference fails with "
@@ -789,7 +536,7 @@ class _Checker:
         if _WILDCARD.search(name):
             return
         if self.kind in (FileKind.EXPERIMENT, FileKind.DEFAULTS, FileKind.OUTCOME):
-            if not self._has(t, "from_expression"):
+            if not _truthy(entry(t, "from_expression", True)):
                 glob = self.global_defs("data_source", name)
                 users = self.metrics_using(name)
                 if glob:
@@ -799,12 +546,12 @@ class _Checker:
                               if users else "every metric using it ")
                            + "fail with \"'from_expression' must be <class 'str'> (got None …)\"; copy the "
                            "`from_expression` of the predefined data source")
-                    self.emit("JET505", key_span(t), msg, severity_name=None if users else "warning",
+                    self.emit("JET505", key_span(t), msg, severity=None if users else "warning",
                               related=[self.rel(d, "predefined here") for d in glob[:1]])
                 else:
                     self.emit("JET110", key_span(t), f"`[data_sources.{name}]` requires `from_expression` when it is used "
                               "(\"'from_expression' must be <class 'str'> (got None …)\")",
-                              severity_name=None if self.metrics_using(name) else "warning",
+                              severity=None if self.metrics_using(name) else "warning",
                               data={"missing": "from_expression"})
             else:
                 glob = self.global_defs("data_source", name)
@@ -814,19 +561,6 @@ class _Checker:
                               related=[self.rel(d, "predefined here") for d in glob[:1]])
         for jname, j in tables(sub(t, "joins", True)):
             self.check_simple_ref("data_source", jname, key_span(j), "JET205", "the join target does not resolve")
-
-    def metrics_using(self, ds: str) -> list[str]:
-        out = []
-        for m in sorted(self.used_metrics):
-            res = self.resolve_metric(m)
-            tabs = [d.table for d in res.local + res.globals if isinstance(d.table, Table)]
-            for t in tabs:
-                e = entry(t, "data_source", True)
-                if e is not None:
-                    if e.to_python() == ds:
-                        out.append(m)
-                    break
-        return out
 
     def segment_window_keys(self, name: str, t: Table) -> None:
         """`window_start`/`window_end` in `[segments.<name>]` are ignored: the window belongs to the
@@ -925,7 +659,7 @@ class _Checker:
         unit, ue = val("analysis_unit")
         qtype, qe = val("enrollments_query_type")
         custom, ce = val("enrollment_query")
-        P = self.P
+        P = self.platform
         default_q = PLATFORMS[P].enrollments_query_type if P in PLATFORMS else "glean-event"
         q = qtype if isinstance(qtype, str) else default_q
         if unit == "profile_group_id" and not custom and q in ("glean-event", "fenix-fallback", "cirrus"):
@@ -946,7 +680,7 @@ class _Checker:
         skip, se = val("skip")
         if skip is True:
             self.emit("JET535", se.value_span, "`skip = true`: Jetstream does not analyse this experiment",
-                      severity_name="information")
+                      severity="information")
         start, _ = val("start_date")
         end, ee = val("end_date")
         period, _ = val("enrollment_period")
@@ -970,8 +704,13 @@ class _Checker:
         local_ds = frozenset(n for n, _ in tables(root.items.get("data_sources")))
         jet_layer = self.info.layer == "jetstream-definitions"
         for name, t in tables(root.items.get("metrics")):
-            self.replayable(("definitions metric", name, local_ds, jet_layer), t,
-                            lambda: self.definitions_metric(name, t, local_ds, jet_layer))
+            uk = unit_key(t)
+            if uk is None:
+                self.definitions_metric(name, t, local_ds, jet_layer)
+                continue
+            _DEFINITIONS_METRICS.run(  # (its checks rarely read beyond the table: see Replayed)
+                self, (("definitions metric", name, local_ds, jet_layer), uk, self.replay_context), t.delta,
+                lambda: self.definitions_metric(name, t, local_ds, jet_layer), pure_only=True)
         for name, t in tables(root.items.get("data_sources")):
             self.check_slug("data_source", name, t)
             for jname, j in tables(sub(t, "joins", True)):
@@ -1004,28 +743,27 @@ class _Checker:
             ds = e.value.value
             self.check_simple_ref("data_source", ds, string_span(e.value, e.delta), "JET205",
                                   f"the metric's data source does not resolve (\"No default definition for data "
-                                  f"source '{ds}' [{self.P}] found\")")
-        if not self.metric_full([t]):
+                                  f"source '{ds}' [{self.platform}] found\")")
+        if not is_full_metric([t]):
             glob = [d for d in self.global_defs("metric", name) if d.path != self.sf.path]
-            if jet_layer and not (glob and self.metric_defs_full(glob)):
+            if jet_layer and not (glob and is_full_metric(d.table for d in glob)):
                 self.emit("JET203", key_span(t), f"`[metrics.{name}]` only sets options, and no metric `{name}` is "
                           f"defined in `definitions/{self.sf.platform}.toml`: any experiment using it fails with "
                           f"\"No default definition found for referenced metric {name}\"{self.elsewhere('metric', name)}",
-                          severity_name="warning")
+                          severity="warning")
         e = entry(t, "depends_on", True)
         if e is not None:
             for up, uspan in string_items(e):
                 if not self.global_defs("metric", up) and up not in dict(tables(self.root.items.get("metrics"))):
-                    self.emit("JET204", uspan, f"unknown upstream metric `{up}` on `{self.P}`: any experiment "
+                    self.emit("JET204", uspan, f"unknown upstream metric `{up}` on `{self.platform}`: any experiment "
                               f"using `{name}` fails with \"No definition found for referenced upstream metric "
-                              f"MetricReference(name='{up}')\"{self.elsewhere('metric', up)}", severity_name="warning")
+                              f"MetricReference(name='{up}')\"{self.elsewhere('metric', up)}", severity="warning")
         deps = [x for x, _ in string_items(e)] if e is not None else []
         for sname, params in tables(sub(t, "statistics", True)):
             self.check_statistic(name, sname, params, deps)
 
     def opmon_checks(self) -> None:
         # a project is merged over `opmon/defaults/<platform>.toml`: its tables resolve slugs too
-        self.setup_spec()
         self.alert_rules()
         self.project_rules()
 
@@ -1125,7 +863,7 @@ class _Checker:
                 s = v.offset_of(min(p.start, len(src))) + d
                 en = v.offset_of(min(p.end, len(src))) + d
                 msg = p.message + (" (this metric is in no window, so the reference never renders it)" if downgrade and p.severity == "error" else "")
-                self.emit(p.code, (s, en), msg, severity_name=sev, data=p.data)
+                self.emit(p.code, (s, en), msg, severity=sev, data=p.data)
             if owner is not None and columns is not None and not any(p.severity == "error" for p in probs):
                 for code, span, msg, data in columns(*owner, e, ctx):
                     self.emit(code, span, msg, data=data)
@@ -1175,7 +913,7 @@ class _Checker:
                         src = e.value.value
                         self.emit(p.code, (e.value.offset_of(min(p.start, len(src))) + e.delta,
                                            e.value.offset_of(min(p.end, len(src))) + e.delta), p.message,
-                                  severity_name=p.severity, data=p.data)
+                                  severity=p.severity, data=p.data)
                     if columns is not None and not any(p.severity == "error" for p in probs):  # not rendered
                         for code, span, msg, data in columns("dimensions", t, e, T.TemplateContext({}, None, False, "exposure_select")):
                             self.emit(code, span, msg, data=data)
@@ -1212,108 +950,3 @@ def _date(v):
             return None
     return None
 
-
-# ------------------------------------------------------------------------------------------
-# Severity overrides and suppression comments
-# ------------------------------------------------------------------------------------------
-
-
-_DIRECTIVE = re.compile(r"#\s*jetls\b\s*(:?)\s*(.*)$", re.I)
-_DIRECTIVE_KEYS = ("disable", "disable-file", "kind", "platform")
-_PAIR = re.compile(r"([A-Za-z][\w-]*)\s*(?:=\s*([^\s=,]+(?:\s*,\s*[^\s=,]+)*))?")
-
-
-@dataclass
-class Suppressions:
-    """What `# jetls: disable=…` comments silence, and what is wrong with the directives."""
-
-    file_codes: set[str] = field(default_factory=set)  # "ALL" silences everything
-    lines: dict[int, set[str]] = field(default_factory=dict)
-    problems: list[Diagnostic] = field(default_factory=list)
-
-
-def suppressions(sf: SourceFile) -> Suppressions:
-    """A trailing `# jetls: disable=JET201` silences its own line; the comment alone on a line
-    silences the next line; `disable-file=` the whole file. A misspelled directive or an
-    unknown code is a warning (JET006) rather than a silent no-op."""
-    out = Suppressions()
-    text = sf.text
-    if "jetls" not in text.lower():
-        return out
-    li = sf.tree.lines
-    for chunk in sf.tree.chunks:
-        for cm in chunk.tree.comments:
-            s, e = cm.start + chunk.delta, cm.end + chunk.delta
-            m = _DIRECTIVE.match(text, s, e)
-            if not m:
-                continue
-            body_start = m.start(2)
-            if not m.group(1):
-                out.problems.append(Diagnostic("JET006", Severity.WARNING, s, e, "not a jetls directive: write "
-                                               "`# jetls: disable=<codes>` (with a colon)"))
-                continue
-            line = li.line_of(s)
-            trailing = text[li.starts[line]:s].strip() != ""
-            for pm in _PAIR.finditer(text, body_start, e):
-                key, value = pm.group(1).lower(), pm.group(2)
-                ks, ke = pm.span()
-                if key not in _DIRECTIVE_KEYS:
-                    best = suggest(key, _DIRECTIVE_KEYS)
-                    out.problems.append(Diagnostic(
-                        "JET006", Severity.WARNING, ks, ke,
-                        f"unknown jetls directive `{key}`" + (f"; did you mean `{best}`?" if best else "")
-                        + f" (known: {', '.join(_DIRECTIVE_KEYS)})"))
-                    continue
-                if key in ("kind", "platform"):
-                    known = PLATFORMS if key == "platform" else {k.value for k in FileKind}
-                    if value and value not in known:
-                        best = suggest(value, known)
-                        out.problems.append(Diagnostic(
-                            "JET006", Severity.WARNING, pm.start(2), pm.end(2),
-                            f"unknown {key} `{value}`" + (f"; did you mean `{best}`?" if best else "")
-                            + f" (known: {', '.join(sorted(known))})"))
-                    continue
-                codes: set[str] = set()
-                for cs in re.finditer(r"[^\s,]+", value or ""):
-                    code = cs.group().upper()
-                    if code != "ALL" and code not in CODES:
-                        a = pm.start(2) + cs.start()
-                        out.problems.append(Diagnostic("JET006", Severity.WARNING, a, a + len(cs.group()),
-                                                       f"unknown diagnostic code `{cs.group()}`: nothing is silenced"))
-                        continue
-                    codes.add(code)
-                if value is None:
-                    codes = {"ALL"}
-                if key == "disable-file":
-                    out.file_codes |= codes
-                else:
-                    out.lines.setdefault(line if trailing else line + 1, set()).update(codes)
-    return out
-
-
-def _finish(diags: list[Diagnostic], sf: SourceFile, options: Options) -> list[Diagnostic]:
-    overrides = options.severity_overrides
-    sup = suppressions(sf)
-    file_codes, lines = sup.file_codes, sup.lines
-    li = sf.tree.lines if lines else None
-    out = []
-    seen = set()
-    for d in list(diags) + sup.problems:
-        if d.code != "JET006" and ("ALL" in file_codes or d.code in file_codes):
-            continue
-        if li is not None and d.code != "JET006":
-            codes = lines.get(li.line_of(d.start))
-            if codes and ("ALL" in codes or d.code in codes):
-                continue
-        o = overrides.get(d.code)
-        if o == "off":
-            continue
-        if o in SEVERITIES and SEVERITIES[o] != d.severity:
-            d = replace(d, severity=SEVERITIES[o])
-        key = (d.code, d.start, d.end, d.message)
-        if key in seen:
-            continue
-        seen.add(key)
-        out.append(d)
-    out.sort(key=lambda d: (d.start, d.end, d.code))
-    return out

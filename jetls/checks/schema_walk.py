@@ -3,7 +3,6 @@ mixed arrays, statistics and pre-treatments (JET003, JET1xx, JET3xx)."""
 
 from __future__ import annotations
 
-import difflib
 import re
 from datetime import datetime
 from typing import Callable
@@ -12,96 +11,14 @@ from jetls.diagnostics import Fix, Tag
 from jetls.document import Entry, Table, TableArray, unit_key
 from jetls.document.edits import remove_entry
 from jetls.schema import PRE_TREATMENTS, STATISTICS, WINDOWS, Field, FileKind, Section, pre_treatment_schema
-from jetls.syntax import Array, InlineTable, Invalid, Scalar, String
+from jetls.syntax import Array, InlineTable, Invalid, String
+
+from .suggest import suggest
+from .values import _TYPE_NAMES, describe_types, toml_type
 
 
 Emit = Callable[..., None]
-
-_TYPE_NAMES = {
-    "string": "a string", "integer": "an integer", "float": "a float", "boolean": "a boolean",
-    "date": "a date", "array": "an array", "table": "a table", "datetime": "a date-time", "time": "a time",
-    "any": "any value",
-}
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-
-
-def toml_type(v) -> str:
-    if isinstance(v, String):
-        return "string"
-    if isinstance(v, Scalar):
-        k = v.kind
-        if k == "local-date":
-            return "date"
-        if k in ("offset-datetime", "local-datetime"):
-            return "datetime"
-        if k == "local-time":
-            return "time"
-        return k  # integer | float | boolean
-    if isinstance(v, Array):
-        return "array"
-    if isinstance(v, InlineTable):
-        return "table"
-    return "invalid"
-
-
-def describe_types(types) -> str:
-    names = [_TYPE_NAMES.get(t, t) for t in types if t != "any"]
-    if not names:
-        return "any value"
-    return " or ".join(names)
-
-
-def suggest(name: str, candidates) -> str | None:
-    cands = tuple(sorted(set(candidates)))
-    key = (name, cands)
-    try:
-        return _SUGGESTIONS[key]
-    except KeyError:
-        pass
-    low = {c.lower(): c for c in cands}
-    if name.lower() in low and low[name.lower()] != name:
-        out = low[name.lower()]
-    else:
-        out = _close_match(name, cands, 0.6)
-        if out is None:
-            m = _close_match(name.lower(), list(low), 0.6)
-            if m is not None:
-                out = low[m]
-    if len(_SUGGESTIONS) >= 4096:
-        _SUGGESTIONS.clear()
-    _SUGGESTIONS[key] = out
-    return out
-
-
-_SUGGESTIONS: dict = {}
-
-
-def _close_match(word: str, possibilities, cutoff: float) -> str | None:
-    """`difflib.get_close_matches(word, possibilities, n=1, cutoff)[0]` (or None), exactly, but
-    computing the expensive `ratio()` only for candidates whose upper bound (`quick_ratio()`)
-    can still beat or tie the best match so far."""
-    s = difflib.SequenceMatcher()
-    s.set_seq2(word)
-    bounded = []
-    for x in possibilities:
-        s.set_seq1(x)
-        if s.real_quick_ratio() >= cutoff:
-            q = s.quick_ratio()
-            if q >= cutoff:
-                bounded.append((q, x))
-    if not bounded:
-        return None
-    bounded.sort(reverse=True)
-    best: tuple[float, str] | None = None
-    for q, x in bounded:
-        if best is not None and q < best[0]:
-            break
-        s.set_seq1(x)
-        r = s.ratio()
-        if r >= cutoff and (best is None or (r, x) > best):
-            best = (r, x)
-    return best[1] if best is not None else None
-
 
 def _dym(s: str | None) -> str:
     return f"; did you mean `{s}`?" if s else ""
@@ -275,7 +192,7 @@ class SchemaWalker:
             self.emit("JET301", span, f"unknown statistic `{name}`{_dym(s)} "
                       f"({'Jetstream fails at analysis time: Statistic ' + repr(name) + ' does not exist.' if self.tool == 'jetstream' else 'not a ' + self.tool + ' statistic'}); "
                       f"known: {names}", data={"replacement": s} if s else None,
-                      severity_name=None if self.tool in ("jetstream", "any") else "warning")
+                      severity=None if self.tool in ("jetstream", "any") else "warning")
             return
         if ctx.startswith("statistic:"):
             stat = ctx.split(":", 1)[1]
@@ -283,7 +200,7 @@ class SchemaWalker:
             hint = f"`{stat}` takes " + (", ".join(f"`{p}`" for p in params) if params else "no parameters") + " (and `pre_treatments`)"
             self.emit("JET302", span, f"unknown parameter `{name}` of statistic `{stat}`{_dym(s)} — Jetstream fails "
                       f"with \"got an unexpected keyword argument '{name}'\"; {hint}", data=data,
-                      severity_name=None if section.unknown_keys == "error" else "warning")
+                      severity=None if section.unknown_keys == "error" else "warning")
             return
         if section.unknown_keys == "error":
             where = ".".join(path)
@@ -425,7 +342,7 @@ class SchemaWalker:
             return
         if e.name == "enrollment_period" and n == 0:
             self.emit("JET114", e.value_span, "`enrollment_period = 0`: Jetstream refuses the experiment "
-                      "(\"Experiment has no enrollment period.\")", severity_name="error")
+                      "(\"Experiment has no enrollment period.\")", severity="error")
             return
         if f.minimum is not None and n < f.minimum:
             self.emit("JET114", e.value_span, f"`{e.name}` should be at least {f.minimum:g} (got {n})")
@@ -564,47 +481,3 @@ class SchemaWalker:
                               f"(branch → value), not {_TYPE_NAMES.get(vt, vt)}")
             else:
                 self.emit("JET105", item.decl or t.decl, f"values of `{f.name}` must be {describe_types((f.values or 'string',))}")
-
-
-_MIXED_CACHE: dict = {}
-
-
-def mixed_arrays(doc, emit: Emit) -> None:
-    """JET003 for every array mixing element types (found once per chunk tree: an unchanged
-    chunk keeps its tree across edits, and its findings only move by its delta)."""
-    for chunk in doc.tree.chunks:
-        found = _MIXED_CACHE.get(chunk.tree)
-        if found is None:
-            found = _mixed_in_chunk(chunk.tree)
-            if len(_MIXED_CACHE) >= _WALK_CACHE_MAX:
-                _MIXED_CACHE.clear()
-            _MIXED_CACHE[chunk.tree] = found
-        d = chunk.delta
-        for start, end, message in found:
-            emit("JET003", (start + d, end + d), message)
-
-
-def _mixed_in_chunk(tree) -> tuple:
-    out: list = []
-
-    def visit(v):
-        if isinstance(v, Array):
-            items = [x for x in v.items if not isinstance(x, Invalid)]
-            if items:
-                first = toml_type(items[0])
-                for x in items[1:]:
-                    t = toml_type(x)
-                    if t != first:
-                        out.append((x.start, x.end,
-                                    f"array mixes {_TYPE_NAMES.get(first, first)} and {_TYPE_NAMES.get(t, t)}: the reference "
-                                    "TOML parser (toml 0.10.2) rejects it (\"Not a homogeneous array\"); use one element type"))
-                        break
-            for x in items:
-                visit(x)
-        elif isinstance(v, InlineTable):
-            for kv in v.entries:
-                visit(kv.value)
-
-    for kv in tree.entries:
-        visit(kv.value)
-    return tuple(out)

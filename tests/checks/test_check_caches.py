@@ -7,7 +7,7 @@ import random
 
 from jetls.checks import check_file
 from jetls.checks.batch import check_files
-from jetls.checks.schema_walk import _close_match
+from jetls.checks.suggest import _close_match
 from jetls.options import Options
 from jetls.workspace import Workspace
 
