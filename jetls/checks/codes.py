@@ -14,21 +14,6 @@ from jetls.diagnostics import Severity
 _OWN: dict[str, tuple[str, str]] = {
     # --- JET0xx syntax / TOML ------------------------------------------------------------
     # --- JET1xx schema -------------------------------------------------------------------
-    "JET101": ("error", "unexpected top-level key (rejected by the top-level whitelist)"),
-    "JET102": ("warning", "unknown key, silently ignored by the reference parser"),
-    "JET103": ("error", "unknown key where the reference parser rejects unknown keys"),
-    "JET104": ("warning", "key that has no effect here (ignored by the reference parser)"),
-    "JET105": ("error", "value of the wrong type"),
-    "JET106": ("warning", "value silently converted to the expected type"),
-    "JET107": ("warning", "non-boolean value for a boolean: any non-empty value means true"),
-    "JET108": ("error", "value not in the allowed set"),
-    "JET109": ("error", "invalid date (expected YYYY-MM-DD)"),
-    "JET110": ("error", "required key missing"),
-    "JET112": ("error", "not a window: only daily, weekly, 28_day, overall, preenrollment_weekly, preenrollment_days28 (and no windows in outcomes)"),
-    "JET113": ("warning", "invalid slug (only letters, digits and `_`): silently dropped"),
-    "JET114": ("warning", "value out of its meaningful range"),
-    "JET115": ("warning", "deprecated or ineffective key"),
-    "JET116": ("error", "array element of the wrong type"),
     # --- JET2xx references ---------------------------------------------------------------
     "JET201": ("error", "unknown metric"),
     "JET202": ("information", "metric only defined by an outcome that is not attached"),
@@ -45,13 +30,6 @@ _OWN: dict[str, tuple[str, str]] = {
     "JET216": ("error", "unknown dimension"),
     "JET217": ("error", "OpMon project: grouping dimension or metric group member not listed in the project"),
     # --- JET3xx statistics ---------------------------------------------------------------
-    "JET301": ("error", "unknown statistic"),
-    "JET302": ("error", "unknown statistic parameter"),
-    "JET303": ("error", "required statistic parameter missing"),
-    "JET304": ("error", "statistic parameter of the wrong type or value"),
-    "JET305": ("error", "unknown pre-treatment"),
-    "JET306": ("error", "invalid pre-treatment parameters"),
-    "JET307": ("error", "invalid covariate adjustment period"),
     "JET308": ("warning", "covariate adjustment without the matching pre-enrollment window: falls back to unadjusted"),
     "JET309": ("error", "`kernel_density_estimate.adjust` other than 1.0 is no longer supported"),
     "JET310": ("error", "covariate adjustment of a metric with `depends_on`"),
@@ -70,7 +48,6 @@ _OWN: dict[str, tuple[str, str]] = {
     "JET509": ("error", "parameter value shape does not match `distinct_by_branch`"),
     "JET510": ("error", "invalid alert"),
     "JET513": ("warning", "key of a reference (statistics-only) metric table is ignored"),
-    "JET515": ("error", "wildcard metric key breaks resolution"),
     "JET517": ("error", "custom enrollment query uses the other analysis unit's column"),
     "JET519": ("error", "enrollment period longer than the analysis dates"),
     "JET520": ("error", "metric analysis units not supported by its data source"),

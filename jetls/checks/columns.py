@@ -25,7 +25,7 @@ from jetls.workspace.index import entry, sub
 from jetls.workspace.scope import merged_value, scope_of
 
 from . import templates as T
-from .schema_walk import suggest
+from .suggest import suggest
 
 log = logging.getLogger(__name__)
 

@@ -18,7 +18,6 @@ from jetls.document.edits import (
     append_to_array,
     insert_after_table,
     insert_entry,
-    remove_entry,
     section_end,
 )
 from jetls.options import Options
@@ -34,7 +33,7 @@ from .codes import DEFAULT_SEVERITY
 from .context import Context, strings as _strings
 from .registry import HANDLERS, SUPERSEDES
 from .replay import Replayed
-from .schema_walk import SchemaWalker
+from .schema_walk import walk
 from .suggest import suggest
 from .suppressions import finish
 
@@ -133,9 +132,7 @@ class _Checker(Context):
         self.fire("file")
         tool = self.info.tool
         schema = file_schema(self.kind, tool)
-        walker = SchemaWalker(self.emit, self.kind, tool, self.root_span, self.text)
-        walker.walk(self._root, schema)
-        walker.required(self._root, schema, (), "")
+        walk(self, self._root, schema)
         if self.info.note:
             self.emit("JET531", self.root_span, self.info.note)
         k = self.kind
@@ -269,8 +266,8 @@ class _Checker(Context):
                     for sname, st in tables(t):
                         self.check_segment_data_source(sname, st)
                     continue
-                self.check_slug("segment", name, t)
-                self.segment_window_keys(name, t)
+                self.fire("slug", "segment", name, t)
+                self.fire("segment", name, t)
                 e = entry(t, "data_source", True)
                 if e is not None and isinstance(e.value, String):
                     used_seg = name in self.used_segments or k is FileKind.DEFAULTS
@@ -388,35 +385,8 @@ class _Checker(Context):
                 fixes.append(Fix.here(f"Add `{slug}` to the `{window}` window", edit, preferred=window == "weekly"))
         return tuple(fixes)
 
-    def check_slug(self, kind: str, name: str, t: Table) -> None:
-        if is_valid_slug(name):
-            return
-        span = key_span(t)
-        if kind == "metric" and _WILDCARD.search(name) and self.kind is FileKind.EXPERIMENT:
-            self.emit("JET515", span, f"wildcard metric key `{name}`: the reference merges it into every matching "
-                      f"metric of the defaults and overwrites their name with `{name}`, so any match fails with "
-                      f"\"No default definition found for referenced metric {name}\"; list the metrics explicitly",
-                      severity=None if self.defaults_match(name) else "warning")
-            return
-        if kind == "data_source" and _WILDCARD.search(name):
-            return  # data source wildcards merge into matching definitions (spec §1.4)
-        fixed = re.sub(r"[^a-zA-Z0-9_]", "_", name)
-        self.emit("JET113", span, f"`{name}` is not a valid {KIND_LABELS[kind]} slug (only letters, digits and `_`): "
-                  f"the reference silently drops it when merging, so references to it fail; use `{fixed}`",
-                  data={"replacement": fixed},
-                  severity="error" if kind == "data_source" and self.kind is FileKind.DEFINITIONS else None)
-
-    def defaults_match(self, pattern: str) -> bool:
-        import fnmatch
-
-        for layer in self.layers[1:]:
-            for n, _ in tables(layer.doc.root.items.get("metrics")):
-                if fnmatch.fnmatch(n, pattern):
-                    return True
-        return False
-
     def check_local_metric(self, name: str, t: Table, used: bool) -> None:
-        self.check_slug("metric", name, t)
+        self.fire("slug", "metric", name, t)
         if not is_valid_slug(name):
             return
         sev = None if used else "warning"
@@ -532,9 +502,10 @@ class _Checker(Context):
                               f"back to unadjusted inferences; add it to `[metrics].{window}`")
 
     def check_local_data_source(self, name: str, t: Table) -> None:
-        self.check_slug("data_source", name, t)
+        self.fire("slug", "data_source", name, t)
         if _WILDCARD.search(name):
             return
+        self.fire("data_source", name, t)
         if self.kind in (FileKind.EXPERIMENT, FileKind.DEFAULTS, FileKind.OUTCOME):
             if not _truthy(entry(t, "from_expression", True)):
                 glob = self.global_defs("data_source", name)
@@ -548,11 +519,6 @@ class _Checker(Context):
                            "`from_expression` of the predefined data source")
                     self.emit("JET505", key_span(t), msg, severity=None if users else "warning",
                               related=[self.rel(d, "predefined here") for d in glob[:1]])
-                else:
-                    self.emit("JET110", key_span(t), f"`[data_sources.{name}]` requires `from_expression` when it is used "
-                              "(\"'from_expression' must be <class 'str'> (got None …)\")",
-                              severity=None if self.metrics_using(name) else "warning",
-                              data={"missing": "from_expression"})
             else:
                 glob = self.global_defs("data_source", name)
                 if glob and self.kind is not FileKind.DEFAULTS:
@@ -561,46 +527,6 @@ class _Checker(Context):
                               related=[self.rel(d, "predefined here") for d in glob[:1]])
         for jname, j in tables(sub(t, "joins", True)):
             self.check_simple_ref("data_source", jname, key_span(j), "JET205", "the join target does not resolve")
-
-    def segment_window_keys(self, name: str, t: Table) -> None:
-        """`window_start`/`window_end` in `[segments.<name>]` are ignored: the window belongs to the
-        segment's data source. Say which one, and move them there when it is in this file."""
-        keys = [e for e in t.entries() if e.name.lower() in ("window_start", "window_end")]
-        if not keys:
-            return
-        text = self.sf.text
-        de = entry(t, "data_source", True)
-        ds = de.to_python() if de is not None and isinstance(de.to_python(), str) else None
-        target = None
-        where = ""
-        if ds is not None:
-            res = self.scope.resolve("segment_data_source", ds)
-            d = res.targets[0] if res.targets else None
-            if d is not None and d.path == self.sf.path and isinstance(d.table, Table) and d.table.kind == "header":
-                target = d.table
-            elif d is not None:
-                where = f" (defined in `{self._ws.file(d.path).info.rel}`)"
-        for e in keys:
-            if ds is None:
-                msg = (f"`{e.name}` is ignored by the reference parser: a segment's window belongs to its data "
-                       "source (`[segments.data_sources.<slug>]`)")
-            else:
-                msg = (f"`{e.name}` is ignored by the reference parser: a segment's window belongs to its data "
-                       f"source `[segments.data_sources.{ds}]`{where}")
-            fixes = []
-            removal = remove_entry(text, e)
-            if removal is not None and target is not None:
-                present = entry(target, e.name, True)
-                if present is None:
-                    insert = insert_entry(text, target, e.name, e.to_python())
-                    if insert is not None:
-                        fixes.append(Fix.here(f"Move `{e.name}` to `[segments.data_sources.{ds}]`", removal, insert,
-                                              preferred=True))
-                else:
-                    fixes.append(Fix.here(f"Remove `{e.name}` (`[segments.data_sources.{ds}]` sets it)", removal))
-            elif removal is not None:
-                fixes.append(Fix.here(f"Remove `{e.name}`", removal))
-            self.emit("JET104", e.key_span, msg, tags=(Tag.UNNECESSARY,), fixes=fixes)
 
     def check_segment_data_source(self, name: str, t: Table) -> None:
         ws_, we_ = entry(t, "window_start", True), entry(t, "window_end", True)
@@ -712,7 +638,7 @@ class _Checker(Context):
                 self, (("definitions metric", name, local_ds, jet_layer), uk, self.replay_context), t.delta,
                 lambda: self.definitions_metric(name, t, local_ds, jet_layer), pure_only=True)
         for name, t in tables(root.items.get("data_sources")):
-            self.check_slug("data_source", name, t)
+            self.fire("slug", "data_source", name, t)
             for jname, j in tables(sub(t, "joins", True)):
                 if jname not in local_ds:
                     self.check_simple_ref("data_source", jname, key_span(j), "JET205", "the join target does not resolve")
@@ -723,7 +649,7 @@ class _Checker(Context):
                 for sname, st in tables(t):
                     self.check_segment_data_source(sname, st)
                 continue
-            self.segment_window_keys(name, t)
+            self.fire("segment", name, t)
             e = entry(t, "data_source", True)
             if e is not None and isinstance(e.value, String) and e.value.value not in local_sds:
                 v = e.value.value
@@ -737,7 +663,7 @@ class _Checker(Context):
         self.alert_rules()
 
     def definitions_metric(self, name: str, t: Table, local_ds: frozenset, jet_layer: bool) -> None:
-        self.check_slug("metric", name, t)
+        self.fire("slug", "metric", name, t)
         e = entry(t, "data_source", True)
         if e is not None and isinstance(e.value, String) and e.value.value not in local_ds:
             ds = e.value.value

@@ -6,9 +6,133 @@ Each hook names the arguments its functions receive after the `Context`.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from enum import Enum
+
+from jetls.document import Entry, Item, Table
+from jetls.schema import Field, Node, Section
+
 #: hook -> what fires it and what its functions receive
 HOOKS: dict[str, str] = {
     "toml": "every file, analysed or plain TOML, once: (ctx)",
     "too_large": "a file too large for the full analysis, instead of every other hook: (ctx, limit)",
     "file": "every analysed file (a metric-hub kind), once: (ctx)",
+    "slug": "the slug of a table the file defines (`[metrics.<slug>]`, ...): (ctx, kind, slug, Table)",
+    "data_source": "a `[data_sources.<slug>]` table of a Jetstream file: (ctx, slug, Table)",
+    "segment": "a `[segments.<slug>]` table (not `[segments.data_sources]`): (ctx, slug, Table)",
 }
+
+# -- the schema walk (`jetls.checks.schema_walk`) ------------------------------------------------
+
+HOOKS.update({
+    "unknown_key": "a key the schema does not know: (ctx, KeyAt)",
+    "ignored_key": "a key the schema knows but the reference ignores here: (ctx, KeyAt)",
+    "deprecated_key": "a deprecated key: (ctx, KeyAt)",
+    "not_a_window": "a key of `[metrics]` that is no window, with a list value: (ctx, KeyAt)",
+    "wrong_shape": "a table where a value belongs, or the reverse, or an array of tables: (ctx, KeyAt, shape)",
+    "missing_key": "a required key a table lacks: (ctx, TableAt, key)",
+    "value": "a value of a known key, judged against its types: (ctx, ValueAt)",
+    "string": "a string value (or array element) of a known key: (ctx, StringAt)",
+    "element": "an array element of a type the key does not take: (ctx, ValueAt, element, type)",
+    "pre_treatment": "an inline-table pre-treatment: (ctx, Entry, InlineTable)",
+    "table_values": "a free-form table of values (parameter `value`/`default`): (ctx, Table, Field)",
+})
+
+
+class In(Enum):
+    """Where in the schema a key is: what decides which rule speaks for it."""
+
+    SECTION = "section"  # any table but the following
+    STATISTICS = "statistics"  # `[metrics.<m>.statistics]`: keys are statistic names
+    STATISTIC = "statistic"  # one statistic's table: keys are its parameters
+    COVARIATE = "covariate"  # a statistic's `covariate_adjustment`
+    STATISTIC_PART = "statistic part"  # another table inside a statistic's parameters
+
+
+@dataclass(frozen=True)
+class Place:
+    at: In = In.SECTION
+    statistic: str | None = None  # the statistic, in STATISTIC
+
+    def child(self, name: str, child: Node, is_entry: bool) -> "Place":
+        """The place of the table `name` (of schema `child`) below this one."""
+        if child.entry_reference == "statistic" or (child.name == "statistics" and not is_entry):
+            return Place(In.STATISTICS)
+        if self.at is In.STATISTICS:
+            return Place(In.STATISTIC, name)
+        if child.name == "covariate_adjustment":
+            return Place(In.COVARIATE)
+        if self.at is In.STATISTIC:
+            return Place(In.STATISTIC_PART)
+        return Place()
+
+    @property
+    def in_statistic(self) -> bool:
+        return self.at is In.STATISTIC
+
+
+@dataclass(frozen=True)
+class KeyAt:
+    """A key met by the schema walk."""
+
+    name: str
+    item: Item  # Entry | Table | TableArray
+    span: tuple[int, int]
+    schema: Node | None  # the key's schema (None: unknown)
+    section: Section  # the schema of the table holding it
+    path: tuple[str, ...]  # of the table holding it
+    place: Place
+
+
+@dataclass(frozen=True)
+class TableAt:
+    table: Table
+    span: tuple[int, int]
+    section: Section
+    path: tuple[str, ...]
+    place: Place
+
+
+@dataclass(frozen=True)
+class ValueAt:
+    """A value of a known key, and what the walk judged of its type: `issue` is None when the
+    key takes it, else one of ISSUES."""
+
+    entry: Entry
+    field: Field
+    place: Place
+    type: str  # `jetls.checks.values.toml_type`
+    issue: str | None = None
+    number: int | float | None = None  # the number the reference ends up with, to range-check
+
+
+#: what can be wrong with a value's type (ValueAt.issue), first match wins
+ISSUES = (
+    "truncated",  # a float for an integer: truncated
+    "converted",  # another type the reference coerces
+    "statistic float",  # an integer for a statistic's float parameter
+    "statistic type",  # any other type for a statistic parameter
+    "not an integer",  # a string that is no integer, for an integer
+    "integer string",  # a string holding an integer, for an integer
+    "scalar for string",  # a number or boolean for a string: converted
+    "not a boolean",  # anything else for a boolean: truthiness
+    "string for array",  # a string for an array: read character by character
+    "date-time for date",
+    "wrong type",
+)
+
+
+@dataclass(frozen=True)
+class StringAt:
+    """A string value, or a string element of an array value, of a known key."""
+
+    entry: Entry
+    field: Field
+    place: Place
+    value: str
+    span: tuple[int, int]
+
+    @property
+    def off_enum(self) -> bool:
+        """Not one of the key's allowed values."""
+        return self.field.enum is not None and not self.field.enum_matches(self.value)

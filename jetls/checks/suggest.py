@@ -55,3 +55,8 @@ def _close_match(word: str, possibilities, cutoff: float) -> str | None:
         if r >= cutoff and (best is None or (r, x) > best):
             best = (r, x)
     return best[1] if best is not None else None
+
+
+def did_you_mean(s: str | None) -> str:
+    """`; did you mean `x`?` for a suggestion, nothing without one."""
+    return f"; did you mean `{s}`?" if s else ""

@@ -37,6 +37,6 @@ def describe_types(types) -> str:
     return " or ".join(names)
 
 
-def type_name(t: str) -> str:
-    """`integer` -> `an integer`."""
-    return _TYPE_NAMES.get(t, t)
+def type_name(t: str, unknown: str | None = None) -> str:
+    """`integer` -> `an integer` (an unknown type: `unknown`, else itself)."""
+    return _TYPE_NAMES.get(t, t if unknown is None else unknown)
