@@ -15,34 +15,13 @@ _OWN: dict[str, tuple[str, str]] = {
     # --- JET0xx syntax / TOML ------------------------------------------------------------
     # --- JET1xx schema -------------------------------------------------------------------
     # --- JET2xx references ---------------------------------------------------------------
-    "JET201": ("error", "unknown metric"),
-    "JET202": ("information", "metric only defined by an outcome that is not attached"),
-    "JET203": ("error", "metric table without a full definition and no predefined metric of that slug"),
-    "JET204": ("error", "unknown upstream metric in `depends_on`"),
-    "JET205": ("error", "unknown data source"),
-    "JET206": ("error", "unknown segment"),
-    "JET207": ("error", "unknown segment data source"),
-    "JET208": ("error", "outcome not available for the platform"),
-    "JET209": ("information", "local definition shadows a predefined one"),
-    "JET213": ("error", "alert refers to a metric not defined in the file"),
-    "JET214": ("error", "`default_metrics` entry not defined in the outcome"),
-    "JET215": ("hint", "reference to a deprecated metric"),
-    "JET216": ("error", "unknown dimension"),
-    "JET217": ("error", "OpMon project: grouping dimension or metric group member not listed in the project"),
     # --- JET3xx statistics ---------------------------------------------------------------
-    "JET308": ("warning", "covariate adjustment without the matching pre-enrollment window: falls back to unadjusted"),
-    "JET309": ("error", "`kernel_density_estimate.adjust` other than 1.0 is no longer supported"),
-    "JET310": ("error", "covariate adjustment of a metric with `depends_on`"),
-    "JET311": ("warning", "`population_ratio` numerator/denominator not in `depends_on`"),
-    "JET312": ("error", "metric used in an analysis has no statistics"),
-    "JET313": ("error", "upstream metric of `depends_on` has no statistics"),
     # --- JET46x columns (needs a bigquery-etl schema source) --------------------------------
     "JET460": ("warning", "unknown column: not in the table of the data source (bigquery-etl snapshot)"),
     # --- JET5xx cross-field / runtime ----------------------------------------------------
     "JET501": ("error", "`is_private = true` without `dataset_id`"),
     "JET502": ("error", "analysis unit incompatible with the enrollments query type"),
     "JET503": ("information", "exposure window note"),
-    "JET504": ("error", "segment data source `window_start` after `window_end`"),
     "JET505": ("error", "partial data source override (no `from_expression`) breaks the metrics using it"),
     "JET506": ("warning", "experiment-level `[parameters]` are dropped by Jetstream"),
     "JET509": ("error", "parameter value shape does not match `distinct_by_branch`"),

@@ -14,11 +14,8 @@ from datetime import date, datetime
 from jetls.diagnostics import Diagnostic, Fix, Related, Tag
 from jetls.document import Entry, Table, unit_key
 from jetls.document.edits import (
-    append_tables,
     append_to_array,
-    insert_after_table,
     insert_entry,
-    section_end,
 )
 from jetls.options import Options
 from jetls.schema import PLATFORMS, FileKind, file_schema, is_valid_slug, lookup, toml_literal
@@ -26,15 +23,15 @@ from jetls.syntax import String
 from jetls.workspace import ANALYSABLE, KIND_LABELS, Definition, Workspace, key_span, string_span
 from jetls.workspace.index import entry, string_items, sub, tables
 from jetls.workspace.paths import LAYER_OUTCOME
-from jetls.workspace.scope import PARTIAL, UNATTACHED, is_full_metric
+from jetls.workspace.scope import UNATTACHED, is_full_metric
 
 from . import templates as T
 from .codes import DEFAULT_SEVERITY
 from .context import Context, strings as _strings
+from .hooks import LocalMetric, MetricRef, Ref, StatisticAt, Upstream
 from .registry import HANDLERS, SUPERSEDES
 from .replay import Replayed
 from .schema_walk import walk
-from .suggest import suggest
 from .suppressions import finish
 
 _WILDCARD = re.compile(r"[*?\[]")
@@ -148,54 +145,6 @@ class _Checker(Context):
             self.platform_note()
 
     # -- metric resolution --------------------------------------------------------------------
-    def check_metric_ref(self, slug: str, span, where: str, sev: str | None = None, note: str = "") -> None:
-        res = self.resolve_metric(slug)
-        state, glob, outs = res.status, list(res.globals), list(res.unattached)
-        if res.resolved:
-            if not self.statistics_of(slug):
-                outs = self.outcome_statistics(slug)
-                if outs:
-                    names = sorted({self.ws.file(d.path).stem for d in outs})
-                    self.emit("JET202", span, f"metric `{slug}` has statistics only in the outcome "
-                              f"{', '.join(f'`{n}`' for n in names)} on `{self.platform}`: it resolves only if Experimenter "
-                              f"attaches outcome {names[0]} (else: \"No statistical treatment defined for metric "
-                              f"'{slug}'\")", related=[self.rel(d, "statistics here") for d in outs[:3]],
-                              data={"outcomes": names})
-                    return
-                self.emit("JET312", span, f"metric `{slug}` has no statistics: the reference fails with "
-                          f"\"No statistical treatment defined for metric '{slug}'\"; add "
-                          f"`[metrics.{slug}.statistics.<name>]`{note}", severity=sev,
-                          related=[self.rel(d, "defined here") for d in glob[:1]], fixes=self.add_statistic(slug))
-            for d in glob:
-                if isinstance(d.table, Table) and entry(d.table, "deprecated", True) is not None \
-                        and entry(d.table, "deprecated", True).to_python() is True:
-                    self.emit("JET215", span, f"metric `{slug}` is deprecated", tags=(Tag.DEPRECATED,),
-                              related=[self.rel(d, "marked deprecated here")])
-                    break
-            return
-        if state == PARTIAL:
-            rel = [Related(*key_span(d.table), "statistics-only table here") for d in res.local if d.path == self.sf.path]
-            rel += [self.rel(d, "partial definition here") for d in glob]
-            self.emit("JET203", span, f"metric `{slug}` has no full definition {self.platform_phrase()}: the tables "
-                      f"for it only set statistics or other options, and no predefined metric `{slug}` exists "
-                      f"(\"No default definition found for referenced metric {slug}\"){self.elsewhere('metric', slug)}"
-                      f"{note}", related=rel, severity=sev)
-            return
-        if state == UNATTACHED:
-            names = sorted({self.ws.file(d.path).stem for d in outs if self.ws.file(d.path)})
-            self.emit("JET202", span, f"metric `{slug}` is only defined by the outcome "
-                      f"{', '.join(f'`{n}`' for n in names)} on `{self.platform}`: it resolves only if Experimenter attaches "
-                      f"outcome {names[0]} (or add it to `[experiment].outcomes`)",
-                      related=[self.rel(d, f"defined in outcome {self.ws.file(d.path).stem}") for d in outs[:3]],
-                      data={"outcomes": names})
-            return
-        cands = list(self.idx.slugs("metric", self.platform)) + [n for n, _ in tables(self.root.items.get("metrics"))]
-        s = suggest(slug, cands)
-        self.emit("JET201", span, f"unknown metric `{slug}` {self.platform_phrase()}: the reference fails with "
-                  f"\"Could not locate metric {slug}\"{self.elsewhere('metric', slug)}"
-                  f"{'; did you mean `' + s + '`?' if s else ''}{note}", data={"replacement": s} if s else None,
-                  severity=sev, fixes=self.define_metric(slug))
-
     def default_units(self) -> list[str]:
         return ["client_id", "profile_group_id"] if self.platform == "firefox_desktop" else ["client_id"]
 
@@ -219,89 +168,195 @@ class _Checker(Context):
                       f"{self.platform}) does not support all analysis_units specified by metric {metric}\"; set the data "
                       f"source's `analysis_units` or drop {', '.join(missing)}{note}", severity=sev)
 
-    def check_simple_ref(self, kind: str, slug: str, span, code: str, error_text: str, sev: str | None = None,
-                         note: str = "") -> None:
-        found = self.resolve_simple(kind, slug)
-        if found is not None:
-            return
-        cands = list(self.idx.slugs(kind, self.platform, view=self.view))
-        sp = _SECTION_PATH.get(kind)
-        if sp:
-            t = self.doc.lookup(sp)
-            cands += [n for n, _ in tables(t) if not (kind == "segment" and n == "data_sources")]
-        s = suggest(slug, cands)
-        self.emit(code, span, f"unknown {KIND_LABELS[kind]} `{slug}` {self.platform_phrase()}: {error_text}"
-                  f"{self.elsewhere(kind, slug)}{'; did you mean `' + s + '`?' if s else ''}{note}",
-                  data={"replacement": s} if s else None, severity=sev)
-
     # -- Jetstream files ----------------------------------------------------------------------
+    # -- Jetstream files (configs, defaults, outcomes) -------------------------------------------
     def jetstream_checks(self) -> None:
-        root, P = self.root, self.platform
-        k = self.kind
-        idx = self.idx
-        refs = idx.file(self.sf.path).references
-        metrics_t = root.items.get("metrics")
-        local_metrics = dict(tables(metrics_t)) if isinstance(metrics_t, Table) else {}
-        used = self.used_metrics
-
-        # window references
-        for r in refs:
+        root, k = self._root, self.kind
+        for r in self.idx.file(self.sf.path).references:
             if r.kind == "metric" and r.where.startswith("window ") and r.where != "window days28":
-                self.check_metric_ref(r.slug, r.span, r.where)
-        # local metric tables
-        for name, t in local_metrics.items():
-            self.check_local_metric(name, t, name in used)
-        # data sources
+                self.fire("metric_reference", MetricRef(r.slug, r.span, r.where))
+        used = self.used_metrics
+        for name, t in tables(root.items.get("metrics")):
+            self.local_metric(LocalMetric(name, t, name in used, is_full_metric([t])))
         for name, t in tables(root.items.get("data_sources")):
-            self.check_local_data_source(name, t)
-        # segments
+            self.local_data_source(name, t)
         exp = sub(root, "experiment")
         if k is not FileKind.OUTCOME:
             for slug, span in self.local_strings(("experiment",), "segments"):
-                self.check_simple_ref("segment", slug, span, "JET206",
-                                      f"the reference fails with \"Could not find definition for segment '{slug}'\"")
-            segs = root.items.get("segments")
-            for name, t in tables(segs):
+                self.fire("reference", Ref("segment", slug, span, "experiment"))
+            for name, t in tables(root.items.get("segments")):
                 if name == "data_sources":
                     for sname, st in tables(t):
-                        self.check_segment_data_source(sname, st)
+                        self.fire("segment_data_source", sname, st)
                     continue
                 self.fire("slug", "segment", name, t)
                 self.fire("segment", name, t)
                 e = entry(t, "data_source", True)
                 if e is not None and isinstance(e.value, String):
-                    used_seg = name in self.used_segments or k is FileKind.DEFAULTS
-                    self.check_simple_ref(
-                        "segment_data_source", e.value.value, string_span(e.value, e.delta), "JET207",
-                        f"the reference fails with \"Could not find definition for segment data source '{e.value.value}'\"",
-                        sev=None if used_seg else "warning",
-                        note="" if used_seg else " (this segment is not listed in `[experiment].segments`, so only "
-                        "Experimenter could select it)")
-            # outcomes
-            for slug, span in self.local_strings(("experiment",), "outcomes"):
-                if not idx.definitions("outcome", slug, P):
-                    plats = sorted(idx.platforms_defining("outcome", slug))
-                    cands = list(idx.slugs("outcome", P))
-                    s = suggest(slug, cands)
-                    extra = f" (it exists for {', '.join(plats)})" if plats else " (no such outcome exists)"
-                    self.emit("JET208", span, f"outcome `{slug}` doesn't support the platform `{P}`{extra}"
-                              f"{'; did you mean `' + s + '`?' if s else ''}", data={"replacement": s} if s else None)
+                    listed = name in self.used_segments or k is FileKind.DEFAULTS
+                    self.fire("reference", Ref(
+                        "segment_data_source", e.value.value, string_span(e.value, e.delta), "segment",
+                        None if listed else "warning",
+                        "" if listed else " (this segment is not listed in `[experiment].segments`, so only "
+                        "Experimenter could select it)"))
         if exp is not None and k is not FileKind.OUTCOME:
-            es = sub(exp, "exposure_signal")
-            e = entry(es, "data_source")
+            e = entry(sub(exp, "exposure_signal"), "data_source")
             if e is not None and isinstance(e.value, String):
-                self.check_simple_ref("data_source", e.value.value, string_span(e.value, e.delta), "JET205",
-                                      f"the reference fails with \"No default definition for data source "
-                                      f"'{e.value.value}' [{P}] found\"")
+                self.fire("reference", Ref("data_source", e.value.value, string_span(e.value, e.delta), "exposure signal"))
+            self.fire("experiment", exp)
             self.experiment_rules(exp)
-        # parameters
-        params = root.items.get("parameters")
-        for name, t in tables(params):
+        for name, t in tables(root.items.get("parameters")):
             self.check_parameter(name, t)
-        if k is FileKind.OUTCOME:
-            self.outcome_rules()
         if k is FileKind.EXPERIMENT:
             self.falsy_overrides()
+
+    def local_metric(self, m: LocalMetric) -> None:
+        name, t, k = m.name, m.table, self.kind
+        self.fire("slug", "metric", name, t)
+        if not is_valid_slug(name):
+            return
+        self.fire("local_metric", m)
+        if not m.full:
+            self.reference_table(m)
+        else:
+            if k is FileKind.EXPERIMENT and not m.used:
+                self.emit("JET534", key_span(t), f"`[metrics.{name}]` is not listed in any window: it is never "
+                          "computed, and the reference does not validate it", fixes=self.add_to_window(name))
+        e = entry(t, "data_source", True)
+        if e is not None and isinstance(e.value, String):
+            ds = e.value.value
+            self.fire("reference", Ref("data_source", ds, string_span(e.value, e.delta), "metric", m.severity, m.note))
+            self.check_analysis_units(name, t, ds, m.severity, m.note)
+        self.metric_parts(m)
+
+    def reference_table(self, m: LocalMetric) -> None:
+        """A metric table that is no full definition adds statistics or options to the metric of
+        its slug: it refers to it (and some of its keys are ignored)."""
+        name, t, k = m.name, m.table, self.kind
+        if is_full_metric([x for x, _ in self.spec_tables("metric", name)]):
+            return
+        glob = self.global_defs("metric", name)
+        ignored = [key for key in t.items if key.lower() not in _REFERENCE_KEYS]
+        if ignored and glob:
+            for key in ignored:
+                item = t.items[key]
+                ks = item.key_span if isinstance(item, Entry) else key_span(item)
+                self.emit("JET513", ks, f"`{key}` is ignored: `[metrics.{name}]` is not a full definition "
+                          "(it needs both `select_expression` and `data_source`), so the predefined metric "
+                          f"`{name}` is used and only `statistics`, `analysis_bases` and `analysis_units` "
+                          "are taken from this table", tags=(Tag.UNNECESSARY,),
+                          related=[self.rel(d, "predefined here") for d in glob[:2]], fixes=self.removal(item))
+        if (glob and is_full_metric(d.table for d in glob)) or self.resolve_metric(name).status == UNATTACHED:
+            return
+        if name in self.window_slugs:
+            return  # (the window's reference is checked)
+        span = key_span(t)
+        if k is FileKind.DEFAULTS:
+            self.fire("metric_reference", MetricRef(name, span, "table", "warning",
+                                                    " (defaults apply only when an experiment uses this metric)"))
+        elif not (k is FileKind.EXPERIMENT and not m.used
+                  and self.idx.definitions("metric", name, self.platform, layers=(LAYER_OUTCOME,))):
+            self.fire("metric_reference", MetricRef(name, span, "table", m.severity if k is not FileKind.OUTCOME
+                                                    else None, m.note))
+
+    def metric_parts(self, m: LocalMetric) -> None:
+        """A metric table's `depends_on` and statistics (Jetstream files and definitions)."""
+        e = entry(m.table, "depends_on", True)
+        deps = tuple(x for x, _ in string_items(e)) if e is not None else ()
+        if e is not None:
+            for up, span in string_items(e):
+                self.fire("upstream", Upstream(m, up, span))
+        for sname, params in tables(sub(m.table, "statistics", True)):
+            self.fire("statistic", StatisticAt(m.name, sname, params, deps))
+
+    def local_data_source(self, name: str, t: Table) -> None:
+        self.fire("slug", "data_source", name, t)
+        if _WILDCARD.search(name):
+            return  # (data source wildcards merge into matching definitions)
+        self.fire("data_source", name, t)
+        if self.kind in (FileKind.EXPERIMENT, FileKind.DEFAULTS, FileKind.OUTCOME):
+            if not _truthy(entry(t, "from_expression", True)):
+                glob = self.global_defs("data_source", name)
+                users = self.metrics_using(name)
+                if glob:
+                    msg = (f"`[data_sources.{name}]` has no `from_expression`: a local data source replaces the "
+                           f"predefined one entirely (data sources do not support partial overrides), so "
+                           + (f"metric{'s' if len(users) > 1 else ''} {', '.join(f'`{u}`' for u in users[:4])} "
+                              if users else "every metric using it ")
+                           + "fail with \"'from_expression' must be <class 'str'> (got None …)\"; copy the "
+                           "`from_expression` of the predefined data source")
+                    self.emit("JET505", key_span(t), msg, severity=None if users else "warning",
+                              related=[self.rel(d, "predefined here") for d in glob[:1]])
+        for jname, j in tables(sub(t, "joins", True)):
+            self.fire("reference", Ref("data_source", jname, key_span(j), "join"))
+
+    # -- definitions files -----------------------------------------------------------------------
+    def definitions_checks(self) -> None:
+        root = self._root
+        local_ds = frozenset(n for n, _ in tables(root.items.get("data_sources")))
+        for name, t in tables(root.items.get("metrics")):
+            m = LocalMetric(name, t, True, is_full_metric([t]))
+            uk = unit_key(t)
+            if uk is None:
+                self.definitions_metric(m, local_ds)
+                continue
+            _DEFINITIONS_METRICS.run(  # (its checks rarely read beyond the table: see Replayed)
+                self, (("definitions metric", name, local_ds, self.info.layer), uk, self.replay_context), t.delta,
+                lambda: self.definitions_metric(m, local_ds), pure_only=True)
+        for name, t in tables(root.items.get("data_sources")):
+            self.fire("slug", "data_source", name, t)
+            for jname, j in tables(sub(t, "joins", True)):
+                if jname not in local_ds:
+                    self.fire("reference", Ref("data_source", jname, key_span(j), "join"))
+        segs = root.items.get("segments")
+        local_sds = {n for n, _ in tables(sub(segs, "data_sources") if isinstance(segs, Table) else None)}
+        for name, t in tables(segs):
+            if name == "data_sources":
+                for sname, st in tables(t):
+                    self.fire("segment_data_source", sname, st)
+                continue
+            self.fire("segment", name, t)
+            e = entry(t, "data_source", True)
+            if e is not None and isinstance(e.value, String) and e.value.value not in local_sds:
+                self.fire("reference", Ref("segment_data_source", e.value.value, string_span(e.value, e.delta),
+                                           "definitions segment"))
+        for name, t in tables(root.items.get("dimensions")):
+            e = entry(t, "data_source")
+            if e is not None and isinstance(e.value, String) and e.value.value not in local_ds:
+                self.fire("reference", Ref("data_source", e.value.value, string_span(e.value, e.delta), "dimension"))
+        self.alerts()
+
+    def definitions_metric(self, m: LocalMetric, local_ds: frozenset) -> None:
+        t = m.table
+        self.fire("slug", "metric", m.name, t)
+        e = entry(t, "data_source", True)
+        if e is not None and isinstance(e.value, String) and e.value.value not in local_ds:
+            self.fire("reference", Ref("data_source", e.value.value, string_span(e.value, e.delta),
+                                       "definitions metric"))
+        self.fire("definitions_metric", m)
+        self.metric_parts(m)
+
+    # -- OpMon projects ----------------------------------------------------------------------------
+    def opmon_checks(self) -> None:
+        # a project is merged over `opmon/defaults/<platform>.toml`: its tables resolve slugs too
+        self.alerts()
+        project = sub(self._root, "project", True)
+        if project is None:
+            return
+        for m, span in _strings(entry(project, "metrics", True)):
+            self.fire("reference", Ref("metric", m, span, "project"))
+        pop = sub(project, "population", True)
+        e = entry(pop, "data_source")
+        if e is not None and isinstance(e.value, String):
+            self.fire("reference", Ref("data_source", e.value.value, string_span(e.value, e.delta), "population"))
+        for d, span in _strings(entry(pop, "dimensions")):
+            self.fire("reference", Ref("dimension", d, span, "population"))
+        self.fire("project", project)
+
+    def alerts(self) -> None:
+        for name, t in tables(self.root.items.get("alerts")):
+            self.fire("alert", name, t)
+        self.alert_rules()
 
     def falsy_overrides(self) -> None:
         """Spec §1.4 / §6.4 #6: Jetstream merges a config over the defaults (and an outcome's
@@ -350,25 +405,6 @@ class _Checker(Context):
                     break
 
     # -- fixes -------------------------------------------------------------------------------
-    def define_metric(self, slug: str) -> tuple[Fix, ...]:
-        """An unknown metric: a skeleton of its definition at the end of this file."""
-        if not is_valid_slug(slug) or self.kind not in (FileKind.EXPERIMENT, FileKind.OUTCOME, FileKind.DEFAULTS,
-                                                          FileKind.DEFINITIONS) or self.doc.lookup(("metrics", slug)):
-            return ()
-        body = {"friendly_name": slug.replace("_", " ").capitalize(), "description": "", "select_expression": "",
-                "data_source": "", "statistics": {"bootstrap_mean": {}}}
-        return (Fix.here(f"Define metric `{slug}` here", append_tables(self.sf.text, {"metrics": {slug: body}})),)
-
-    def add_statistic(self, slug: str) -> tuple[Fix, ...]:
-        """A metric without statistics: add `[metrics.<slug>.statistics.bootstrap_mean]` (after its
-        table when this file has one; in an experiment config it adds statistics to a predefined
-        metric)."""
-        stat = {"metrics": {slug: {"statistics": {"bootstrap_mean": {}}}}}
-        text = self.sf.text
-        end = section_end(self.sf.tree, ("metrics", slug))
-        edit = insert_after_table(text, end, stat) if end is not None else append_tables(text, stat)
-        return (Fix.here(f"Add a statistic (`bootstrap_mean`) to `{slug}`", edit),)
-
     def add_to_window(self, slug: str) -> tuple[Fix, ...]:
         """A local metric in no window: list it in the `weekly` and `overall` windows."""
         metrics = sub(self.root, "metrics")
@@ -384,157 +420,6 @@ class _Checker(Context):
             if edit is not None:
                 fixes.append(Fix.here(f"Add `{slug}` to the `{window}` window", edit, preferred=window == "weekly"))
         return tuple(fixes)
-
-    def check_local_metric(self, name: str, t: Table, used: bool) -> None:
-        self.fire("slug", "metric", name, t)
-        if not is_valid_slug(name):
-            return
-        sev = None if used else "warning"
-        note = "" if used else " (this metric is in no window, so the reference never checks it)"
-        full = is_full_metric([t])
-        span = key_span(t)
-        if not full:
-            merged_full = is_full_metric([x for x, _ in self.spec_tables("metric", name)])
-            glob = self.global_defs("metric", name)
-            if not merged_full:
-                ignored = [k for k in t.items if k.lower() not in _REFERENCE_KEYS]
-                if ignored and glob:
-                    for k in ignored:
-                        item = t.items[k]
-                        ks = item.key_span if isinstance(item, Entry) else key_span(item)
-                        self.emit("JET513", ks, f"`{k}` is ignored: `[metrics.{name}]` is not a full definition "
-                                  "(it needs both `select_expression` and `data_source`), so the predefined metric "
-                                  f"`{name}` is used and only `statistics`, `analysis_bases` and `analysis_units` "
-                                  "are taken from this table", tags=(Tag.UNNECESSARY,),
-                                  related=[self.rel(d, "predefined here") for d in glob[:2]],
-                                  fixes=self.removal(item))
-                if not (glob and is_full_metric(d.table for d in glob)) and self.resolve_metric(name).status != UNATTACHED:
-                    in_window = name in self.window_slugs
-                    if not in_window and self.kind is not FileKind.DEFAULTS:
-                        outs = self.idx.definitions("metric", name, self.platform, layers=(LAYER_OUTCOME,))
-                        if outs and self.kind is FileKind.EXPERIMENT and not used:
-                            pass
-                        else:
-                            self.check_metric_ref(name, span, "table", sev=sev if self.kind is not FileKind.OUTCOME else None,
-                                                  note=note)
-                    elif not in_window:
-                        self.check_metric_ref(name, span, "table", sev="warning",
-                                              note=" (defaults apply only when an experiment uses this metric)")
-            elif self.kind is FileKind.OUTCOME:
-                pass
-        else:
-            if self.kind is FileKind.OUTCOME and not self.statistics_of(name):
-                self.emit("JET312", span, f"outcome metric `{name}` has no statistics: the reference fails with "
-                          f"\"No statistical treatment defined for metric '{name}'\"", fixes=self.add_statistic(name))
-            elif self.kind is FileKind.EXPERIMENT and not used:
-                self.emit("JET534", span, f"`[metrics.{name}]` is not listed in any window: it is never computed, "
-                          "and the reference does not validate it", fixes=self.add_to_window(name))
-            glob = self.global_defs("metric", name)
-            if glob and self.kind is not FileKind.DEFAULTS:
-                self.emit("JET209", span, f"`[metrics.{name}]` replaces the predefined metric `{name}` "
-                          f"{self.platform_phrase()} for this {'experiment' if self.kind is FileKind.EXPERIMENT else 'outcome'}",
-                          related=[self.rel(d, "predefined here") for d in glob[:2]])
-        # data source
-        e = entry(t, "data_source", True)
-        if e is not None and isinstance(e.value, String):
-            ds = e.value.value
-            self.check_simple_ref("data_source", ds, string_span(e.value, e.delta), "JET205",
-                                  f"the reference fails with \"No default definition for data source '{ds}' [{self.platform}] found\"",
-                                  sev=sev, note=note)
-            self.check_analysis_units(name, t, ds, sev, note)
-        # depends_on
-        e = entry(t, "depends_on", True)
-        deps = [x for x, _ in string_items(e)] if e is not None else []
-        if e is not None:
-            for up, uspan in string_items(e):
-                glob = self.global_defs("metric", up)
-                spec = self.spec_tables("metric", up)
-                if not glob and not spec:
-                    s = suggest(up, list(self.idx.slugs("metric", self.platform)) + [n for n, _ in tables(self.root.items.get("metrics"))])
-                    self.emit("JET204", uspan, f"unknown upstream metric `{up}` {self.platform_phrase()}: the reference "
-                              f"fails with \"No definition found for referenced upstream metric "
-                              f"MetricReference(name='{up}')\"{self.elsewhere('metric', up)}"
-                              f"{'; did you mean `' + s + '`?' if s else ''}{note}", severity=sev,
-                              data={"replacement": s} if s else None)
-                elif not self.statistics_of(up) and used:
-                    self.emit("JET313", uspan, f"upstream metric `{up}` has no statistics: the reference fails with "
-                              f"\"No statistical treatment defined for metric '{up}'\"; add "
-                              f"`[metrics.{up}.statistics.<name>]` (e.g. `bootstrap_mean`)",
-                              related=[self.rel(d, "defined here") for d in glob[:1]])
-        # statistics semantics
-        stats = sub(t, "statistics", True)
-        for sname, params in tables(stats):
-            self.check_statistic(name, sname, params, deps)
-
-    def check_statistic(self, metric: str, sname: str, params: Table, deps: list[str]) -> None:
-        if sname == "population_ratio":
-            for p in ("numerator", "denominator"):
-                e = entry(params, p)
-                if e is not None and isinstance(e.value, String) and e.value.value not in deps:
-                    self.emit("JET311", string_span(e.value, e.delta),
-                              f"`{p}` `{e.value.value}` is not in `depends_on` of `{metric}`: the column is only "
-                              "present if the metric is computed alongside; add it to `depends_on`")
-        if sname == "kernel_density_estimate":
-            e = entry(params, "adjust")
-            if e is not None and isinstance(e.to_python(), (int, float)) and e.to_python() != 1.0:
-                self.emit("JET309", e.value_span, "`adjust` other than 1.0 fails at analysis time "
-                          "(\"KDE Adjust parameter no longer supported\"); remove it")
-        cov = sub(params, "covariate_adjustment")
-        if cov is not None:
-            if deps:
-                self.emit("JET310", key_span(cov), "metrics with `depends_on` cannot be covariate-adjusted "
-                          "(\"metrics with dependencies are not currently supported for covariate adjustment\")")
-            pe = entry(cov, "period")
-            period = pe.to_python() if pe is not None else None
-            window = {"preenrollment_week": "preenrollment_weekly",
-                      "preenrollment_days28": "preenrollment_days28"}.get(period)
-            if window and self.kind in (FileKind.EXPERIMENT, FileKind.DEFAULTS):
-                me = entry(cov, "metric")
-                target = me.to_python() if me is not None and isinstance(me.to_python(), str) else metric
-                listed = False
-                for layer in self.layers:
-                    for r in self.idx.file(layer.path).references:
-                        if r.where == f"window {window}" and r.slug == target:
-                            listed = True
-                            break
-                if not listed:
-                    self.emit("JET308", pe.value_span, f"`{target}` is not in the `{window}` window: Jetstream falls "
-                              f"back to unadjusted inferences; add it to `[metrics].{window}`")
-
-    def check_local_data_source(self, name: str, t: Table) -> None:
-        self.fire("slug", "data_source", name, t)
-        if _WILDCARD.search(name):
-            return
-        self.fire("data_source", name, t)
-        if self.kind in (FileKind.EXPERIMENT, FileKind.DEFAULTS, FileKind.OUTCOME):
-            if not _truthy(entry(t, "from_expression", True)):
-                glob = self.global_defs("data_source", name)
-                users = self.metrics_using(name)
-                if glob:
-                    msg = (f"`[data_sources.{name}]` has no `from_expression`: a local data source replaces the predefined "
-                           f"one entirely (data sources do not support partial overrides), so "
-                           + (f"metric{'s' if len(users) > 1 else ''} {', '.join(f'`{u}`' for u in users[:4])} "
-                              if users else "every metric using it ")
-                           + "fail with \"'from_expression' must be <class 'str'> (got None …)\"; copy the "
-                           "`from_expression` of the predefined data source")
-                    self.emit("JET505", key_span(t), msg, severity=None if users else "warning",
-                              related=[self.rel(d, "predefined here") for d in glob[:1]])
-            else:
-                glob = self.global_defs("data_source", name)
-                if glob and self.kind is not FileKind.DEFAULTS:
-                    self.emit("JET209", key_span(t), f"`[data_sources.{name}]` replaces the predefined data source "
-                              f"`{name}` {self.platform_phrase()} — also for predefined metrics that use it",
-                              related=[self.rel(d, "predefined here") for d in glob[:1]])
-        for jname, j in tables(sub(t, "joins", True)):
-            self.check_simple_ref("data_source", jname, key_span(j), "JET205", "the join target does not resolve")
-
-    def check_segment_data_source(self, name: str, t: Table) -> None:
-        ws_, we_ = entry(t, "window_start", True), entry(t, "window_end", True)
-        a = ws_.to_python() if ws_ is not None else 0
-        b = we_.to_python() if we_ is not None else 0
-        if isinstance(a, int) and isinstance(b, int) and not isinstance(a, bool) and not isinstance(b, bool) and a > b:
-            self.emit("JET504", (ws_ or we_).value_span, f"`window_start` ({a}) is after `window_end` ({b}): mozanalysis "
-                      "fails with \"window_start must be <= window_end\"")
 
     def check_parameter(self, name: str, t: Table) -> None:
         dbb = entry(t, "distinct_by_branch", True)
@@ -562,15 +447,6 @@ class _Checker(Context):
             self.emit("JET506", key_span(t), f"`[parameters.{name}]` in an experiment config is dropped by Jetstream "
                       f"(it builds the analysis as defaults + config and does not merge parameters): {extra}",
                       tags=(Tag.UNNECESSARY,))
-
-    def outcome_rules(self) -> None:
-        e = entry(self.root, "default_metrics")
-        if e is not None:
-            local = {n for n, _ in tables(self.root.items.get("metrics"))}
-            for slug, span in string_items(e):
-                if slug not in local:
-                    self.emit("JET214", span, f"default metric `{slug}` is not defined in this outcome "
-                              f"(\"Default metric MetricReference(name='{slug}') is not defined in outcome.\")")
 
     def experiment_rules(self, exp: Table) -> None:
         def val(k):
@@ -625,114 +501,11 @@ class _Checker(Context):
                       "date* in mozanalysis, not the first")
 
     # -- definitions files --------------------------------------------------------------------
-    def definitions_checks(self) -> None:
-        root = self.root
-        local_ds = frozenset(n for n, _ in tables(root.items.get("data_sources")))
-        jet_layer = self.info.layer == "jetstream-definitions"
-        for name, t in tables(root.items.get("metrics")):
-            uk = unit_key(t)
-            if uk is None:
-                self.definitions_metric(name, t, local_ds, jet_layer)
-                continue
-            _DEFINITIONS_METRICS.run(  # (its checks rarely read beyond the table: see Replayed)
-                self, (("definitions metric", name, local_ds, jet_layer), uk, self.replay_context), t.delta,
-                lambda: self.definitions_metric(name, t, local_ds, jet_layer), pure_only=True)
-        for name, t in tables(root.items.get("data_sources")):
-            self.fire("slug", "data_source", name, t)
-            for jname, j in tables(sub(t, "joins", True)):
-                if jname not in local_ds:
-                    self.check_simple_ref("data_source", jname, key_span(j), "JET205", "the join target does not resolve")
-        segs = root.items.get("segments")
-        local_sds = {n for n, _ in tables(sub(segs, "data_sources") if isinstance(segs, Table) else None)}
-        for name, t in tables(segs):
-            if name == "data_sources":
-                for sname, st in tables(t):
-                    self.check_segment_data_source(sname, st)
-                continue
-            self.fire("segment", name, t)
-            e = entry(t, "data_source", True)
-            if e is not None and isinstance(e.value, String) and e.value.value not in local_sds:
-                v = e.value.value
-                self.check_simple_ref("segment_data_source", v, string_span(e.value, e.delta), "JET207",
-                                      f"\"Could not find definition for segment data source '{v}'\"")
-        for name, t in tables(root.items.get("dimensions")):
-            e = entry(t, "data_source")
-            if e is not None and isinstance(e.value, String) and e.value.value not in local_ds:
-                self.check_simple_ref("data_source", e.value.value, string_span(e.value, e.delta), "JET205",
-                                      "the dimension's data source does not resolve")
-        self.alert_rules()
-
-    def definitions_metric(self, name: str, t: Table, local_ds: frozenset, jet_layer: bool) -> None:
-        self.fire("slug", "metric", name, t)
-        e = entry(t, "data_source", True)
-        if e is not None and isinstance(e.value, String) and e.value.value not in local_ds:
-            ds = e.value.value
-            self.check_simple_ref("data_source", ds, string_span(e.value, e.delta), "JET205",
-                                  f"the metric's data source does not resolve (\"No default definition for data "
-                                  f"source '{ds}' [{self.platform}] found\")")
-        if not is_full_metric([t]):
-            glob = [d for d in self.global_defs("metric", name) if d.path != self.sf.path]
-            if jet_layer and not (glob and is_full_metric(d.table for d in glob)):
-                self.emit("JET203", key_span(t), f"`[metrics.{name}]` only sets options, and no metric `{name}` is "
-                          f"defined in `definitions/{self.sf.platform}.toml`: any experiment using it fails with "
-                          f"\"No default definition found for referenced metric {name}\"{self.elsewhere('metric', name)}",
-                          severity="warning")
-        e = entry(t, "depends_on", True)
-        if e is not None:
-            for up, uspan in string_items(e):
-                if not self.global_defs("metric", up) and up not in dict(tables(self.root.items.get("metrics"))):
-                    self.emit("JET204", uspan, f"unknown upstream metric `{up}` on `{self.platform}`: any experiment "
-                              f"using `{name}` fails with \"No definition found for referenced upstream metric "
-                              f"MetricReference(name='{up}')\"{self.elsewhere('metric', up)}", severity="warning")
-        deps = [x for x, _ in string_items(e)] if e is not None else []
-        for sname, params in tables(sub(t, "statistics", True)):
-            self.check_statistic(name, sname, params, deps)
-
-    def opmon_checks(self) -> None:
-        # a project is merged over `opmon/defaults/<platform>.toml`: its tables resolve slugs too
-        self.alert_rules()
-        self.project_rules()
-
-    def project_rules(self) -> None:
-        """Spec §3.13: what `opmon validate_config` rejects in `[project]`."""
-        project = sub(self._root, "project", True)
-        if project is None:
-            return
-        listed = []
-        for m, span in _strings(entry(project, "metrics", True)):
-            listed.append(m)
-            self.check_simple_ref("metric", m, span, "JET201", f"OpMon fails with \"No definition for metric {m}.\"")
-        pop = sub(project, "population", True)
-        e = entry(pop, "data_source")
-        if e is not None and isinstance(e.value, String):
-            self.check_simple_ref("data_source", e.value.value, string_span(e.value, e.delta), "JET205",
-                                  "OpMon cannot build the population")
-        dims = []
-        for d, span in _strings(entry(pop, "dimensions")):
-            dims.append(d)
-            self.check_simple_ref("dimension", d, span, "JET216", f"OpMon fails with \"No definition for dimension {d}.\"")
-        g = entry(pop, "group_by_dimension")
-        if g is not None and isinstance(g.value, String) and g.value.value not in dims:
-            self.emit("JET217", string_span(g.value, g.delta), f"`{g.value.value}` is not in `dimensions` of "
-                      f"`[project.population]`: OpMon fails with \"{g.value.value} not listed as dimension, but used "
-                      f"for grouping\"; add it to `dimensions`")
-        for gname, group in tables(sub(project, "metric_groups", True)):
-            for m, span in _strings(entry(group, "metrics")):
-                if m not in listed:
-                    self.emit("JET217", span, f"metric `{m}` is not in `[project].metrics`: OpMon fails with "
-                              f"\"Metric {m} is part of metric group {gname} but not referenced as project metric\"")
-
     def alert_rules(self) -> None:
-        local_metrics = {n for n, _ in tables(self.root.items.get("metrics"))}
         for name, t in tables(self.root.items.get("alerts")):
             span = key_span(t)
             te = entry(t, "type")
             typ = te.to_python() if te is not None else None
-            e = entry(t, "metrics")
-            for m, mspan in _strings(e):
-                if m not in local_metrics and not self.global_defs("metric", m):
-                    self.emit("JET213", mspan, f"alert `{name}` monitors `{m}`, which is not defined (\"No definition "
-                              f"for metric {m}.\")")
             present = set(t.items)
             forbidden = {"ci_overlap": ("min", "max", "window_size", "max_relative_change"),
                          "threshold": ("window_size", "max_relative_change"),

@@ -20,6 +20,18 @@ HOOKS: dict[str, str] = {
     "slug": "the slug of a table the file defines (`[metrics.<slug>]`, ...): (ctx, kind, slug, Table)",
     "data_source": "a `[data_sources.<slug>]` table of a Jetstream file: (ctx, slug, Table)",
     "segment": "a `[segments.<slug>]` table (not `[segments.data_sources]`): (ctx, slug, Table)",
+    "segment_data_source": "a `[segments.data_sources.<slug>]` table: (ctx, slug, Table)",
+    "metric_reference": "a metric an analysis computes, to resolve: (ctx, MetricRef)",
+    "reference": "a slug of a data source, segment, segment data source, dimension (or an OpMon metric), "
+                 "to resolve: (ctx, Ref)",
+    "local_metric": "a `[metrics.<slug>]` table of a Jetstream file (config, defaults, outcome): (ctx, LocalMetric)",
+    "definitions_metric": "a `[metrics.<slug>]` table of a definitions file (replayed: read through ctx): "
+                          "(ctx, LocalMetric)",
+    "upstream": "a metric a `depends_on` lists: (ctx, Upstream)",
+    "statistic": "a `[metrics.<m>.statistics.<name>]` table: (ctx, StatisticAt)",
+    "experiment": "the `[experiment]` table of a config or defaults: (ctx, Table)",
+    "alert": "an `[alerts.<name>]` table (OpMon, definitions): (ctx, name, Table)",
+    "project": "the `[project]` table of an OpMon project, after its references: (ctx, Table)",
 }
 
 # -- the schema walk (`jetls.checks.schema_walk`) ------------------------------------------------
@@ -136,3 +148,67 @@ class StringAt:
     def off_enum(self) -> bool:
         """Not one of the key's allowed values."""
         return self.field.enum is not None and not self.field.enum_matches(self.value)
+
+
+# -- the traversal of a file's definitions and references (`jetls.checks.engine`) -----------------
+
+
+@dataclass(frozen=True)
+class MetricRef:
+    """A metric the analysis of this file computes: a window lists it (`where` = "window
+    <name>"), or a local table only adds to it and so refers to it (`where` = "table")."""
+
+    slug: str
+    span: tuple[int, int]
+    where: str
+    severity: str | None = None  # instead of the rule's default (a metric no window uses: a warning)
+    note: str = ""  # appended to the message (why the severity is lowered)
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A slug to resolve: `kind` is data_source, segment, segment_data_source, dimension or
+    metric (an OpMon project's); `site` says where it is written (each rule words its message
+    by site)."""
+
+    kind: str
+    slug: str
+    span: tuple[int, int]
+    site: str
+    severity: str | None = None
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class LocalMetric:
+    """A `[metrics.<slug>]` table the file defines."""
+
+    name: str
+    table: Table
+    used: bool = True  # an analysis computes it (Jetstream files; always true in definitions)
+    full: bool = False  # a full definition (`jetls.workspace.scope.is_full_metric`)
+
+    @property
+    def severity(self) -> str | None:
+        return None if self.used else "warning"
+
+    @property
+    def note(self) -> str:
+        return "" if self.used else " (this metric is in no window, so the reference never checks it)"
+
+
+@dataclass(frozen=True)
+class Upstream:
+    """An entry of a metric's `depends_on`."""
+
+    metric: LocalMetric
+    slug: str
+    span: tuple[int, int]
+
+
+@dataclass(frozen=True)
+class StatisticAt:
+    metric: str
+    name: str
+    params: Table
+    depends_on: tuple[str, ...]
