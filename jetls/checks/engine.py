@@ -9,18 +9,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime
 
-from jetls.diagnostics import Diagnostic, Fix, Related, Tag
+from jetls.diagnostics import Diagnostic
 from jetls.document import Entry, Table, unit_key
-from jetls.document.edits import (
-    append_to_array,
-    insert_entry,
-)
 from jetls.options import Options
-from jetls.schema import PLATFORMS, FileKind, file_schema, is_valid_slug, lookup, toml_literal
+from jetls.schema import FileKind, file_schema, is_valid_slug
 from jetls.syntax import String
-from jetls.workspace import ANALYSABLE, KIND_LABELS, Definition, Workspace, key_span, string_span
+from jetls.workspace import Workspace, key_span, string_span
 from jetls.workspace.index import entry, string_items, sub, tables
 from jetls.workspace.paths import LAYER_OUTCOME
 from jetls.workspace.scope import UNATTACHED, is_full_metric
@@ -130,8 +125,6 @@ class _Checker(Context):
         tool = self.info.tool
         schema = file_schema(self.kind, tool)
         walk(self, self._root, schema)
-        if self.info.note:
-            self.emit("JET531", self.root_span, self.info.note)
         k = self.kind
         if k in (FileKind.EXPERIMENT, FileKind.DEFAULTS, FileKind.OUTCOME):
             self.jetstream_checks()
@@ -141,33 +134,8 @@ class _Checker(Context):
             self.opmon_checks()
         if k is not FileKind.FEATMON:
             self.template_checks()
-        if k is FileKind.EXPERIMENT and self.choice is not None:
-            self.platform_note()
 
     # -- metric resolution --------------------------------------------------------------------
-    def default_units(self) -> list[str]:
-        return ["client_id", "profile_group_id"] if self.platform == "firefox_desktop" else ["client_id"]
-
-    def check_analysis_units(self, metric: str, t: Table, ds: str, sev: str | None, note: str) -> None:
-        """Spec §6.2 row 31: a metric's analysis units must all be supported by its data source."""
-        e = entry(t, "analysis_units", True)
-        if e is None:
-            return
-        units = [u for u, _ in string_items(e)]
-        found = self.resolve_simple("data_source", ds)
-        table = found.table if isinstance(found, Definition) else found
-        if not isinstance(table, Table):
-            return
-        de = entry(table, "analysis_units", True)
-        supported = [u for u, _ in string_items(de)] if de is not None else self.default_units()
-        missing = [u for u in units if u not in supported]
-        if missing:
-            self.emit("JET520", e.value_span,
-                      f"data source `{ds}` supports only {', '.join(f'`{u}`' for u in supported)}, not "
-                      f"{', '.join(f'`{u}`' for u in missing)}: the reference fails with \"data_source {ds} (app: "
-                      f"{self.platform}) does not support all analysis_units specified by metric {metric}\"; set the data "
-                      f"source's `analysis_units` or drop {', '.join(missing)}{note}", severity=sev)
-
     # -- Jetstream files ----------------------------------------------------------------------
     # -- Jetstream files (configs, defaults, outcomes) -------------------------------------------
     def jetstream_checks(self) -> None:
@@ -204,29 +172,21 @@ class _Checker(Context):
             if e is not None and isinstance(e.value, String):
                 self.fire("reference", Ref("data_source", e.value.value, string_span(e.value, e.delta), "exposure signal"))
             self.fire("experiment", exp)
-            self.experiment_rules(exp)
         for name, t in tables(root.items.get("parameters")):
-            self.check_parameter(name, t)
-        if k is FileKind.EXPERIMENT:
-            self.falsy_overrides()
+            self.fire("parameter", name, t)
 
     def local_metric(self, m: LocalMetric) -> None:
-        name, t, k = m.name, m.table, self.kind
+        name, t = m.name, m.table
         self.fire("slug", "metric", name, t)
         if not is_valid_slug(name):
             return
         self.fire("local_metric", m)
         if not m.full:
             self.reference_table(m)
-        else:
-            if k is FileKind.EXPERIMENT and not m.used:
-                self.emit("JET534", key_span(t), f"`[metrics.{name}]` is not listed in any window: it is never "
-                          "computed, and the reference does not validate it", fixes=self.add_to_window(name))
         e = entry(t, "data_source", True)
         if e is not None and isinstance(e.value, String):
-            ds = e.value.value
-            self.fire("reference", Ref("data_source", ds, string_span(e.value, e.delta), "metric", m.severity, m.note))
-            self.check_analysis_units(name, t, ds, m.severity, m.note)
+            self.fire("reference", Ref("data_source", e.value.value, string_span(e.value, e.delta), "metric",
+                                       m.severity, m.note))
         self.metric_parts(m)
 
     def reference_table(self, m: LocalMetric) -> None:
@@ -236,16 +196,6 @@ class _Checker(Context):
         if is_full_metric([x for x, _ in self.spec_tables("metric", name)]):
             return
         glob = self.global_defs("metric", name)
-        ignored = [key for key in t.items if key.lower() not in _REFERENCE_KEYS]
-        if ignored and glob:
-            for key in ignored:
-                item = t.items[key]
-                ks = item.key_span if isinstance(item, Entry) else key_span(item)
-                self.emit("JET513", ks, f"`{key}` is ignored: `[metrics.{name}]` is not a full definition "
-                          "(it needs both `select_expression` and `data_source`), so the predefined metric "
-                          f"`{name}` is used and only `statistics`, `analysis_bases` and `analysis_units` "
-                          "are taken from this table", tags=(Tag.UNNECESSARY,),
-                          related=[self.rel(d, "predefined here") for d in glob[:2]], fixes=self.removal(item))
         if (glob and is_full_metric(d.table for d in glob)) or self.resolve_metric(name).status == UNATTACHED:
             return
         if name in self.window_slugs:
@@ -274,19 +224,6 @@ class _Checker(Context):
         if _WILDCARD.search(name):
             return  # (data source wildcards merge into matching definitions)
         self.fire("data_source", name, t)
-        if self.kind in (FileKind.EXPERIMENT, FileKind.DEFAULTS, FileKind.OUTCOME):
-            if not _truthy(entry(t, "from_expression", True)):
-                glob = self.global_defs("data_source", name)
-                users = self.metrics_using(name)
-                if glob:
-                    msg = (f"`[data_sources.{name}]` has no `from_expression`: a local data source replaces the "
-                           f"predefined one entirely (data sources do not support partial overrides), so "
-                           + (f"metric{'s' if len(users) > 1 else ''} {', '.join(f'`{u}`' for u in users[:4])} "
-                              if users else "every metric using it ")
-                           + "fail with \"'from_expression' must be <class 'str'> (got None …)\"; copy the "
-                           "`from_expression` of the predefined data source")
-                    self.emit("JET505", key_span(t), msg, severity=None if users else "warning",
-                              related=[self.rel(d, "predefined here") for d in glob[:1]])
         for jname, j in tables(sub(t, "joins", True)):
             self.fire("reference", Ref("data_source", jname, key_span(j), "join"))
 
@@ -356,181 +293,9 @@ class _Checker(Context):
     def alerts(self) -> None:
         for name, t in tables(self.root.items.get("alerts")):
             self.fire("alert", name, t)
-        self.alert_rules()
-
-    def falsy_overrides(self) -> None:
-        """Spec §1.4 / §6.4 #6: Jetstream merges a config over the defaults (and an outcome's
-        metrics under the config) key by key as `later or earlier`, so a later `false`, `0`, `""`
-        or `[]` never replaces a truthy earlier value, explicit or the key's default."""
-        root = self._root
-        earlier = self.layers[1:]
-        if not earlier:
-            return
-        sections = [(("experiment",), sub(root, "experiment"))]
-        for section in ("metrics", "data_sources"):
-            sections += [((section, name), t) for name, t in tables(root.items.get(section))]
-        for path, table in sections:
-            if table is None:
-                continue
-            reference_table = path[0] == "metrics" and not is_full_metric([table])
-            for e in table.entries():
-                value = e.to_python()
-                if value is None or value or isinstance(value, dict):
-                    continue
-                if reference_table and e.name.lower() not in _REFERENCE_KEYS:
-                    continue  # ignored anyway (JET513)
-                for layer in earlier:
-                    other = layer.doc.lookup(path)
-                    if not isinstance(other, Table):
-                        continue
-                    prior = entry(other, e.name, path[0] != "experiment")
-                    if prior is not None:
-                        before, how, where = prior.to_python(), "", prior.key_span
-                    else:
-                        f = lookup(FileKind.EXPERIMENT, path + (e.name,))
-                        before = getattr(f, "default", None)
-                        how, where = " (its default)", key_span(other) if path[0] != "experiment" else other.decl
-                    if not before:
-                        continue
-                    shown = toml_literal(value)
-                    table_name = "[" + ".".join(path) + "]"
-                    self.emit("JET536", e.span, f"`{e.name} = {shown}` has no effect: `{layer.info.rel}` also has "
-                              f"`{table_name}`, where `{e.name}` is {toml_literal(before)}{how}, and Jetstream merges "
-                              f"each key as `later or earlier`: a later false, 0, \"\" or [] cannot reset it",
-                              related=[Related(*(where or (0, 0)), f"`{e.name}` is {toml_literal(before)}{how} here",
-                                               layer.path)],
-                              tags=(Tag.UNNECESSARY,), fixes=self.removal(e))
-                    # the merged value is the earlier one: range checks of this value do not apply
-                    self.out = [d for d in self.out if not (d.code == "JET114" and e.span[0] <= d.start < e.span[1])]
-                    break
 
     # -- fixes -------------------------------------------------------------------------------
-    def add_to_window(self, slug: str) -> tuple[Fix, ...]:
-        """A local metric in no window: list it in the `weekly` and `overall` windows."""
-        metrics = sub(self.root, "metrics")
-        fixes = []
-        for window in ("weekly", "overall"):
-            e = entry(metrics, window)
-            if e is not None:
-                edit = append_to_array(self.sf.text, e, slug)
-            elif metrics is not None and metrics.kind == "header":
-                edit = insert_entry(self.sf.text, metrics, window, [slug])
-            else:
-                edit = None
-            if edit is not None:
-                fixes.append(Fix.here(f"Add `{slug}` to the `{window}` window", edit, preferred=window == "weekly"))
-        return tuple(fixes)
-
-    def check_parameter(self, name: str, t: Table) -> None:
-        dbb = entry(t, "distinct_by_branch", True)
-        distinct = dbb is not None and dbb.to_python() is True
-        vals = [(k, t.items.get(k)) for k in ("value", "default") if t.items.get(k) is not None]
-        if vals:
-            if distinct and not any(isinstance(v, Table) for _, v in vals):
-                k, v = vals[0]
-                self.emit("JET509", v.value_span if isinstance(v, Entry) else key_span(v),
-                          f"parameter `{name}` is `distinct_by_branch = true` but `{k}` is not a table: write "
-                          f'`{k}.<branch> = "…"` for each branch')
-            elif not distinct and not any(isinstance(v, Entry) and isinstance(v.value, String) for _, v in vals):
-                k, v = vals[0]
-                self.emit("JET509", v.value_span if isinstance(v, Entry) else key_span(v),
-                          f"parameter `{name}` is not distinct by branch, so `{k}` must be a string (\"wrong value type "
-                          f"provided\"); quote it or set `distinct_by_branch = true`")
-        if self.kind is FileKind.EXPERIMENT:
-            declared_by = [slug for slug, of in self.attached
-                           if isinstance(of.doc.lookup(("parameters", name)), Table)]
-            if declared_by:
-                extra = f"the attached outcome `{declared_by[0]}`'s `default` is used instead"
-            else:
-                extra = ("no attached outcome declares it, so `{{ parameters." + name + " }}` only renders if "
-                         "Experimenter attaches an outcome that declares it (with that outcome's default)")
-            self.emit("JET506", key_span(t), f"`[parameters.{name}]` in an experiment config is dropped by Jetstream "
-                      f"(it builds the analysis as defaults + config and does not merge parameters): {extra}",
-                      tags=(Tag.UNNECESSARY,))
-
-    def experiment_rules(self, exp: Table) -> None:
-        def val(k):
-            e = entry(exp, k)
-            return (e.to_python() if e is not None else None), e
-
-        is_private, ep = val("is_private")
-        dataset, _ = val("dataset_id")
-        if is_private is True and not dataset:
-            self.emit("JET501", ep.key_span, "`is_private = true` requires `dataset_id` (\"dataset_id must be set to a "
-                      "custom dataset for private experiments\")", data={"missing": "dataset_id"})
-        unit, ue = val("analysis_unit")
-        qtype, qe = val("enrollments_query_type")
-        custom, ce = val("enrollment_query")
-        P = self.platform
-        default_q = PLATFORMS[P].enrollments_query_type if P in PLATFORMS else "glean-event"
-        q = qtype if isinstance(qtype, str) else default_q
-        if unit == "profile_group_id" and not custom and q in ("glean-event", "fenix-fallback", "cirrus"):
-            why = "set by `enrollments_query_type`" if qtype else f"the default on `{P}`"
-            self.emit("JET502", string_span(ue.value, ue.delta) if isinstance(ue.value, String) else ue.value_span,
-                      f"`analysis_unit = \"profile_group_id\"` is incompatible with `{q}` enrollments ({why}): "
-                      "\"Glean enrollments currently only support client_id analysis units\"; use `client_id`, a "
-                      "custom `enrollment_query`, or a compatible `enrollments_query_type`")
-        if isinstance(custom, str) and isinstance(ce.value, String):
-            u = unit if isinstance(unit, str) else "client_id"
-            other = "profile_group_id" if u == "client_id" else "client_id"
-            i = custom.find(other)
-            if i >= 0 and (u == "profile_group_id" or unit is not None):
-                s = ce.value.offset_of(i) + ce.delta
-                self.emit("JET517", (s, ce.value.offset_of(i + len(other)) + ce.delta),
-                          f"the custom enrollment query contains `{other}`, but the experiment uses `{u}`: mozanalysis "
-                          f"refuses it (\"custom_enrollments_query contains {other}, but experiment uses {u}\")")
-        skip, se = val("skip")
-        if skip is True:
-            self.emit("JET535", se.value_span, "`skip = true`: Jetstream does not analyse this experiment",
-                      severity="information")
-        start, _ = val("start_date")
-        end, ee = val("end_date")
-        period, _ = val("enrollment_period")
-        sd, ed = _date(start), _date(end)
-        if sd and ed and ee is not None:
-            if ed < sd:
-                self.emit("JET519", ee.value_span, f"`end_date` {ed} is before `start_date` {sd}")
-            elif isinstance(period, int) and not isinstance(period, bool) and (ed - sd).days < period:
-                self.emit("JET519", ee.value_span, f"the enrollment period ({period} days) is longer than the analysis "
-                          f"dates ({(ed - sd).days} days from start to end): Jetstream fails with \"Cannot validate "
-                          "experiment\"")
-        es = sub(exp, "exposure_signal")
-        we = entry(es, "window_end")
-        if we is not None and we.to_python() in (0, "enrollment_start") and not isinstance(we.to_python(), bool):
-            self.emit("JET503", we.value_span, "`window_end` of 0 (or `enrollment_start`) means *the last enrollment "
-                      "date* in mozanalysis, not the first")
-
     # -- definitions files --------------------------------------------------------------------
-    def alert_rules(self) -> None:
-        for name, t in tables(self.root.items.get("alerts")):
-            span = key_span(t)
-            te = entry(t, "type")
-            typ = te.to_python() if te is not None else None
-            present = set(t.items)
-            forbidden = {"ci_overlap": ("min", "max", "window_size", "max_relative_change"),
-                         "threshold": ("window_size", "max_relative_change"),
-                         "avg_diff": ("min", "max")}.get(typ, ())
-            for k in forbidden:
-                if k in present:
-                    item = t.items[k]
-                    self.emit("JET510", item.key_span if isinstance(item, Entry) else key_span(item),
-                              f"for alert of type {typ}, the parameter {k} must not be set")
-            if typ == "threshold":
-                if "min" not in present and "max" not in present:
-                    self.emit("JET510", span, "Either 'max' or 'min' needs to be set when defining a threshold alert")
-                pe = entry(t, "parameters")
-                n = len(pe.to_python()) if pe is not None and isinstance(pe.to_python(), list) else None
-                for k in ("min", "max"):
-                    ke = entry(t, k)
-                    if ke is not None and n is not None and isinstance(ke.to_python(), list) and len(ke.to_python()) != n:
-                        self.emit("JET510", ke.value_span, f"Number of '{k}' thresholds not matching number of parameters "
-                                  f"to monitor ({len(ke.to_python())} vs {n}); one per parameter")
-            if typ == "avg_diff":
-                for k in ("window_size", "max_relative_change"):
-                    if k not in present:
-                        self.emit("JET510", span, f"'{k}' needs to be specified when using avg_diff alert",
-                                  data={"missing": k})
-
     # -- templates ----------------------------------------------------------------------------
     def template_checks(self) -> None:
         root = self.root
@@ -624,28 +389,3 @@ class _Checker(Context):
         return self.scope.parameter_values()
 
     # -- platform note ------------------------------------------------------------------------
-    def platform_note(self) -> None:
-        c = self.choice
-        exp = self.root.items.get("experiment")
-        span = key_span(exp) if isinstance(exp, Table) else self.root_span
-        related = []
-        if c.evidence is not None:
-            related.append(Related(c.evidence[2][0], c.evidence[2][1], f"{KIND_LABELS[c.evidence[0]]} '{c.evidence[1]}' decides the platform"))
-        msg = f"platform `{c.platform}`: {c.reason}"
-        if c.platform not in ANALYSABLE:
-            msg += f" — Jetstream does not analyse `{c.platform}` experiments (not in its platform config)"
-        if c.source in ("default", "inferred"):
-            msg += ". Override with a `# jetls: platform=<name>` comment or the `platform` setting"
-        self.emit("JET530", span, msg, related=related, data={"platform": c.platform, "source": c.source})
-
-
-def _date(v):
-    if isinstance(v, date) and not isinstance(v, datetime):
-        return v
-    if isinstance(v, str):
-        try:
-            return datetime.strptime(v, "%Y-%m-%d").date()
-        except ValueError:
-            return None
-    return None
-

@@ -30,6 +30,7 @@ HOOKS: dict[str, str] = {
     "upstream": "a metric a `depends_on` lists: (ctx, Upstream)",
     "statistic": "a `[metrics.<m>.statistics.<name>]` table: (ctx, StatisticAt)",
     "experiment": "the `[experiment]` table of a config or defaults: (ctx, Table)",
+    "parameter": "a `[parameters.<name>]` table of a Jetstream file: (ctx, name, Table)",
     "alert": "an `[alerts.<name>]` table (OpMon, definitions): (ctx, name, Table)",
     "project": "the `[project]` table of an OpMon project, after its references: (ctx, Table)",
 }
