@@ -1,4 +1,5 @@
-"""The single registry of diagnostic codes: code → (default severity, summary).
+"""Every diagnostic code: code → (default severity, summary), read from the rule modules
+(`jetls.checks.registry`); nothing here is kept by hand.
 
 Numbering: JET0xx syntax/TOML, JET1xx schema (keys, types, values), JET2xx references,
 JET3xx statistics and pre-treatments, JET4xx templates and SQL, JET5xx cross-field and
@@ -8,32 +9,15 @@ runtime rules. `docs/diagnostics.md` is the catalogue of these codes.
 from __future__ import annotations
 
 from jetls.checks.registry import RULES
-from jetls.checks.templates import CODES as TEMPLATE_CODES
 from jetls.diagnostics import Severity
 
-_OWN: dict[str, tuple[str, str]] = {
-    # --- JET0xx syntax / TOML ------------------------------------------------------------
-    # --- JET1xx schema -------------------------------------------------------------------
-    # --- JET2xx references ---------------------------------------------------------------
-    # --- JET3xx statistics ---------------------------------------------------------------
-    # --- JET46x columns (needs a bigquery-etl schema source) --------------------------------
-    "JET460": ("warning", "unknown column: not in the table of the data source (bigquery-etl snapshot)"),
-    # --- JET5xx cross-field / runtime ----------------------------------------------------
-}
-
 #: Every code jetls emits: code → (default severity name, summary).
-CODES: dict[str, tuple[str, str]] = dict(sorted(
-    {**_OWN, **TEMPLATE_CODES, **{c: (r.severity, r.summary) for c, r in RULES.items()}}.items()))
+CODES: dict[str, tuple[str, str]] = {c: (r.severity, r.summary) for c, r in RULES.items()}
 
 #: code -> default severity name
-DEFAULT_SEVERITY: dict[str, str] = {c: v[0] for c, v in CODES.items()}
+DEFAULT_SEVERITY: dict[str, str] = {c: r.severity for c, r in RULES.items()}
 
-SEVERITIES = {
-    "error": Severity.ERROR,
-    "warning": Severity.WARNING,
-    "information": Severity.INFORMATION,
-    "hint": Severity.HINT,
-}
+SEVERITIES = {s.label: s for s in Severity}
 
 
 def severity(code: str) -> Severity:

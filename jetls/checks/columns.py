@@ -24,7 +24,7 @@ from jetls.workspace import Workspace
 from jetls.workspace.index import entry, sub
 from jetls.workspace.scope import merged_value, scope_of
 
-from . import templates as T
+from jetls import templates as T
 from .suggest import suggest
 
 log = logging.getLogger(__name__)

@@ -235,6 +235,14 @@ class Context:
         return KIND_LABELS[kind]
 
     # -- facts several rules share (memoised per check) -----------------------------------------
+    def shared(self, key: str, make: Callable[["Context"], object]):
+        """`make(ctx)`, computed once per check of the file (a rule's own memo)."""
+        try:
+            return self._memo[("shared", key)]
+        except KeyError:
+            found = self._memo[("shared", key)] = make(self)
+            return found
+
     @property
     def window_slugs(self) -> set[str]:
         """Slugs this file lists in an analysis window."""

@@ -20,10 +20,10 @@ from jetls.workspace.index import entry, string_items, sub, tables
 from jetls.workspace.paths import LAYER_OUTCOME
 from jetls.workspace.scope import UNATTACHED, is_full_metric
 
-from . import templates as T
+from jetls import templates as T
 from .codes import DEFAULT_SEVERITY
 from .context import Context, strings as _strings
-from .hooks import LocalMetric, MetricRef, Ref, StatisticAt, Upstream
+from .hooks import LocalMetric, MetricRef, Ref, StatisticAt, StringValue, Upstream
 from .registry import HANDLERS, SUPERSEDES
 from .replay import Replayed
 from .schema_walk import walk
@@ -296,96 +296,71 @@ class _Checker(Context):
 
     # -- fixes -------------------------------------------------------------------------------
     # -- definitions files --------------------------------------------------------------------
-    # -- templates ----------------------------------------------------------------------------
+    # -- templates and SQL -------------------------------------------------------------------------
     def template_checks(self) -> None:
-        root = self.root
-        funcs = self.idx.functions("jetstream" if self.view != "metric-hub" else "metric-hub")
-        params = self.parameters_scope()
+        """Every templated or SQL string of the file, rendered as the reference does (`jetls.templates`)
+        and parsed as BigQuery SQL (`jetls.sql`): the rules report what they find."""
+        root, k = self._root, self.kind
+        functions = self.idx.functions("jetstream" if self.view != "metric-hub" else "metric-hub")
         sql_on = self.options.sql
-        k = self.kind
+        routines = _routines(self.options) if sql_on else None
         used = self.used_metrics
-        unused_metric_tables = k is FileKind.EXPERIMENT
-        columns = None  # unknown columns (JET460), with a bigquery-etl schema source
-        if sql_on and self.options.bigquery_etl:
-            from .columns import checker
 
-            columns = checker(self._ws, self.sf, self.options)
-
-        def run(e: Entry | None, fld: str, sql_kind: str, ctx: T.TemplateContext, downgrade: bool = False,
-                owner: tuple[str, Table] | None = None):
+        def check(e: Entry | None, fld: str, sql_kind: str, context: T.TemplateContext, downgrade: bool = False,
+                  owner: tuple[str, Table | None] | None = None) -> None:
             if e is None or not isinstance(e.value, String):
                 return
             src = e.value.value
             if fld in ("metric_select", "segment_select", "enrollment_query") and "{" not in src and not sql_on:
                 return
-            probs = T.check_templated_sql(src, ctx, sql_kind, routines) if sql_on else T.render(src, ctx).problems
-            v, d = e.value, e.delta
-            for p in probs:
-                sev = p.severity
-                if downgrade and sev == "error":
-                    sev = "warning"
-                s = v.offset_of(min(p.start, len(src))) + d
-                en = v.offset_of(min(p.end, len(src))) + d
-                msg = p.message + (" (this metric is in no window, so the reference never renders it)" if downgrade and p.severity == "error" else "")
-                self.emit(p.code, (s, en), msg, severity=sev, data=p.data)
-            if owner is not None and columns is not None and not any(p.severity == "error" for p in probs):
-                for code, span, msg, data in columns(*owner, e, ctx):
-                    self.emit(code, span, msg, data=data)
+            problems = T.check_templated_sql(src, context, sql_kind, routines) if sql_on else \
+                T.render(src, context).problems
+            self.string(StringValue(e, context, problems, owner, downgrade))
 
-        routines = _routines(self.options) if sql_on else None
-        ctx = T.TemplateContext(funcs, params, False, "metric_select")  # one context: its key is computed once
+        context = T.TemplateContext(functions, self.scope.parameter_values(), False, "metric_select")
         for name, t in tables(root.items.get("metrics")):
-            run(entry(t, "select_expression", True), "metric_select", "expression", ctx,
-                downgrade=unused_metric_tables and name not in used, owner=("metrics", t))
-        app_ds = self.app_dataset()
+            check(entry(t, "select_expression", True), "metric_select", "expression", context,
+                  downgrade=k is FileKind.EXPERIMENT and name not in used, owner=("metrics", t))
+        app_dataset = self.scope.app_dataset()
         for name, t in tables(root.items.get("data_sources")):
             dd = entry(t, "default_dataset", True)
-            ddv = dd.to_python() if dd is not None and isinstance(dd.to_python(), str) else None
-            ctx = T.TemplateContext(funcs, None, self.view != "metric-hub" or k is not FileKind.DEFINITIONS,
-                                    "data_source_from", app_ds or ddv)
-            run(entry(t, "from_expression", True), "data_source_from", "from", ctx, owner=("data_sources", t))
-        segs = root.items.get("segments")
+            dataset = dd.to_python() if dd is not None and isinstance(dd.to_python(), str) else None
+            context = T.TemplateContext(functions, None, self.view != "metric-hub" or k is not FileKind.DEFINITIONS,
+                                        "data_source_from", app_dataset or dataset)
+            check(entry(t, "from_expression", True), "data_source_from", "from", context, owner=("data_sources", t))
         if k is not FileKind.OUTCOME:
-            from_ctx = T.TemplateContext(funcs, None, True, "segment_from", app_ds)
-            select_ctx = T.TemplateContext(funcs, None, False, "segment_select")
-            for name, t in tables(segs):
+            from_context = T.TemplateContext(functions, None, True, "segment_from", app_dataset)
+            select_context = T.TemplateContext(functions, None, False, "segment_select")
+            for name, t in tables(root.items.get("segments")):
                 if name == "data_sources":
-                    for sname, st in tables(t):
-                        run(entry(st, "from_expression", True), "segment_from", "from", from_ctx,
-                            owner=("segment_data_sources", st))
+                    for st in dict(tables(t)).values():
+                        check(entry(st, "from_expression", True), "segment_from", "from", from_context,
+                              owner=("segment_data_sources", st))
                     continue
-                ctx = select_ctx
-                run(entry(t, "select_expression", True), "segment_select", "expression", ctx, owner=("segments", t))
+                check(entry(t, "select_expression", True), "segment_select", "expression", select_context,
+                      owner=("segments", t))
         exp = sub(root, "experiment")
         if exp is not None and k in (FileKind.EXPERIMENT, FileKind.DEFAULTS):
-            run(entry(exp, "enrollment_query"), "enrollment_query", "query",
-                T.TemplateContext(funcs, None, True, "enrollment_query"))
-            run(entry(sub(exp, "exposure_signal"), "select_expression"), "exposure_select", "expression",
-                T.TemplateContext(funcs, None, False, "exposure_select"), owner=("exposure_signal", sub(exp, "exposure_signal")))
+            check(entry(exp, "enrollment_query"), "enrollment_query", "query",
+                  T.TemplateContext(functions, None, True, "enrollment_query"))
+            signal = sub(exp, "exposure_signal")
+            check(entry(signal, "select_expression"), "exposure_select", "expression",
+                  T.TemplateContext(functions, None, False, "exposure_select"), owner=("exposure_signal", signal))
         if k is FileKind.FUNCTIONS:
-            for name, t in tables(root.items.get("functions")):
-                run(entry(t, "definition"), "function_definition", "expression",
-                    T.TemplateContext({}, None, False, "function_definition"))
-        if sql_on:
+            for t in dict(tables(root.items.get("functions"))).values():
+                check(entry(t, "definition"), "function_definition", "expression",
+                      T.TemplateContext({}, None, False, "function_definition"))
+        if sql_on:  # dimensions: plain SQL, not rendered
             from jetls.sql import check_sql
 
-            for name, t in tables(root.items.get("dimensions")):
+            for t in dict(tables(root.items.get("dimensions"))).values():
                 e = entry(t, "select_expression")
                 if e is not None and isinstance(e.value, String):
-                    probs = check_sql(e.value.value, "expression", routines)
-                    for p in probs:
-                        src = e.value.value
-                        self.emit(p.code, (e.value.offset_of(min(p.start, len(src))) + e.delta,
-                                           e.value.offset_of(min(p.end, len(src))) + e.delta), p.message,
-                                  severity=p.severity, data=p.data)
-                    if columns is not None and not any(p.severity == "error" for p in probs):  # not rendered
-                        for code, span, msg, data in columns("dimensions", t, e, T.TemplateContext({}, None, False, "exposure_select")):
-                            self.emit(code, span, msg, data=data)
+                    self.string(StringValue(e, T.TemplateContext({}, None, False, "exposure_select"),
+                                            check_sql(e.value.value, "expression", routines), ("dimensions", t)))
 
-    def app_dataset(self) -> str | None:
-        return self.scope.app_dataset()
-
-    def parameters_scope(self) -> dict[str, str]:
-        return self.scope.parameter_values()
-
-    # -- platform note ------------------------------------------------------------------------
+    def string(self, s: StringValue) -> None:
+        for p in s.problems:
+            self.fire("string_problem", s, p)
+        if s.owner is not None and self.options.sql and not any(p.severity == "error" for p in s.problems):
+            self.fire("sql_string", s)  # (a string with errors is not rendered: nothing more to say)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
+from jetls.diagnostics import Problem
 from jetls.document import Entry, Item, Table
 from jetls.schema import Field, Node, Section
 
@@ -31,6 +32,8 @@ HOOKS: dict[str, str] = {
     "statistic": "a `[metrics.<m>.statistics.<name>]` table: (ctx, StatisticAt)",
     "experiment": "the `[experiment]` table of a config or defaults: (ctx, Table)",
     "parameter": "a `[parameters.<name>]` table of a Jetstream file: (ctx, name, Table)",
+    "string_problem": "a problem the template or SQL library found in a string of the file: (ctx, StringValue, Problem)",
+    "sql_string": "a select or from expression without template or SQL errors: (ctx, StringValue)",
     "alert": "an `[alerts.<name>]` table (OpMon, definitions): (ctx, name, Table)",
     "project": "the `[project]` table of an OpMon project, after its references: (ctx, Table)",
 }
@@ -213,3 +216,23 @@ class StatisticAt:
     name: str
     params: Table
     depends_on: tuple[str, ...]
+
+
+# -- templated and SQL strings --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StringValue:
+    """A templated or SQL string of the file (`entry`), rendered with `context`, and the problems
+    the libraries found in it (offsets into the decoded string)."""
+
+    entry: Entry
+    context: object  # jetls.templates.TemplateContext
+    problems: tuple[Problem, ...]
+    owner: tuple[str, Table | None] | None = None  # (section, table) of a select or from expression
+    downgrade: bool = False  # a metric no window uses: the reference never renders it
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """A range of the decoded string, in the file."""
+        v, d, n = self.entry.value, self.entry.delta, len(self.entry.value.value)
+        return v.offset_of(min(start, n)) + d, v.offset_of(min(end, n)) + d

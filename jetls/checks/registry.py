@@ -8,7 +8,8 @@ rust-analyzer's `ide-diagnostics/src/handlers/<name>.rs`):
 - its docstring: the summary on the first line, then what it finds, why it matters, the fix,
   and an example as fenced blocks ```` ```toml title="<path in a metric-hub checkout>" ````
   which, added to a copy of `examples/metric-hub`, make `jetls check` report that code (a test
-  runs every one);
+  runs every one; `EXAMPLE_OPTIONS`: the options of that `jetls check`, and files of other
+  kinds may come along, e.g. a bigquery-etl checkout beside it at `../bigquery-etl/`);
 - the check: functions `on_<hook>(ctx, ...)` that the traversal calls at each hook (see
   `jetls.checks.hooks`), or `FOUND_BY`, the library that finds the problems it reports;
 - optionally `SUPERSEDES`: codes whose diagnostics inside one of its own are dropped (the rule
@@ -30,7 +31,7 @@ from typing import Callable
 from jetls.checks import hooks, rules
 
 SEVERITY_NAMES = ("error", "warning", "information", "hint")
-_FENCE = re.compile(r'^```toml title="([^"]+)"\n(.*?)^```$', re.M | re.S)
+_FENCE = re.compile(r'^```\w+ title="([^"]+)"\n(.*?)^```$', re.M | re.S)
 
 
 @dataclass(frozen=True)

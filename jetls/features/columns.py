@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from jetls.bigquery import Column, sources
-from jetls.checks import templates as T
+from jetls import templates as T
 from jetls.checks.columns import data_source_of, owner_table, render_from
 from jetls.document import Table
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from jetls.checks.templates import EXPERIMENT_ATTRIBUTES
+from jetls.schema.experiment import EXPERIMENT_ATTRIBUTES
 from jetls.schema import PRE_TREATMENTS, WINDOWS, FileKind, Section
 
 from jetls.document import Entry, Table
