@@ -41,10 +41,6 @@ def cache_file(root: str) -> Path:
     return cache_dir() / f"{key}.cache"
 
 
-def digest(data: bytes) -> bytes:
-    return hashlib.blake2b(data, digest_size=16).digest()
-
-
 def read(path: Path) -> dict | None:
     """{"root": str, "files": {rel: (size, mtime_ns, digest, kind, value, problem)}} or None.
 

@@ -18,6 +18,7 @@ A file that cannot be parsed raises `SourceProblem` with a message naming the fi
 
 from __future__ import annotations
 
+import hashlib
 import json
 import marshal
 import os
@@ -48,6 +49,11 @@ class Listed:
     table: str | None  # project.dataset.table (lower case) for per-table files
     size: int
     mtime_ns: int
+
+
+def digest(data: bytes) -> bytes:
+    """The content digest of a file of the source (the cache's identity of what was parsed)."""
+    return hashlib.blake2b(data, digest_size=16).digest()
 
 
 def scan(root: str) -> list[Listed]:
@@ -130,8 +136,6 @@ def _parse(kind: str, data: bytes, rel: str) -> object:
 def parse_many(jobs: list[tuple[str, str, str]]) -> list[tuple[bool, object, bytes]]:
     """`parse` over (kind, path, rel) triples: (True, value, digest) or (False, message, digest)
     each, with the content digest of what was parsed (b"" when unreadable)."""
-    from .cache import digest
-
     out: list[tuple[bool, object, bytes]] = []
     for kind, path, rel in jobs:
         d = b""

@@ -11,14 +11,15 @@ import re
 from collections import abc
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Mapping
+from typing import Callable, Iterable, Iterator, Mapping, Protocol
 
-from jetls.document import Entry, Table, unit_key
+from jetls.document import Entry, Table, TomlDocument, unit_key
 from jetls.schema import PLATFORMS, WINDOWS, FileKind
 from jetls.syntax import Array, String
 
 from .paths import (
     LAYER_CONFIG,
+    FileInfo,
     LAYER_DEFAULTS,
     LAYER_DEFINITIONS,
     LAYER_FUNCTIONS,
@@ -28,8 +29,23 @@ from .paths import (
     LAYER_OUTCOME,
 )
 
-if TYPE_CHECKING:
-    from .model import SourceFile
+
+
+class IndexedFile(Protocol):
+    """What `file_index` reads of a file (a `jetls.workspace.model.SourceFile`)."""
+
+    path: str
+    info: FileInfo
+
+    @property
+    def kind(self) -> FileKind: ...
+
+    @property
+    def platform(self) -> str | None: ...
+
+    @property
+    def doc(self) -> TomlDocument: ...
+
 
 #: Definition / reference kinds.
 KINDS = ("metric", "data_source", "segment", "segment_data_source", "function", "outcome",
@@ -299,7 +315,7 @@ def _unit_records(section: str, name: str, t: Table) -> tuple:
     return rel
 
 
-def file_index(sf: "SourceFile") -> FileIndex:
+def file_index(sf: IndexedFile) -> FileIndex:
     info = sf.info
     kind = sf.kind
     if kind in (FileKind.PLAIN, FileKind.FEATMON) or info.layer is None:
@@ -661,3 +677,21 @@ class SlugIndex:
 
     def __len__(self) -> int:
         return sum(len(v) for v in self._defs.values())
+
+
+def _truthy(e: Entry | None) -> bool:
+    return e is not None and bool(e.to_python())
+
+
+def is_full_metric(tables: Iterable[Table | Entry | None]) -> bool:
+    """Whether metric tables, merged, are a full definition: `select_expression` and
+    `data_source` set (truthy), or a `depends_on`. Any other table only adds statistics (and
+    analysis bases/units) to a predefined metric (spec §1.5)."""
+    sel = ds = dep = False
+    for t in tables:
+        if not isinstance(t, Table):
+            continue
+        sel = sel or _truthy(entry(t, "select_expression", True))
+        ds = ds or _truthy(entry(t, "data_source", True))
+        dep = dep or entry(t, "depends_on", True) is not None
+    return (sel and ds) or dep

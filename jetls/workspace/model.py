@@ -18,6 +18,7 @@ from jetls.schema import PLATFORMS, FileKind
 from jetls.syntax import SyntaxTree, decode, parse
 
 from .index import (
+    is_full_metric,
     ANALYSABLE,
     KIND_LABELS,
     FileIndex,
@@ -28,7 +29,6 @@ from .index import (
     tables,
 )
 from .paths import FileInfo, describe, directives, find_root, is_example
-from .scope import is_full_metric
 
 #: Directories (relative to a root) whose `*.toml` files make up a workspace.
 _GLOBS = (

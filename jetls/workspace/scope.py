@@ -27,7 +27,7 @@ from jetls.document import Entry, Table
 from jetls.schema import PLATFORMS, FileKind
 from jetls.syntax import String
 
-from .index import VIEW_LAYERS, Definition, entry
+from .index import VIEW_LAYERS, Definition, entry, is_full_metric
 from .paths import LAYER_OUTCOME
 
 if TYPE_CHECKING:
@@ -45,20 +45,6 @@ MISSING = "missing"
 _MERGED_KINDS = frozenset({"metric", "data_source", "dimension"})
 
 
-def is_full_metric(tables: Iterable[Table | Entry | None]) -> bool:
-    """Whether metric tables, merged, are a full definition: `select_expression` and
-    `data_source` set (truthy), or a `depends_on`. Any other table only adds statistics (and
-    analysis bases/units) to a predefined metric (spec §1.5)."""
-    sel = ds = dep = False
-    for t in tables:
-        if not isinstance(t, Table):
-            continue
-        sel = sel or _truthy(entry(t, "select_expression", True))
-        ds = ds or _truthy(entry(t, "data_source", True))
-        dep = dep or entry(t, "depends_on", True) is not None
-    return (sel and ds) or dep
-
-
 def merged_value(defs: Iterable[Definition], key: str) -> tuple[object, Definition | None]:
     """The value of `key` after Jetstream's attribute-wise merge of `defs` (winner first: the
     first truthy value wins, spec §1.4), and the definition it comes from."""
@@ -72,10 +58,6 @@ def merged_value(defs: Iterable[Definition], key: str) -> tuple[object, Definiti
         elif isinstance(item, Table) and item.items:
             return item.to_python(), d
     return None, None
-
-
-def _truthy(e: Entry | None) -> bool:
-    return e is not None and bool(e.to_python())
 
 
 @dataclass(frozen=True, slots=True)
