@@ -22,7 +22,7 @@ from typing import Callable, Iterable
 
 from . import cache
 from .model import Column, Table, canonical, split_name
-from .source import COLUMNS, METADATA, SCHEMA, VIEW, Listed, SourceProblem, parse_many, scan, unpack
+from .source import COLUMNS, METADATA, SCHEMA, VIEW, Listed, SourceProblem, digest, parse_many, scan, unpack
 
 log = logging.getLogger(__name__)
 
@@ -237,7 +237,7 @@ def load(root: str, progress: Progress | None = None, jobs: int | None = None) -
 def _digest_of(path: str) -> bytes | None:
     try:
         with open(path, "rb") as fh:
-            return cache.digest(fh.read())
+            return digest(fh.read())
     except OSError:
         return None
 
