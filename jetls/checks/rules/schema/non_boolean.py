@@ -13,6 +13,8 @@ skip = "false"
 ```
 """
 
+from jetls.document.edits import toml_value
+
 CODE = "JET107"
 SEVERITY = "warning"
 
@@ -28,7 +30,6 @@ def on_value(ctx, v) -> None:
     extra = ""
     if t == "string" and val.strip().lower() in _FALSE_WORDS:
         extra = f" — `{val!r}` means **true**"
-    meant = str(truthy).lower() if t != "string" else ("false" if val.strip().lower() in _FALSE_WORDS + ("",)
-                                                      else "true")
+    meant = toml_value(truthy if t != "string" else val.strip().lower() not in _FALSE_WORDS + ("",))
     ctx.emit(CODE, e.value_span, f"`{e.name}` must be a boolean (`true`/`false`): the reference treats any "
              f"non-empty value as true, so this means `{str(truthy).lower()}`{extra}", data={"replacement": meant})

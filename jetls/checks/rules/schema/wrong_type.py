@@ -19,6 +19,7 @@ from jetls.schema import Field
 
 from jetls.checks.hooks import In
 from jetls.checks.values import describe_types, toml_type, type_name
+from jetls.document.edits import toml_value
 
 CODE = "JET105"
 SEVERITY = "error"
@@ -53,7 +54,7 @@ def on_value(ctx, v) -> None:
         ref = f.reference or "value"
         ctx.emit(CODE, e.value_span, f"`{name}` must be an array of strings: a string is read character "
                  f"by character (the reference looks up {ref} {val[:1]!r}, {val[1:2]!r}, …); "
-                 f"write `[{val!r}]`".replace("'", '"'), data={"replacement": f'["{val}"]'})
+                 f"write `[{val!r}]`".replace("'", '"'), data={"replacement": toml_value([val])})
     elif v.issue == "date-time for date":
         ctx.emit(CODE, e.value_span, f"`{name}` must be a date `YYYY-MM-DD`, not a date-time")
     elif v.issue == "wrong type":

@@ -20,6 +20,7 @@ drop_highest = 0
 from jetls.checks.hooks import In
 from jetls.checks.rules.schema._enum import off_enum
 from jetls.checks.values import describe_types, type_name
+from jetls.document.edits import toml_value
 
 CODE = "JET304"
 SEVERITY = "error"
@@ -35,7 +36,7 @@ def on_value(ctx, v) -> None:
     if v.issue == "statistic float":
         ctx.emit(CODE, e.value_span, f"`{name}` must be a float: write `{e.value.value}.0` — Jetstream fails "
                  f"with \"'{name}' must be <class 'float'> (got {e.value.value} that is a <class 'int'>)\"",
-                 data={"replacement": f"{e.value.value}.0"})
+                 data={"replacement": toml_value(float(e.value.value))})
     elif v.issue == "statistic type":
         ctx.emit(CODE, e.value_span, f"`{name}` must be {describe_types(v.field.types)}, not {type_name(v.type)}")
 
