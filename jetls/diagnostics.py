@@ -72,7 +72,8 @@ class Fix:
         if not delta:
             return self
         return Fix(self.title, tuple(
-            (path, edits if path is not None else tuple(TextEdit(e.start + delta, e.end + delta, e.new_text) for e in edits))
+            (path, edits if path is not None else
+             tuple(TextEdit(e.start + delta, e.end + delta, e.new_text) for e in edits))
             for path, edits in self.edits), self.preferred)
 
 

@@ -90,7 +90,9 @@ def scan(root: str) -> list[Listed]:
         for f in sorted(os.scandir(d), key=lambda e: e.name):
             if f.name.endswith(".json") and f.is_file():
                 st = f.stat()
-                out.append(Listed(f"{folder}/{f.name}" if folder else f.name, COLUMNS, None, st.st_size, st.st_mtime_ns))
+                out.append(
+                    Listed(f"{folder}/{f.name}" if folder else f.name, COLUMNS, None, st.st_size, st.st_mtime_ns)
+                )
     if not out and not os.path.isdir(sql):
         raise SourceProblem(f"{root} is not a bigquery-etl checkout: it has no sql/ folder and no columns JSON file")
     return out
@@ -224,8 +226,9 @@ def parse_metadata(data: bytes, rel: str = "metadata.yaml") -> bytes:
     if not isinstance(doc, dict):
         return marshal.dumps((None, None, False))
     fn, desc = doc.get("friendly_name"), doc.get("description")
-    return marshal.dumps((fn if isinstance(fn, str) else None, desc if isinstance(desc, str) else None,
-                          doc.get("deprecated") is True))
+    return marshal.dumps(
+        (fn if isinstance(fn, str) else None, desc if isinstance(desc, str) else None, doc.get("deprecated") is True)
+    )
 
 
 def parse_columns_json(data: bytes, rel: str = "columns.json") -> tuple | None:
@@ -248,9 +251,17 @@ def parse_columns_json(data: bytes, rel: str = "columns.json") -> tuple | None:
 
 def _json_fields(cols: dict) -> tuple:
     # Leaves carry no type: `None` fields means "not known to be a record".
-    return tuple((str(name), "RECORD" if isinstance(v, dict) else None, None, None, None,
-                  pack(_json_fields(v)) if isinstance(v, dict) else None)
-                 for name, v in cols.items())
+    return tuple(
+        (
+            str(name),
+            "RECORD" if isinstance(v, dict) else None,
+            None,
+            None,
+            None,
+            pack(_json_fields(v)) if isinstance(v, dict) else None,
+        )
+        for name, v in cols.items()
+    )
 
 
 def pack(fields: tuple) -> bytes:

@@ -38,7 +38,7 @@ def check_files(ws, paths: Sequence[str], options: Options | None = None, jobs: 
     paths = list(paths)
     if jobs > 1 and len(paths) >= 2 * jobs and "fork" in multiprocessing.get_all_start_methods():
         global _STATE
-        ws.index  # build the shared parts once, before forking
+        _ = ws.index  # build the shared parts once, before forking
         if options.sql:
             from jetls.sql.syntax import _sqlglot
 

@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from jetls import templates as T
 from jetls.bigquery import sources
 from jetls.document import Entry, Table
 from jetls.schema import FileKind
@@ -24,7 +25,6 @@ from jetls.workspace import Workspace
 from jetls.workspace.index import entry, sub
 from jetls.workspace.scope import merged_value, scope_of
 
-from jetls import templates as T
 from .suggest import suggest
 
 log = logging.getLogger(__name__)
@@ -33,8 +33,12 @@ CODE = "JET460"
 SUMMARY = "unknown column: not in the table of the data source (bigquery-etl snapshot)"
 
 #: Sections whose `select_expression` reads a data source, and the kind of that data source.
-OWNERS = {"metrics": "data_source", "segments": "segment_data_source", "exposure_signal": "data_source",
-          "dimensions": "data_source"}
+OWNERS = {
+    "metrics": "data_source",
+    "segments": "segment_data_source",
+    "exposure_signal": "data_source",
+    "dimensions": "data_source",
+}
 
 
 @dataclass(frozen=True)
@@ -70,8 +74,9 @@ def data_source_of(ws: Workspace, sf: Any, section: str, table: Table | None) ->
     return found
 
 
-def _data_source_of(ws: Workspace, sf: Any, section: str, kind: str, slug: str | None,
-                    name: str | None) -> DataSource | None:
+def _data_source_of(
+    ws: Workspace, sf: Any, section: str, kind: str, slug: str | None, name: str | None
+) -> DataSource | None:
     scope = scope_of(ws, sf.path)
     if scope is None:
         return None
@@ -185,8 +190,9 @@ class ColumnChecker:
             hit = self._memos[id(ctx)] = (ctx, memo)
         return hit[1]
 
-    def __call__(self, section: str, table: Table | None, e: Entry,
-                 ctx: T.TemplateContext) -> list[tuple[str, tuple[int, int], str, dict | None]]:
+    def __call__(
+        self, section: str, table: Table | None, e: Entry, ctx: T.TemplateContext
+    ) -> list[tuple[str, tuple[int, int], str, dict | None]]:
         """JET460 diagnostics (code, file span, message, data) of the SQL string `e` of `table`
         (a `select_expression` of an `OWNERS` section, or a `from_expression` of a
         `FROM_OWNERS` one), rendered as `ctx` says. Never raises: a failure is logged and
@@ -266,13 +272,22 @@ def _compute(catalog, sql: str, from_sql: str, slug: str) -> tuple:
         s = suggest(u.name, u.candidates) if u.candidates else None
         if u.record is not None:
             where = f"`{'.'.join(u.record.path) or u.record.name}`"
-            msg = f"`{u.name}` is not a field of {where}" + (f" in {_names(u.tables)}" if u.tables else "") + f" ({snapshot})"
+            msg = (
+                f"`{u.name}` is not a field of {where}"
+                + (f" in {_names(u.tables)}" if u.tables else "")
+                + f" ({snapshot})"
+            )
         elif u.qualifier:
-            msg = (f"unknown name `{u.name}`: no column or table alias of that name is visible here (the metric "
-                   f"reads data source `{slug}` as `ds`; aliases inside its from_expression are not visible) "
-                   f"({snapshot})")
+            msg = (
+                f"unknown name `{u.name}`: no column or table alias of that name is visible here (the metric "
+                f"reads data source `{slug}` as `ds`; aliases inside its from_expression are not visible) "
+                f"({snapshot})"
+            )
         else:
-            msg = f"unknown column `{u.name}`: data source `{slug}` reads {ds_tables}, which has no such column ({snapshot})"
+            msg = (
+                f"unknown column `{u.name}`: data source `{slug}` reads {ds_tables}, which has no such column "
+                f"({snapshot})"
+            )
         if s:
             msg += f"; did you mean `{s}`?"
         out.append((u.start, u.end, u.name, msg, s))
@@ -300,11 +315,16 @@ def _compute_from(catalog, sql: str) -> tuple:
         s = suggest(u.name, u.candidates) if u.candidates else None
         if u.record is not None:
             where = f"`{'.'.join(u.record.path) or u.record.name}`"
-            msg = f"`{u.name}` is not a field of {where}" + (f" in {_names(u.tables)}" if u.tables else "") + f" ({snapshot})"
+            msg = (
+                f"`{u.name}` is not a field of {where}"
+                + (f" in {_names(u.tables)}" if u.tables else "")
+                + f" ({snapshot})"
+            )
         elif u.qualifier:
             msg = f"unknown name `{u.name}`: no column or table alias of that name is visible here ({snapshot})"
         else:
-            msg = f"unknown column `{u.name}`: {_names(u.tables)} {'has' if len(u.tables) == 1 else 'have'} no such column ({snapshot})"
+            have = "has" if len(u.tables) == 1 else "have"
+            msg = f"unknown column `{u.name}`: {_names(u.tables)} {have} no such column ({snapshot})"
         if s:
             msg += f"; did you mean `{s}`?"
         out.append((u.start, u.end, u.name, msg, s))

@@ -27,8 +27,15 @@ _SEVERITIES = {s.label: s for s in Severity}
 
 
 class Context:
-    def __init__(self, ws: Workspace, sf: SourceFile, options: Options, defaults: Mapping[str, str],
-                 handlers: Mapping[str, tuple[Callable, ...]], analyse: bool = True) -> None:
+    def __init__(
+        self,
+        ws: Workspace,
+        sf: SourceFile,
+        options: Options,
+        defaults: Mapping[str, str],
+        handlers: Mapping[str, tuple[Callable, ...]],
+        analyse: bool = True,
+    ) -> None:
         self._ws = ws
         self.sf = sf
         self.options = options
@@ -127,8 +134,17 @@ class Context:
             self.out, self._reads_context = out, outer or self._reads_context
 
     # -- emitting -------------------------------------------------------------------------------
-    def emit(self, code: str, span: tuple[int, int] | None, message: str, related: Iterable[Related] = (),
-             tags=(), data: dict | None = None, severity: str | None = None, fixes: Iterable[Fix] = ()) -> None:
+    def emit(
+        self,
+        code: str,
+        span: tuple[int, int] | None,
+        message: str,
+        related: Iterable[Related] = (),
+        tags=(),
+        data: dict | None = None,
+        severity: str | None = None,
+        fixes: Iterable[Fix] = (),
+    ) -> None:
         sev = _SEVERITIES[severity or self._defaults[code]]
         s, e = span if span is not None else self.root_span
         fixes = tuple(fixes)
@@ -220,15 +236,16 @@ class Context:
             return f"on `{self.platform}` (how Jetstream validates `{self.sf.platform}` defaults)"
         return f"on `{self.platform}`"
 
-    def suggest_slug(self, kind: str, slug: str, section: tuple[str, ...] | None = None,
-                     in_view: bool = True) -> str | None:
+    def suggest_slug(
+        self, kind: str, slug: str, section: tuple[str, ...] | None = None, in_view: bool = True
+    ) -> str | None:
         """A did-you-mean among the slugs of `kind` defined on the file's platform (in its tool's
         view, or in any view) and the file's own tables of `section`."""
-        cands = list(self.idx.slugs(kind, self.platform, view=self.view) if in_view else
-                     self.idx.slugs(kind, self.platform))
+        cands = list(
+            self.idx.slugs(kind, self.platform, view=self.view) if in_view else self.idx.slugs(kind, self.platform)
+        )
         if section:
-            cands += [n for n, _ in tables(self.doc.lookup(section))
-                      if not (kind == "segment" and n == "data_sources")]
+            cands += [n for n, _ in tables(self.doc.lookup(section)) if not (kind == "segment" and n == "data_sources")]
         return suggest(slug, cands)
 
     def kind_label(self, kind: str) -> str:
@@ -248,8 +265,9 @@ class Context:
         """Slugs this file lists in an analysis window."""
         slugs = self._memo.get("window_slugs")
         if slugs is None:
-            slugs = self._memo["window_slugs"] = {r.slug for r in self.idx.file(self.sf.path).references
-                                                  if r.where.startswith("window ")}
+            slugs = self._memo["window_slugs"] = {
+                r.slug for r in self.idx.file(self.sf.path).references if r.where.startswith("window ")
+            }
         return slugs
 
     @property
@@ -294,7 +312,9 @@ class Context:
         if used is None:
             used = self._memo["used_segments"] = (
                 {s for s, _ in self.local_strings(("experiment",), "segments")}
-                if self.kind is not FileKind.OUTCOME else set())
+                if self.kind is not FileKind.OUTCOME
+                else set()
+            )
         return used
 
     def metrics_using(self, ds: str) -> list[str]:

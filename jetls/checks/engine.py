@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import partial
 
+from jetls import templates as T
 from jetls.diagnostics import Diagnostic
 from jetls.document import Entry, Table, unit_key
 from jetls.options import Options
@@ -20,9 +22,9 @@ from jetls.workspace.index import entry, string_items, sub, tables
 from jetls.workspace.paths import LAYER_OUTCOME
 from jetls.workspace.scope import UNATTACHED, is_full_metric
 
-from jetls import templates as T
 from .codes import DEFAULT_SEVERITY
-from .context import Context, strings as _strings
+from .context import Context
+from .context import strings as _strings
 from .hooks import LocalMetric, MetricRef, Ref, StatisticAt, StringValue, Upstream
 from .registry import HANDLERS, SUPERSEDES
 from .replay import Replayed
@@ -162,15 +164,26 @@ class _Checker(Context):
                 e = entry(t, "data_source", True)
                 if e is not None and isinstance(e.value, String):
                     listed = name in self.used_segments or k is FileKind.DEFAULTS
-                    self.fire("reference", Ref(
-                        "segment_data_source", e.value.value, string_span(e.value, e.delta), "segment",
-                        None if listed else "warning",
-                        "" if listed else " (this segment is not listed in `[experiment].segments`, so only "
-                        "Experimenter could select it)"))
+                    self.fire(
+                        "reference",
+                        Ref(
+                            "segment_data_source",
+                            e.value.value,
+                            string_span(e.value, e.delta),
+                            "segment",
+                            None if listed else "warning",
+                            ""
+                            if listed
+                            else " (this segment is not listed in `[experiment].segments`, so only "
+                            "Experimenter could select it)",
+                        ),
+                    )
         if exp is not None and k is not FileKind.OUTCOME:
             e = entry(sub(exp, "exposure_signal"), "data_source")
             if e is not None and isinstance(e.value, String):
-                self.fire("reference", Ref("data_source", e.value.value, string_span(e.value, e.delta), "exposure signal"))
+                self.fire(
+                    "reference", Ref("data_source", e.value.value, string_span(e.value, e.delta), "exposure signal")
+                )
             self.fire("experiment", exp)
         for name, t in tables(root.items.get("parameters")):
             self.fire("parameter", name, t)
@@ -185,8 +198,10 @@ class _Checker(Context):
             self.reference_table(m)
         e = entry(t, "data_source", True)
         if e is not None and isinstance(e.value, String):
-            self.fire("reference", Ref("data_source", e.value.value, string_span(e.value, e.delta), "metric",
-                                       m.severity, m.note))
+            self.fire(
+                "reference",
+                Ref("data_source", e.value.value, string_span(e.value, e.delta), "metric", m.severity, m.note),
+            )
         self.metric_parts(m)
 
     def reference_table(self, m: LocalMetric) -> None:
@@ -202,12 +217,19 @@ class _Checker(Context):
             return  # (the window's reference is checked)
         span = key_span(t)
         if k is FileKind.DEFAULTS:
-            self.fire("metric_reference", MetricRef(name, span, "table", "warning",
-                                                    " (defaults apply only when an experiment uses this metric)"))
-        elif not (k is FileKind.EXPERIMENT and not m.used
-                  and self.idx.definitions("metric", name, self.platform, layers=(LAYER_OUTCOME,))):
-            self.fire("metric_reference", MetricRef(name, span, "table", m.severity if k is not FileKind.OUTCOME
-                                                    else None, m.note))
+            self.fire(
+                "metric_reference",
+                MetricRef(name, span, "table", "warning", " (defaults apply only when an experiment uses this metric)"),
+            )
+        elif not (
+            k is FileKind.EXPERIMENT
+            and not m.used
+            and self.idx.definitions("metric", name, self.platform, layers=(LAYER_OUTCOME,))
+        ):
+            self.fire(
+                "metric_reference",
+                MetricRef(name, span, "table", m.severity if k is not FileKind.OUTCOME else None, m.note),
+            )
 
     def metric_parts(self, m: LocalMetric) -> None:
         """A metric table's `depends_on` and statistics (Jetstream files and definitions)."""
@@ -238,8 +260,12 @@ class _Checker(Context):
                 self.definitions_metric(m, local_ds)
                 continue
             _DEFINITIONS_METRICS.run(  # (its checks rarely read beyond the table: see Replayed)
-                self, (("definitions metric", name, local_ds, self.info.layer), uk, self.replay_context), t.delta,
-                lambda: self.definitions_metric(m, local_ds), pure_only=True)
+                self,
+                (("definitions metric", name, local_ds, self.info.layer), uk, self.replay_context),
+                t.delta,
+                partial(self.definitions_metric, m, local_ds),
+                pure_only=True,
+            )
         for name, t in tables(root.items.get("data_sources")):
             self.fire("slug", "data_source", name, t)
             for jname, j in tables(sub(t, "joins", True)):
@@ -255,9 +281,11 @@ class _Checker(Context):
             self.fire("segment", name, t)
             e = entry(t, "data_source", True)
             if e is not None and isinstance(e.value, String) and e.value.value not in local_sds:
-                self.fire("reference", Ref("segment_data_source", e.value.value, string_span(e.value, e.delta),
-                                           "definitions segment"))
-        for name, t in tables(root.items.get("dimensions")):
+                self.fire(
+                    "reference",
+                    Ref("segment_data_source", e.value.value, string_span(e.value, e.delta), "definitions segment"),
+                )
+        for t in dict(tables(root.items.get("dimensions"))).values():
             e = entry(t, "data_source")
             if e is not None and isinstance(e.value, String) and e.value.value not in local_ds:
                 self.fire("reference", Ref("data_source", e.value.value, string_span(e.value, e.delta), "dimension"))
@@ -268,8 +296,9 @@ class _Checker(Context):
         self.fire("slug", "metric", m.name, t)
         e = entry(t, "data_source", True)
         if e is not None and isinstance(e.value, String) and e.value.value not in local_ds:
-            self.fire("reference", Ref("data_source", e.value.value, string_span(e.value, e.delta),
-                                       "definitions metric"))
+            self.fire(
+                "reference", Ref("data_source", e.value.value, string_span(e.value, e.delta), "definitions metric")
+            )
         self.fire("definitions_metric", m)
         self.metric_parts(m)
 
@@ -306,27 +335,45 @@ class _Checker(Context):
         routines = _routines(self.options) if sql_on else None
         used = self.used_metrics
 
-        def check(e: Entry | None, fld: str, sql_kind: str, context: T.TemplateContext, downgrade: bool = False,
-                  owner: tuple[str, Table | None] | None = None) -> None:
+        def check(
+            e: Entry | None,
+            fld: str,
+            sql_kind: str,
+            context: T.TemplateContext,
+            downgrade: bool = False,
+            owner: tuple[str, Table | None] | None = None,
+        ) -> None:
             if e is None or not isinstance(e.value, String):
                 return
             src = e.value.value
             if fld in ("metric_select", "segment_select", "enrollment_query") and "{" not in src and not sql_on:
                 return
-            problems = T.check_templated_sql(src, context, sql_kind, routines) if sql_on else \
-                T.render(src, context).problems
+            problems = (
+                T.check_templated_sql(src, context, sql_kind, routines) if sql_on else T.render(src, context).problems
+            )
             self.string(StringValue(e, context, problems, owner, downgrade))
 
         context = T.TemplateContext(functions, self.scope.parameter_values(), False, "metric_select")
         for name, t in tables(root.items.get("metrics")):
-            check(entry(t, "select_expression", True), "metric_select", "expression", context,
-                  downgrade=k is FileKind.EXPERIMENT and name not in used, owner=("metrics", t))
+            check(
+                entry(t, "select_expression", True),
+                "metric_select",
+                "expression",
+                context,
+                downgrade=k is FileKind.EXPERIMENT and name not in used,
+                owner=("metrics", t),
+            )
         app_dataset = self.scope.app_dataset()
-        for name, t in tables(root.items.get("data_sources")):
+        for t in dict(tables(root.items.get("data_sources"))).values():
             dd = entry(t, "default_dataset", True)
             dataset = dd.to_python() if dd is not None and isinstance(dd.to_python(), str) else None
-            context = T.TemplateContext(functions, None, self.view != "metric-hub" or k is not FileKind.DEFINITIONS,
-                                        "data_source_from", app_dataset or dataset)
+            context = T.TemplateContext(
+                functions,
+                None,
+                self.view != "metric-hub" or k is not FileKind.DEFINITIONS,
+                "data_source_from",
+                app_dataset or dataset,
+            )
             check(entry(t, "from_expression", True), "data_source_from", "from", context, owner=("data_sources", t))
         if k is not FileKind.OUTCOME:
             from_context = T.TemplateContext(functions, None, True, "segment_from", app_dataset)
@@ -334,30 +381,59 @@ class _Checker(Context):
             for name, t in tables(root.items.get("segments")):
                 if name == "data_sources":
                     for st in dict(tables(t)).values():
-                        check(entry(st, "from_expression", True), "segment_from", "from", from_context,
-                              owner=("segment_data_sources", st))
+                        check(
+                            entry(st, "from_expression", True),
+                            "segment_from",
+                            "from",
+                            from_context,
+                            owner=("segment_data_sources", st),
+                        )
                     continue
-                check(entry(t, "select_expression", True), "segment_select", "expression", select_context,
-                      owner=("segments", t))
+                check(
+                    entry(t, "select_expression", True),
+                    "segment_select",
+                    "expression",
+                    select_context,
+                    owner=("segments", t),
+                )
         exp = sub(root, "experiment")
         if exp is not None and k in (FileKind.EXPERIMENT, FileKind.DEFAULTS):
-            check(entry(exp, "enrollment_query"), "enrollment_query", "query",
-                  T.TemplateContext(functions, None, True, "enrollment_query"))
+            check(
+                entry(exp, "enrollment_query"),
+                "enrollment_query",
+                "query",
+                T.TemplateContext(functions, None, True, "enrollment_query"),
+            )
             signal = sub(exp, "exposure_signal")
-            check(entry(signal, "select_expression"), "exposure_select", "expression",
-                  T.TemplateContext(functions, None, False, "exposure_select"), owner=("exposure_signal", signal))
+            check(
+                entry(signal, "select_expression"),
+                "exposure_select",
+                "expression",
+                T.TemplateContext(functions, None, False, "exposure_select"),
+                owner=("exposure_signal", signal),
+            )
         if k is FileKind.FUNCTIONS:
             for t in dict(tables(root.items.get("functions"))).values():
-                check(entry(t, "definition"), "function_definition", "expression",
-                      T.TemplateContext({}, None, False, "function_definition"))
+                check(
+                    entry(t, "definition"),
+                    "function_definition",
+                    "expression",
+                    T.TemplateContext({}, None, False, "function_definition"),
+                )
         if sql_on:  # dimensions: plain SQL, not rendered
             from jetls.sql import check_sql
 
             for t in dict(tables(root.items.get("dimensions"))).values():
                 e = entry(t, "select_expression")
                 if e is not None and isinstance(e.value, String):
-                    self.string(StringValue(e, T.TemplateContext({}, None, False, "exposure_select"),
-                                            check_sql(e.value.value, "expression", routines), ("dimensions", t)))
+                    self.string(
+                        StringValue(
+                            e,
+                            T.TemplateContext({}, None, False, "exposure_select"),
+                            check_sql(e.value.value, "expression", routines),
+                            ("dimensions", t),
+                        )
+                    )
 
     def string(self, s: StringValue) -> None:
         for p in s.problems:

@@ -24,15 +24,16 @@ HOOKS: dict[str, str] = {
     "segment_data_source": "a `[segments.data_sources.<slug>]` table: (ctx, slug, Table)",
     "metric_reference": "a metric an analysis computes, to resolve: (ctx, MetricRef)",
     "reference": "a slug of a data source, segment, segment data source, dimension (or an OpMon metric), "
-                 "to resolve: (ctx, Ref)",
+    "to resolve: (ctx, Ref)",
     "local_metric": "a `[metrics.<slug>]` table of a Jetstream file (config, defaults, outcome): (ctx, LocalMetric)",
     "definitions_metric": "a `[metrics.<slug>]` table of a definitions file (replayed: read through ctx): "
-                          "(ctx, LocalMetric)",
+    "(ctx, LocalMetric)",
     "upstream": "a metric a `depends_on` lists: (ctx, Upstream)",
     "statistic": "a `[metrics.<m>.statistics.<name>]` table: (ctx, StatisticAt)",
     "experiment": "the `[experiment]` table of a config or defaults: (ctx, Table)",
     "parameter": "a `[parameters.<name>]` table of a Jetstream file: (ctx, name, Table)",
-    "string_problem": "a problem the template or SQL library found in a string of the file: (ctx, StringValue, Problem)",
+    "string_problem": "a problem the template or SQL library found in a string of the file: "
+    "(ctx, StringValue, Problem)",
     "sql_string": "a select or from expression without template or SQL errors: (ctx, StringValue)",
     "alert": "an `[alerts.<name>]` table (OpMon, definitions): (ctx, name, Table)",
     "project": "the `[project]` table of an OpMon project, after its references: (ctx, Table)",
@@ -40,19 +41,21 @@ HOOKS: dict[str, str] = {
 
 # -- the schema walk (`jetls.checks.schema_walk`) ------------------------------------------------
 
-HOOKS.update({
-    "unknown_key": "a key the schema does not know: (ctx, KeyAt)",
-    "ignored_key": "a key the schema knows but the reference ignores here: (ctx, KeyAt)",
-    "deprecated_key": "a deprecated key: (ctx, KeyAt)",
-    "not_a_window": "a key of `[metrics]` that is no window, with a list value: (ctx, KeyAt)",
-    "wrong_shape": "a table where a value belongs, or the reverse, or an array of tables: (ctx, KeyAt, shape)",
-    "missing_key": "a required key a table lacks: (ctx, TableAt, key)",
-    "value": "a value of a known key, judged against its types: (ctx, ValueAt)",
-    "string": "a string value (or array element) of a known key: (ctx, StringAt)",
-    "element": "an array element of a type the key does not take: (ctx, ValueAt, element, type)",
-    "pre_treatment": "an inline-table pre-treatment: (ctx, Entry, InlineTable)",
-    "table_values": "a free-form table of values (parameter `value`/`default`): (ctx, Table, Field)",
-})
+HOOKS.update(
+    {
+        "unknown_key": "a key the schema does not know: (ctx, KeyAt)",
+        "ignored_key": "a key the schema knows but the reference ignores here: (ctx, KeyAt)",
+        "deprecated_key": "a deprecated key: (ctx, KeyAt)",
+        "not_a_window": "a key of `[metrics]` that is no window, with a list value: (ctx, KeyAt)",
+        "wrong_shape": "a table where a value belongs, or the reverse, or an array of tables: (ctx, KeyAt, shape)",
+        "missing_key": "a required key a table lacks: (ctx, TableAt, key)",
+        "value": "a value of a known key, judged against its types: (ctx, ValueAt)",
+        "string": "a string value (or array element) of a known key: (ctx, StringAt)",
+        "element": "an array element of a type the key does not take: (ctx, ValueAt, element, type)",
+        "pre_treatment": "an inline-table pre-treatment: (ctx, Entry, InlineTable)",
+        "table_values": "a free-form table of values (parameter `value`/`default`): (ctx, Table, Field)",
+    }
+)
 
 
 class In(Enum):

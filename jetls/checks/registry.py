@@ -5,7 +5,7 @@ rust-analyzer's `ide-diagnostics/src/handlers/<name>.rs`):
 
 - `CODE` and `SEVERITY` (the default: error = CI or the analysis run fails; warning = accepted
   but almost surely not meant; information / hint = notes);
-- its docstring: the summary on the first line, then what it finds, why it matters, the fix,
+- its docstring: the summary (the first paragraph), then what it finds, why it matters, the fix,
   and an example as fenced blocks ```` ```toml title="<path in a metric-hub checkout>" ````
   which, added to a copy of `examples/metric-hub`, make `jetls check` report that code (a test
   runs every one; `EXAMPLE_OPTIONS`: the options of that `jetls check`, and files of other
@@ -61,7 +61,8 @@ class Rule:
 def _rule(mod: ModuleType) -> Rule:
     code = mod.CODE
     doc = (mod.__doc__ or "").strip()
-    summary, _, body = doc.partition("\n")
+    summary, _, body = doc.partition("\n\n")
+    summary = " ".join(summary.split())
     if not re.fullmatch(r"JET\d{3}", code) or mod.SEVERITY not in SEVERITY_NAMES or not summary:
         raise ValueError(f"{mod.__name__}: a rule needs CODE, SEVERITY and a docstring")
     found = {name[3:]: fn for name, fn in vars(mod).items() if name.startswith("on_") and callable(fn)}
@@ -72,8 +73,18 @@ def _rule(mod: ModuleType) -> Rule:
     if not found and not found_by:
         raise ValueError(f"{mod.__name__}: a rule needs an `on_<hook>` function or FOUND_BY")
     family = mod.__name__.split(".")[-2]
-    return Rule(code, mod.SEVERITY, summary.strip().rstrip("."), body.strip(), family, mod.__name__, found,
-                found_by, tuple(getattr(mod, "SUPERSEDES", ())), tuple(getattr(mod, "EXAMPLE_OPTIONS", ())))
+    return Rule(
+        code,
+        mod.SEVERITY,
+        summary.strip().rstrip("."),
+        body.strip(),
+        family,
+        mod.__name__,
+        found,
+        found_by,
+        tuple(getattr(mod, "SUPERSEDES", ())),
+        tuple(getattr(mod, "EXAMPLE_OPTIONS", ())),
+    )
 
 
 def _discover() -> dict[str, Rule]:

@@ -28,8 +28,7 @@ class Replayed:
         self.limit = limit
         self._entries: dict = {}
 
-    def run(self, ctx: "Context", key: Hashable, base: int, check: Callable[[], None],
-            pure_only: bool = False) -> None:
+    def run(self, ctx: "Context", key: Hashable, base: int, check: Callable[[], None], pure_only: bool = False) -> None:
         """Emit what `check()` emits into `ctx`, replaying an earlier recording under `key` when
         there is one. `base`: where the content starts now (recordings are relative to it).
         `pure_only`: keep a recording only when the check read nothing of `ctx` beyond its

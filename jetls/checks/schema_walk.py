@@ -8,6 +8,8 @@ run at its hooks and decide what to report.
 
 from __future__ import annotations
 
+from functools import partial
+
 from jetls.document import Entry, Table, TableArray, unit_key
 from jetls.schema import Field, Section
 from jetls.syntax import Array, InlineTable, Invalid, String
@@ -17,6 +19,8 @@ from .context import Context
 from .hooks import KeyAt, Place, StringAt, TableAt, ValueAt
 from .replay import Replayed
 from .values import toml_type
+
+_SECTION = Place()
 
 # the walk of one `[section.<slug>]` table (it reads nothing but that table)
 _WALKED = Replayed("schema walk")
@@ -32,12 +36,20 @@ def fingerprint(item, base: int):
         if item.sig is not None and base == item.delta:  # built by these chunk trees (re-used across edits)
             return unit_key(item)
         decl = item.decl
-        return (item.kind, item.node, item.delta - base, None if decl is None else (decl[0] - base, decl[1] - base),
-                tuple([(n, fingerprint(v, base)) for n, v in item.items.items()]))
+        return (
+            item.kind,
+            item.node,
+            item.delta - base,
+            None if decl is None else (decl[0] - base, decl[1] - base),
+            tuple([(n, fingerprint(v, base)) for n, v in item.items.items()]),
+        )
     if isinstance(item, TableArray):
         decl = item.decl
-        return ("array", None if decl is None else (decl[0] - base, decl[1] - base),
-                tuple([fingerprint(t, base) for t in item.tables]))
+        return (
+            "array",
+            None if decl is None else (decl[0] - base, decl[1] - base),
+            tuple([fingerprint(t, base) for t in item.tables]),
+        )
     return (type(item), id(item))
 
 
@@ -53,7 +65,7 @@ class SchemaWalker:
     def _span(self, t: Table) -> tuple[int, int]:
         return key_span(t) if t.path else self.ctx.root_span
 
-    def walk(self, table: Table, section: Section, path: tuple[str, ...] = (), place: Place = Place()) -> None:
+    def walk(self, table: Table, section: Section, path: tuple[str, ...] = (), place: Place = _SECTION) -> None:
         if len(path) == 1:
             # The tables of a top-level section (`[metrics.<slug>]`, ...): their diagnostics only
             # depend on their own syntax nodes, which survive edits elsewhere in the file.
@@ -65,7 +77,7 @@ class SchemaWalker:
                 except TypeError:  # defensive: an unhashable node
                     self._visit(name, item, section, path, place)
                     continue
-                _WALKED.run(ctx, key, base, lambda: self._visit(name, item, section, path, place))
+                _WALKED.run(ctx, key, base, partial(self._visit, name, item, section, path, place))
             return
         for name, item in table.items.items():
             self._visit(name, item, section, path, place)
@@ -77,8 +89,9 @@ class SchemaWalker:
         if child is None and section.entries is not None:
             child = section.entries
             is_entry = True
-        span = item.key_span if isinstance(item, Entry) else (
-            self._span(item) if isinstance(item, Table) else item.decl)
+        span = (
+            item.key_span if isinstance(item, Entry) else (self._span(item) if isinstance(item, Table) else item.decl)
+        )
         key = KeyAt(name, item, span, child, section, path, place)
         if child is None:
             fire("unknown_key", key)
@@ -148,7 +161,7 @@ class SchemaWalker:
             return  # JET003
         allowed = f.item_types
         fire = self.ctx.fire
-        for x, t in zip(items, types):
+        for x, t in zip(items, types, strict=False):
             if allowed and t not in allowed and not (t == "integer" and "float" in allowed):
                 fire("element", ValueAt(e, f, place, "array"), x, t)
                 continue

@@ -45,37 +45,65 @@ def suppressions(sf: SourceFile) -> Suppressions:
                 continue
             body_start = m.start(2)
             if not m.group(1):
-                out.problems.append(Diagnostic("JET006", Severity.WARNING, s, e, "not a jetls directive: write "
-                                               "`# jetls: disable=<codes>` (with a colon)"))
+                out.problems.append(
+                    Diagnostic(
+                        "JET006",
+                        Severity.WARNING,
+                        s,
+                        e,
+                        "not a jetls directive: write `# jetls: disable=<codes>` (with a colon)",
+                    )
+                )
                 continue
             line = li.line_of(s)
-            trailing = text[li.starts[line]:s].strip() != ""
+            trailing = text[li.starts[line] : s].strip() != ""
             for pm in _PAIR.finditer(text, body_start, e):
                 key, value = pm.group(1).lower(), pm.group(2)
                 ks, ke = pm.span()
                 if key not in _DIRECTIVE_KEYS:
                     best = suggest(key, _DIRECTIVE_KEYS)
-                    out.problems.append(Diagnostic(
-                        "JET006", Severity.WARNING, ks, ke,
-                        f"unknown jetls directive `{key}`" + (f"; did you mean `{best}`?" if best else "")
-                        + f" (known: {', '.join(_DIRECTIVE_KEYS)})"))
+                    out.problems.append(
+                        Diagnostic(
+                            "JET006",
+                            Severity.WARNING,
+                            ks,
+                            ke,
+                            f"unknown jetls directive `{key}`"
+                            + (f"; did you mean `{best}`?" if best else "")
+                            + f" (known: {', '.join(_DIRECTIVE_KEYS)})",
+                        )
+                    )
                     continue
                 if key in ("kind", "platform"):
                     known = PLATFORMS if key == "platform" else {k.value for k in FileKind}
                     if value and value not in known:
                         best = suggest(value, known)
-                        out.problems.append(Diagnostic(
-                            "JET006", Severity.WARNING, pm.start(2), pm.end(2),
-                            f"unknown {key} `{value}`" + (f"; did you mean `{best}`?" if best else "")
-                            + f" (known: {', '.join(sorted(known))})"))
+                        out.problems.append(
+                            Diagnostic(
+                                "JET006",
+                                Severity.WARNING,
+                                pm.start(2),
+                                pm.end(2),
+                                f"unknown {key} `{value}`"
+                                + (f"; did you mean `{best}`?" if best else "")
+                                + f" (known: {', '.join(sorted(known))})",
+                            )
+                        )
                     continue
                 codes: set[str] = set()
                 for cs in re.finditer(r"[^\s,]+", value or ""):
                     code = cs.group().upper()
                     if code != "ALL" and code not in CODES:
                         a = pm.start(2) + cs.start()
-                        out.problems.append(Diagnostic("JET006", Severity.WARNING, a, a + len(cs.group()),
-                                                       f"unknown diagnostic code `{cs.group()}`: nothing is silenced"))
+                        out.problems.append(
+                            Diagnostic(
+                                "JET006",
+                                Severity.WARNING,
+                                a,
+                                a + len(cs.group()),
+                                f"unknown diagnostic code `{cs.group()}`: nothing is silenced",
+                            )
+                        )
                         continue
                     codes.add(code)
                 if value is None:

@@ -5,8 +5,15 @@ from __future__ import annotations
 from jetls.syntax import Array, InlineTable, Scalar, String
 
 _TYPE_NAMES = {
-    "string": "a string", "integer": "an integer", "float": "a float", "boolean": "a boolean",
-    "date": "a date", "array": "an array", "table": "a table", "datetime": "a date-time", "time": "a time",
+    "string": "a string",
+    "integer": "an integer",
+    "float": "a float",
+    "boolean": "a boolean",
+    "date": "a date",
+    "array": "an array",
+    "table": "a table",
+    "datetime": "a date-time",
+    "time": "a time",
     "any": "any value",
 }
 

@@ -63,7 +63,9 @@ class Table:
 
     __slots__ = ("path", "kind", "items", "decl", "delta", "node", "sealed", "attached", "_lower", "sig", "_unit_key")
 
-    def __init__(self, path: tuple[str, ...], kind: str, decl: tuple[int, int] | None, node=None, delta: int = 0) -> None:
+    def __init__(
+        self, path: tuple[str, ...], kind: str, decl: tuple[int, int] | None, node=None, delta: int = 0
+    ) -> None:
         self.path = path
         self.kind = kind
         self.items: dict[str, Union[Entry, "Table", "TableArray"]] = {}
@@ -175,10 +177,7 @@ class TomlDocument:
         return self.tree.text
 
     def syntax_diagnostics(self) -> list[Diagnostic]:
-        out = [
-            Diagnostic(SYNTAX_CODE, Severity.ERROR, p.start, p.end, p.message)
-            for p in self.tree.problems()
-        ]
+        out = [Diagnostic(SYNTAX_CODE, Severity.ERROR, p.start, p.end, p.message) for p in self.tree.problems()]
         out.extend(self.problems)
         return out
 
@@ -272,8 +271,12 @@ class _Builder:
             elif isinstance(child, TableArray):
                 child = child.tables[-1]
             elif isinstance(child, Entry) or child.kind == "inline":
-                self.error(span, f"cannot define a table inside '{'.'.join(path[: i + 1])}': it is already {_describe(child)}",
-                           _decl_of(child), "defined here")
+                self.error(
+                    span,
+                    f"cannot define a table inside '{'.'.join(path[: i + 1])}': it is already {_describe(child)}",
+                    _decl_of(child),
+                    "defined here",
+                )
                 return self.detached(path)
             if i == 1:
                 self.touch(child)
@@ -287,8 +290,12 @@ class _Builder:
                 existing = TableArray(path, span)
                 table.items[last.name] = existing
             elif not isinstance(existing, TableArray):
-                self.error(span, f"'{dotted}' is already {_describe(existing)}; it cannot also be an array of tables",
-                           _decl_of(existing), "first defined here")
+                self.error(
+                    span,
+                    f"'{dotted}' is already {_describe(existing)}; it cannot also be an array of tables",
+                    _decl_of(existing),
+                    "first defined here",
+                )
                 return self.detached(path, "array-item")
             new = Table(path, "array-item", span, header, d)
             existing.tables.append(new)
@@ -354,7 +361,10 @@ class _Builder:
                 elif isinstance(child, Entry):
                     msg = f"cannot use '{'.'.join(path)}' as a table: it is already {what}"
                 else:
-                    msg = f"cannot extend '{'.'.join(path)}' with dotted keys here: it is already {what} defined elsewhere"
+                    msg = (
+                        f"cannot extend '{'.'.join(path)}' with dotted keys here: it is already {what} "
+                        "defined elsewhere"
+                    )
                 self.error(span, msg, _decl_of(child), "defined here")
                 return
             if len(path) == 2:
@@ -365,8 +375,12 @@ class _Builder:
         span = (last.start + d, last.end + d)
         existing = table.items.get(last.name)
         if existing is not None:
-            self.error(span, f"duplicate key '{'.'.join(path)}': it is already {_describe(existing)}",
-                       _decl_of(existing), "first defined here")
+            self.error(
+                span,
+                f"duplicate key '{'.'.join(path)}': it is already {_describe(existing)}",
+                _decl_of(existing),
+                "first defined here",
+            )
             if isinstance(kv.value, InlineTable):
                 self.check_inline(kv.value, d, path)
             return

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any
 
+
 class _Obj:
     """An attribute bag that prints like the reference's objects."""
 

@@ -30,12 +30,10 @@ accepts integers lists both (``("float", "integer")``).
 from __future__ import annotations
 
 import re
-
 from collections.abc import Mapping
 from dataclasses import dataclass
 from dataclasses import field as dc_field
 from typing import Any, Union
-
 
 TOML_TYPES: tuple[str, ...] = ("string", "integer", "float", "boolean", "date", "array", "table", "any")
 

@@ -64,9 +64,7 @@ class String(Value):
     __slots__ = ("value", "style", "content_start", "raw")
     kind = "string"
 
-    def __init__(
-        self, value: str, style: str, start: int, end: int, content_start: int, raw: str | None
-    ) -> None:
+    def __init__(self, value: str, style: str, start: int, end: int, content_start: int, raw: str | None) -> None:
         self.value = value
         self.style = style  # basic | literal | ml-basic | ml-literal
         self.start = start

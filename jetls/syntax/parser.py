@@ -60,11 +60,10 @@ _BOOL = re.compile(r"true|false")
 MAX_DEPTH = 100  # real configs nest 3 levels; this keeps hostile input off the recursion limit
 _DELIMS = frozenset(" \t\r\n,]}#")
 # Heuristics for recovery: a line that starts a new statement.
-_LOOKS_LIKE_KV = re.compile(
-    r"[ \t]*(?:[A-Za-z0-9_-]+|\"[^\"\n]*\"|'[^'\n]*')(?:[ \t]*\.[ \t]*(?:[A-Za-z0-9_-]+|\"[^\"\n]*\"|'[^'\n]*'))*[ \t]*="
-)
+_KEY_PART = r"""(?:[A-Za-z0-9_-]+|"[^"\n]*"|'[^'\n]*')"""
+_LOOKS_LIKE_KV = re.compile(rf"[ \t]*{_KEY_PART}(?:[ \t]*\.[ \t]*{_KEY_PART})*[ \t]*=")
 _LOOKS_LIKE_HEADER = re.compile(
-    r"[ \t]*\[\[?[ \t]*(?!(?:true|false|inf|nan)\b)[A-Za-z_][A-Za-z0-9_-]*(?:[ \t]*\.[ \t]*(?:[A-Za-z0-9_-]+|\"[^\"\n]*\"|'[^'\n]*'))*[ \t]*\]"
+    rf"[ \t]*\[\[?[ \t]*(?!(?:true|false|inf|nan)\b)[A-Za-z_][A-Za-z0-9_-]*(?:[ \t]*\.[ \t]*{_KEY_PART})*[ \t]*\]"
 )
 _HEADER_LINE = re.compile(r"^\[\[?[ \t]*[A-Za-z0-9_\"'-][^\n]*\]", re.M)
 
@@ -147,7 +146,9 @@ class _ChunkParser:
             for cm in _CTRL_COMMENT.finditer(self.text, pos, end):
                 if cm.group() == "\r" and self.text.startswith("\r\n", cm.start()):
                     continue
-                self.error(cm.start(), cm.start() + 1, f"control character U+{ord(cm.group()):04X} is not allowed in a comment")
+                self.error(
+                    cm.start(), cm.start() + 1, f"control character U+{ord(cm.group()):04X} is not allowed in a comment"
+                )
         if end > pos and self.text[end - 1] == "\r":
             pass
         self.comments.append(Comment(pos, end))
@@ -174,7 +175,11 @@ class _ChunkParser:
         eol = text.find("\n", pos)
         if eol < 0:
             eol = self.n
-        self.error(pos, eol if text[eol - 1] != "\r" else eol - 1, "expected the end of the line after this statement (one key = value or [table] per line)")
+        self.error(
+            pos,
+            eol if text[eol - 1] != "\r" else eol - 1,
+            "expected the end of the line after this statement (one key = value or [table] per line)",
+        )
         return eol + 1 if eol < self.n else eol
 
     def skip_line(self, pos: int) -> int:
@@ -359,7 +364,11 @@ class _ChunkParser:
             content = m.group(1)
             end = m.end()
             if not m.group(2):
-                self.error(pos, end, "unterminated string: add the closing '\"' on this line (use \"\"\" for a multi-line string)")
+                self.error(
+                    pos,
+                    end,
+                    'unterminated string: add the closing \'"\' on this line (use """ for a multi-line string)',
+                )
             value, problems, _ = decode_basic(content, ml=False)
             for s, e, msg in problems:
                 self.error(pos + 1 + s, pos + 1 + e, msg)
@@ -370,7 +379,11 @@ class _ChunkParser:
         content = m.group(1)
         end = m.end()
         if not m.group(2):
-            self.error(pos, end, "unterminated literal string: add the closing \"'\" on this line (use ''' for a multi-line string)")
+            self.error(
+                pos,
+                end,
+                "unterminated literal string: add the closing \"'\" on this line (use ''' for a multi-line string)",
+            )
         self.check_ctrl(pos + 1, pos + 1 + len(content), multiline=False)
         return String(content, "literal", pos, end, pos + 1, None), end
 
@@ -385,7 +398,11 @@ class _ChunkParser:
             self.tail_dependent = True
             hm = _HEADER_LINE.search(text, pos + 3)
             content_end = end = hm.start() if hm else self.n
-            self.error(pos, pos + 3, f"unterminated multi-line string: no closing {q * 3} (it was assumed to end before the next table)")
+            self.error(
+                pos,
+                pos + 3,
+                f"unterminated multi-line string: no closing {q * 3} (it was assumed to end before the next table)",
+            )
         content_start = pos + 3
         if text.startswith("\n", content_start):
             content_start += 1
@@ -506,7 +523,9 @@ class _ChunkParser:
         while True:
             pos = _WS.match(text, pos).end()
             if pos >= self.n or text[pos] in "\r\n":
-                self.error(start, start + 1, "unclosed inline table: missing '}' (an inline table must fit on one line)")
+                self.error(
+                    start, start + 1, "unclosed inline table: missing '}' (an inline table must fit on one line)"
+                )
                 return InlineTable(tuple(entries), start, pos, False), pos
             if text[pos] == "}":
                 self.error(pos - 1 if pos > 0 else pos, pos, "trailing comma is not allowed in an inline table")
@@ -524,7 +543,9 @@ class _ChunkParser:
             if pos < self.n and text[pos] == "}":
                 return InlineTable(tuple(entries), start, pos + 1, True), pos + 1
             if pos >= self.n or text[pos] in "\r\n":
-                self.error(start, start + 1, "unclosed inline table: missing '}' (an inline table must fit on one line)")
+                self.error(
+                    start, start + 1, "unclosed inline table: missing '}' (an inline table must fit on one line)"
+                )
                 return InlineTable(tuple(entries), start, pos, False), pos
             if text[pos] == "#":
                 self.error(pos, pos + 1, "comments are not allowed inside an inline table")
@@ -541,7 +562,7 @@ def _explain_bad_value(junk: str) -> str:
     low = junk.lower()
     if low in ("true", "false") or low in ("yes", "no", "on", "off"):
         return f"invalid value '{junk}': booleans are lower-case 'true' or 'false'"
-    if junk[:1].isalpha() and not junk[:1] in "in":
+    if junk[:1].isalpha() and junk[:1] not in "in":
         return f"invalid value '{junk}': strings must be quoted, e.g. \"{junk}\""
     return f"invalid value '{junk}'"
 

@@ -11,5 +11,13 @@ reference does, and the template checks with their messages).
 from .check import check_templated_sql, clear_caches, render
 from .model import FIELDS, Problem, Rendered, Segment, TemplateContext
 
-__all__ = ["FIELDS", "Problem", "Rendered", "Segment", "TemplateContext", "check_templated_sql", "clear_caches",
-           "render"]
+__all__ = [
+    "FIELDS",
+    "Problem",
+    "Rendered",
+    "Segment",
+    "TemplateContext",
+    "check_templated_sql",
+    "clear_caches",
+    "render",
+]

@@ -84,54 +84,100 @@ def _static_problems(ctx: TemplateContext, comp: Compiled, variables: dict[str, 
     out: list[Problem] = []
     defined = set(ENV.globals) | set(variables) | f.bound
     for attr, s, e in f.unsafe:
-        out.append(problem("JET408", s, e,
-                            f"template refused: access to `{attr}` is not allowed (attributes starting "
-                            "with `_` are blocked by the sandbox)"))
+        out.append(
+            problem(
+                "JET408",
+                s,
+                e,
+                f"template refused: access to `{attr}` is not allowed (attributes starting "
+                "with `_` are blocked by the sandbox)",
+            )
+        )
     for name, s, e, called in f.names:
         if name in defined:
             continue
         if name in ctx.functions:
-            out.append(problem("JET402", s, e,
-                                f"'{name}' is undefined: functions.toml functions are only available in "
-                                "metric and segment `select_expression`"))
+            out.append(
+                problem(
+                    "JET402",
+                    s,
+                    e,
+                    f"'{name}' is undefined: functions.toml functions are only available in "
+                    "metric and segment `select_expression`",
+                )
+            )
         elif name == "experiment":
             if ctx.field in _EXPERIMENT_FIELDS:
-                msg = ("'experiment' is undefined: from_expression references `experiment`, but no experiment "
-                       "is available in this context. Experiment templating is only supported when resolving "
-                       "a data source for an experiment (Jetstream); it is not available for OpMon projects or "
-                       "for standalone SQL/docs generation.")
+                msg = (
+                    "'experiment' is undefined: from_expression references `experiment`, but no experiment "
+                    "is available in this context. Experiment templating is only supported when resolving "
+                    "a data source for an experiment (Jetstream); it is not available for OpMon projects or "
+                    "for standalone SQL/docs generation."
+                )
             else:
-                msg = ("'experiment' is undefined: `experiment` is only available in segment data source and "
-                       "data source `from_expression` and in `enrollment_query`")
+                msg = (
+                    "'experiment' is undefined: `experiment` is only available in segment data source and "
+                    "data source `from_expression` and in `enrollment_query`"
+                )
             out.append(problem("JET403", s, e, msg))
         elif name == "parameters":
             if ctx.field == "metric_select":
-                out.append(problem("JET404", s, e,
-                                    "'parameters' is undefined: no parameters are declared in this context "
-                                    "(declare them in the outcome with `[parameters.<name>]`)"))
+                out.append(
+                    problem(
+                        "JET404",
+                        s,
+                        e,
+                        "'parameters' is undefined: no parameters are declared in this context "
+                        "(declare them in the outcome with `[parameters.<name>]`)",
+                    )
+                )
             else:
-                out.append(problem("JET403", s, e,
-                                    "'parameters' is undefined: `parameters` is only available in metric "
-                                    "`select_expression`"))
+                out.append(
+                    problem(
+                        "JET403",
+                        s,
+                        e,
+                        "'parameters' is undefined: `parameters` is only available in metric `select_expression`",
+                    )
+                )
         elif called:
             cands = [n for n in variables if n in ctx.functions] or list(ctx.functions)
             best = _closest(name, cands + ["range", "dict"])
-            out.append(problem("JET402", s, e,
-                                f"'{name}' is undefined: no such function"
-                                + (f" — did you mean `{best}`?" if best else
-                                   (f" (known functions: {', '.join(sorted(cands))})" if cands else "")),
-                                replacement=best))
+            out.append(
+                problem(
+                    "JET402",
+                    s,
+                    e,
+                    f"'{name}' is undefined: no such function"
+                    + (
+                        f" — did you mean `{best}`?"
+                        if best
+                        else (f" (known functions: {', '.join(sorted(cands))})" if cands else "")
+                    ),
+                    replacement=best,
+                )
+            )
         else:
             best = _closest(name, defined - f.bound)
-            out.append(problem("JET403", s, e, f"'{name}' is undefined" + (f" — did you mean `{best}`?" if best else ""),
-                                replacement=best))
+            out.append(
+                problem(
+                    "JET403",
+                    s,
+                    e,
+                    f"'{name}' is undefined" + (f" — did you mean `{best}`?" if best else ""),
+                    replacement=best,
+                )
+            )
     for base, attr, s, e in f.attrs:
         if base in f.bound or attr.startswith("_"):
             continue
         if base == "experiment" and "experiment" in variables and attr not in EXPERIMENT_ATTRIBUTES:
             best = None
             if ctx.field == "enrollment_query" and attr == "enrollment_query":
-                msg = "Not a valid enrollment_query: `experiment.enrollment_query` cannot be used inside the enrollment query itself"
+                msg = (
+                    "Not a valid enrollment_query: `experiment.enrollment_query` cannot be used inside the "
+                    "enrollment query itself"
+                )
             else:
                 best = "normandy_slug" if attr == "slug" else _closest(attr, EXPERIMENT_ATTRIBUTES)
                 msg = f"'experiment' has no attribute '{attr}'" + (f" — did you mean `{best}`?" if best else "")
@@ -139,32 +185,58 @@ def _static_problems(ctx: TemplateContext, comp: Compiled, variables: dict[str, 
         elif base == "parameters" and "parameters" in variables and attr not in variables["parameters"]:
             declared = sorted(variables["parameters"])
             best = _closest(attr, declared)
-            out.append(problem("JET404", s, e,
-                                f"parameter '{attr}' is not declared" + (f" — did you mean `{best}`?" if best else "")
-                                + (f" (declared: {', '.join(declared)})" if declared else " (no parameters are declared)"),
-                                replacement=best))
+            out.append(
+                problem(
+                    "JET404",
+                    s,
+                    e,
+                    f"parameter '{attr}' is not declared"
+                    + (f" — did you mean `{best}`?" if best else "")
+                    + (f" (declared: {', '.join(declared)})" if declared else " (no parameters are declared)"),
+                    replacement=best,
+                )
+            )
     for name, s, e, npos, kws, dyn in f.calls:
         if name not in variables or name not in ctx.functions or name in f.bound or dyn:
             continue
         bad_kw = [k for k in kws if k != "select_expr"]
         if bad_kw:
-            out.append(problem("JET405", s, e,
-                                f"`{name}` got an unexpected keyword argument `{bad_kw[0]}`; it takes exactly one "
-                                "argument, the SQL expression (positional or `select_expr=`)"))
+            out.append(
+                problem(
+                    "JET405",
+                    s,
+                    e,
+                    f"`{name}` got an unexpected keyword argument `{bad_kw[0]}`; it takes exactly one "
+                    "argument, the SQL expression (positional or `select_expr=`)",
+                )
+            )
         elif npos + len(kws) != 1:
             out.append(problem("JET405", s, e, arity_message(name, npos + len(kws))))
     for name, s, e in f.filters:
         if name not in ENV.filters:
             best = _closest(name, ENV.filters)
-            out.append(problem("JET403", s, e, f"no filter named '{name}'" + (f" — did you mean `{best}`?" if best else ""),
-                                replacement=best))
+            out.append(
+                problem(
+                    "JET403",
+                    s,
+                    e,
+                    f"no filter named '{name}'" + (f" — did you mean `{best}`?" if best else ""),
+                    replacement=best,
+                )
+            )
     for name, s, e in f.tests:
         if name not in ENV.tests:
             best = _closest(name, ENV.tests)
-            out.append(problem("JET403", s, e, f"no test named '{name}'" + (f" — did you mean `{best}`?" if best else ""),
-                                replacement=best))
+            out.append(
+                problem(
+                    "JET403",
+                    s,
+                    e,
+                    f"no test named '{name}'" + (f" — did you mean `{best}`?" if best else ""),
+                    replacement=best,
+                )
+            )
     return out
-
 
 
 _QUOTED = re.compile(r"'([^']*)'")
@@ -203,8 +275,6 @@ def _runtime_problem(comp: Compiled, exc: BaseException, ctx: TemplateContext) -
     return problem("JET409", *span, f"template rendering failed: {type(exc).__name__}: {text}")
 
 
-
-
 # --------------------------------------------------------------------------------------
 # render()
 # --------------------------------------------------------------------------------------
@@ -214,7 +284,7 @@ _TAG_RE = re.compile(r"\{\{.*?(\}\}|$)|\{%.*?(%\}|$)|\{#.*?(#\}|$)", re.S)
 
 _DATASET_MISSING = (
     "`{dataset}` has no value: from_expression contains a `{dataset}` template but no value was provided "
-    "and `default_dataset` is not set (set `default_dataset = \"<bigquery dataset>\"` on the data source)"
+    'and `default_dataset` is not set (set `default_dataset = "<bigquery dataset>"` on the data source)'
 )
 _SEGMENT_DATASET_MISSING = (
     "`{dataset}` has no value: from_expr contains a dataset template but no value was provided "
@@ -225,9 +295,7 @@ _UNSUPPORTED = (
     "`{{experiment.normandy_slug}}`; to emit a literal brace, double it."
 )
 _FN_MISSING = "`{select_expr}` has no value"
-_FN_UNSUPPORTED = (
-    "a functions.toml definition may only use `{select_expr}`; to emit a literal brace, double it."
-)
+_FN_UNSUPPORTED = "a functions.toml definition may only use `{select_expr}`; to emit a literal brace, double it."
 
 
 def render(source: str, ctx: TemplateContext) -> Rendered:
@@ -240,7 +308,9 @@ def render(source: str, ctx: TemplateContext) -> Rendered:
         except BaseException as exc:  # noqa: BLE001
             if isinstance(exc, (KeyboardInterrupt, SystemExit)):
                 raise
-            return Rendered(None, (problem("JET409", 0, len(source), f"template check failed: {type(exc).__name__}: {exc}"),))
+            return Rendered(
+                None, (problem("JET409", 0, len(source), f"template check failed: {type(exc).__name__}: {exc}"),)
+            )
 
 
 def _ctx_from_key(key: tuple) -> TemplateContext:
@@ -257,7 +327,9 @@ def _render_cached(source: str, key: tuple) -> Rendered:
             raise
         if isinstance(exc, (RecursionError, MemoryError)):
             return Rendered(None, (problem("JET408", 0, len(source), f"template refused: {type(exc).__name__}"),))
-        return Rendered(None, (problem("JET409", 0, len(source), f"template check failed: {type(exc).__name__}: {exc}"),))
+        return Rendered(
+            None, (problem("JET409", 0, len(source), f"template check failed: {type(exc).__name__}: {exc}"),)
+        )
 
 
 def _render(source: str, ctx: TemplateContext) -> Rendered:
@@ -280,12 +352,20 @@ def _render(source: str, ctx: TemplateContext) -> Rendered:
     if fld == "exposure_select":
         tags = list(_TAG_RE.finditer(src))
         if tags:
-            return done(None, [], [
-                problem("JET407", m.start(), m.end(),
-                         "exposure_signal `select_expression` is not rendered: this template text is passed to "
-                         "BigQuery literally (and sqlglot would read `{...}` as a STRUCT); write the SQL directly")
-                for m in tags
-            ])
+            return done(
+                None,
+                [],
+                [
+                    problem(
+                        "JET407",
+                        m.start(),
+                        m.end(),
+                        "exposure_signal `select_expression` is not rendered: this template text is passed to "
+                        "BigQuery literally (and sqlglot would read `{...}` as a STRUCT); write the SQL directly",
+                    )
+                    for m in tags
+                ],
+            )
         return done(src, identity(src), [])
 
     if fld == "function_definition":
@@ -310,11 +390,16 @@ def _render(source: str, ctx: TemplateContext) -> Rendered:
                 elif undeclared:
                     for m in _TAG_RE.finditer(src):
                         if m.group().startswith("{{"):
-                            problems.append(problem(
-                                "JET407", m.start(), m.end(),
-                                f"from_expression contains placeholder(s) {sorted(undeclared)} that will not be "
-                                "substituted and will be emitted as literal braces. To reference the experiment, "
-                                "use {{experiment.normandy_slug}}."))
+                            problems.append(
+                                problem(
+                                    "JET407",
+                                    m.start(),
+                                    m.end(),
+                                    f"from_expression contains placeholder(s) {sorted(undeclared)} that will not be "
+                                    "substituted and will be emitted as literal braces. To reference the experiment, "
+                                    "use {{experiment.normandy_slug}}.",
+                                )
+                            )
     elif fld in ("metric_select", "segment_select", "segment_from", "enrollment_query"):
         # without a delimiter Jinja returns the text unchanged: skip the compile
         jinja = "{{" in src or "{%" in src or "{#" in src
@@ -401,15 +486,22 @@ def _check_templated(source: str, ctx: TemplateContext, sql_kind: str, routines=
                 qs, qe, qlabels = rendered.source_span(q, q + 1)
                 if qlabels:
                     s, e, labels = qs, qe, qlabels
-                    problems.append(Problem(s, max(e, s), p.code, p.severity,
-                                            f"unbalanced parentheses: a `(` in {labels[0]} is never closed"
-                                            + _definition_hint(labels[0])))
+                    problems.append(
+                        Problem(
+                            s,
+                            max(e, s),
+                            p.code,
+                            p.severity,
+                            f"unbalanced parentheses: a `(` in {labels[0]} is never closed"
+                            + _definition_hint(labels[0]),
+                        )
+                    )
                     continue
         msg = p.message
         if labels:
             msg = f"{msg} — in {labels[0]}" + _definition_hint(labels[0])
         # a fix is offered only where the rendered text is the source text itself
-        data = p.data if p.data and not labels and source[s:e] == rendered.text[p.start:p.end] else None
+        data = p.data if p.data and not labels and source[s:e] == rendered.text[p.start : p.end] else None
         problems.append(Problem(s, max(e, s), p.code, p.severity, msg, data))
     return tuple(problems)
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from .model import Segment
 from .sandbox import DIGITS
 
+
 @dataclass
 class _Field:
     start: int
@@ -83,7 +84,9 @@ def apply_format(
             what = f"`{shown}`" if fl.name else f"`{shown}` (a positional placeholder)"
             problems.append((fl.start, fl.end, "JET406", f"unsupported placeholder {what}: {unsupported_message}"))
         elif fl.name != allowed or fl.conversion not in (None, "s", "r", "a"):
-            problems.append((fl.start, fl.end, "JET406", f"unsupported placeholder `{shown}`: write just `{{{allowed}}}`"))
+            problems.append(
+                (fl.start, fl.end, "JET406", f"unsupported placeholder `{shown}`: write just `{{{allowed}}}`")
+            )
         elif value is None:
             problems.append((fl.start, fl.end, "JET406", missing_message))
         elif fl.spec and ("{" in fl.spec or any(len(d) > 5 for d in DIGITS.findall(fl.spec))):
@@ -102,7 +105,11 @@ def apply_format(
         try:
             v = format(v, fl.spec)
         except (ValueError, TypeError) as exc:
-            return None, [], [(fl.start, fl.end, "JET406", f"invalid format spec in `{text[fl.start:fl.end]}`: {exc}")]
+            return (
+                None,
+                [],
+                [(fl.start, fl.end, "JET406", f"invalid format spec in `{text[fl.start : fl.end]}`: {exc}")],
+            )
         pieces.append((fl.start, fl.end, v, False))
     pieces.sort()
     out: list[str] = []
@@ -151,8 +158,13 @@ def compose(outer: list[Segment], inner: list[Segment], inner_len: int) -> list[
         else:
             srcs = [seg for seg in inner if seg.out_end > a and seg.out_start < max(b, a + 1)]
             if srcs:
-                s0 = min(seg.src_start + (max(a, seg.out_start) - seg.out_start) if seg.exact else seg.src_start for seg in srcs)
-                e0 = max(seg.src_start + (min(b, seg.out_end) - seg.out_start) if seg.exact else seg.src_end for seg in srcs)
+                s0 = min(
+                    seg.src_start + (max(a, seg.out_start) - seg.out_start) if seg.exact else seg.src_start
+                    for seg in srcs
+                )
+                e0 = max(
+                    seg.src_start + (min(b, seg.out_end) - seg.out_start) if seg.exact else seg.src_end for seg in srcs
+                )
                 labels = [seg.label for seg in srcs if seg.label]
                 res.append(Segment(o.out_start, o.out_end, s0, e0, False, o.label or (labels[0] if labels else None)))
     return res

@@ -26,6 +26,7 @@ from jinja2.parser import Parser
 from .model import Problem, Segment, problem
 from .sandbox import ENV, MAX_NESTING, MAX_OUTPUT, MAX_SOURCE, TIME_BUDGET, Refused, render_clock, state
 
+
 @dataclass
 class _Tok:
     start: int
@@ -109,9 +110,7 @@ def _syntax_position(toks: list[_Tok], src: str, err: TemplateSyntaxError, at_eo
                 while j < len(toks) and toks[j].type != "block_end":
                     j += 1
                 tag_end = toks[j].end if j < len(toks) else len(src)
-                if name in _OPENERS or (
-                    name == "set" and not any(x.type == "assign" for x in toks[i + 1 : j])
-                ):
+                if name in _OPENERS or (name == "set" and not any(x.type == "assign" for x in toks[i + 1 : j])):
                     stack.append((name, t.start, tag_end))
                 elif name.startswith("end"):
                     for k in range(len(stack) - 1, -1, -1):
@@ -131,9 +130,7 @@ def _syntax_position(toks: list[_Tok], src: str, err: TemplateSyntaxError, at_eo
 
 def _parse(src: str, toks: list[_Tok]) -> nodes.Template:
     parser = Parser(ENV, "")
-    parser.stream = TokenStream(
-        iter([jinja2.lexer.Token(t.start + 1, t.type, t.value) for t in toks]), None, None
-    )
+    parser.stream = TokenStream(iter([jinja2.lexer.Token(t.start + 1, t.type, t.value) for t in toks]), None, None)
     return parser.parse()
 
 
@@ -188,8 +185,20 @@ def _call_end(toks: list[_Tok], starts: list[int], name_off: int) -> int:
 
 
 _STATEMENTS = (
-    nodes.For, nodes.If, nodes.Macro, nodes.CallBlock, nodes.FilterBlock, nodes.Assign, nodes.AssignBlock,
-    nodes.With, nodes.Block, nodes.Scope, nodes.Include, nodes.Import, nodes.FromImport, nodes.Extends,
+    nodes.For,
+    nodes.If,
+    nodes.Macro,
+    nodes.CallBlock,
+    nodes.FilterBlock,
+    nodes.Assign,
+    nodes.AssignBlock,
+    nodes.With,
+    nodes.Block,
+    nodes.Scope,
+    nodes.Include,
+    nodes.Import,
+    nodes.FromImport,
+    nodes.Extends,
     nodes.ExprStmt,
 )
 
@@ -377,14 +386,28 @@ def compile_template(src: str) -> Compiled:
     try:
         return _compile_uncached(src)
     except (RecursionError, MemoryError):
-        return Compiled(src, [], None, None, [], None,
-                         problem("JET408", 0, len(src), "template refused: it is nested too deeply to be checked"))
+        return Compiled(
+            src,
+            [],
+            None,
+            None,
+            [],
+            None,
+            problem("JET408", 0, len(src), "template refused: it is nested too deeply to be checked"),
+        )
 
 
 def _compile_uncached(src: str) -> Compiled:
     if len(src) > MAX_SOURCE:
-        return Compiled(src, [], None, None, [], None,
-                         problem("JET408", 0, len(src), f"template refused: longer than {MAX_SOURCE:,} characters"))
+        return Compiled(
+            src,
+            [],
+            None,
+            None,
+            [],
+            None,
+            problem("JET408", 0, len(src), f"template refused: longer than {MAX_SOURCE:,} characters"),
+        )
     try:
         toks = _lex(src)
     except _Syntax as e:
@@ -397,9 +420,17 @@ def _compile_uncached(src: str) -> Compiled:
         if t.type in ("lparen", "lbracket", "lbrace"):
             depth += 1
             if depth > MAX_NESTING:
-                return Compiled(src, toks, None, None, [], None, problem(
-                    "JET408", t.start, t.end,
-                    f"template refused: brackets nested more than {MAX_NESTING} deep"))
+                return Compiled(
+                    src,
+                    toks,
+                    None,
+                    None,
+                    [],
+                    None,
+                    problem(
+                        "JET408", t.start, t.end, f"template refused: brackets nested more than {MAX_NESTING} deep"
+                    ),
+                )
         elif t.type in ("rparen", "rbracket", "rbrace"):
             depth = max(depth - 1, 0)
         elif t.type in ("variable_end", "block_end"):
@@ -424,7 +455,6 @@ def _compile_uncached(src: str) -> Compiled:
         off = max((e.lineno or 1) - 1, 0)
         return Compiled(src, toks, facts, None, [], problem("JET401", off, off + 1, f"Jinja error: {e.message}"), None)
     return Compiled(src, toks, facts, template, pieces, None, None)
-
 
 
 def tag_around(comp: Compiled, off: int) -> tuple[int, int]:

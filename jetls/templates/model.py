@@ -23,11 +23,18 @@ FIELDS = frozenset(
 )
 
 
-def problem(code: str, start: int, end: int, message: str, severity: str | None = None,
-             replacement: str | None = None) -> Problem:
+def problem(
+    code: str, start: int, end: int, message: str, severity: str | None = None, replacement: str | None = None
+) -> Problem:
     """`replacement`: a did-you-mean, the text that should replace [start, end) (a quick fix)."""
-    return Problem(start, max(end, start), code, severity or ("warning" if code == "JET407" else "error"), message,
-                   {"replacement": replacement} if replacement else None)
+    return Problem(
+        start,
+        max(end, start),
+        code,
+        severity or ("warning" if code == "JET407" else "error"),
+        message,
+        {"replacement": replacement} if replacement else None,
+    )
 
 
 #: id(functions mapping) → (the mapping, its sorted items): the same immutable mapping of an

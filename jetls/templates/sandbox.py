@@ -128,7 +128,8 @@ def _check_weight(*values: Any) -> None:
 def _check_int_args(args: Iterable[Any]) -> None:
     for a in args:
         if isinstance(a, int) and not isinstance(a, bool) and abs(a) > MAX_INT_ARG:
-            raise Refused(f"numeric argument {a if a.bit_length() < 64 else 'of ' + str(a.bit_length()) + ' bits'} exceeds {MAX_INT_ARG:,}")
+            shown = a if a.bit_length() < 64 else f"of {a.bit_length()} bits"
+            raise Refused(f"numeric argument {shown} exceeds {MAX_INT_ARG:,}")
 
 
 DIGITS = re.compile(r"\d+")
@@ -374,5 +375,5 @@ class Function:
 def arity_message(name: str, n: int) -> str:
     return (
         f"`{name}` takes exactly one argument (the SQL expression, e.g. "
-        f"`{name}(\"column\")`), but {n} {'was' if n == 1 else 'were'} given"
+        f'`{name}("column")`), but {n} {"was" if n == 1 else "were"} given'
     )

@@ -19,7 +19,6 @@ from jetls.syntax import Array, String
 
 from .paths import (
     LAYER_CONFIG,
-    FileInfo,
     LAYER_DEFAULTS,
     LAYER_DEFINITIONS,
     LAYER_FUNCTIONS,
@@ -27,8 +26,8 @@ from .paths import (
     LAYER_LOOKER_DEFINITIONS,
     LAYER_OPMON_DEFINITIONS,
     LAYER_OUTCOME,
+    FileInfo,
 )
-
 
 
 class IndexedFile(Protocol):
@@ -48,8 +47,17 @@ class IndexedFile(Protocol):
 
 
 #: Definition / reference kinds.
-KINDS = ("metric", "data_source", "segment", "segment_data_source", "function", "outcome",
-         "parameter", "dimension", "alert")
+KINDS = (
+    "metric",
+    "data_source",
+    "segment",
+    "segment_data_source",
+    "function",
+    "outcome",
+    "parameter",
+    "dimension",
+    "alert",
+)
 
 KIND_LABELS = {
     "metric": "metric",
@@ -64,16 +72,24 @@ KIND_LABELS = {
 }
 
 #: Global definition layers visible to each tool, winner first (spec §1.2).
-VIEW_LAYERS: Mapping[str, tuple[str, ...]] = MappingProxyType({
-    "jetstream": (LAYER_JETSTREAM_DEFINITIONS, LAYER_DEFINITIONS),
-    "metric-hub": (LAYER_DEFINITIONS,),
-    "opmon": (LAYER_OPMON_DEFINITIONS, LAYER_DEFINITIONS),
-    "looker": (LAYER_LOOKER_DEFINITIONS, LAYER_DEFINITIONS),
-})
+VIEW_LAYERS: Mapping[str, tuple[str, ...]] = MappingProxyType(
+    {
+        "jetstream": (LAYER_JETSTREAM_DEFINITIONS, LAYER_DEFINITIONS),
+        "metric-hub": (LAYER_DEFINITIONS,),
+        "opmon": (LAYER_OPMON_DEFINITIONS, LAYER_DEFINITIONS),
+        "looker": (LAYER_LOOKER_DEFINITIONS, LAYER_DEFINITIONS),
+    }
+)
 
 _LAYER_RANK = {
-    LAYER_CONFIG: 0, LAYER_DEFAULTS: 1, LAYER_OUTCOME: 2, LAYER_JETSTREAM_DEFINITIONS: 3,
-    LAYER_OPMON_DEFINITIONS: 3, LAYER_LOOKER_DEFINITIONS: 3, LAYER_DEFINITIONS: 4, LAYER_FUNCTIONS: 5,
+    LAYER_CONFIG: 0,
+    LAYER_DEFAULTS: 1,
+    LAYER_OUTCOME: 2,
+    LAYER_JETSTREAM_DEFINITIONS: 3,
+    LAYER_OPMON_DEFINITIONS: 3,
+    LAYER_LOOKER_DEFINITIONS: 3,
+    LAYER_DEFINITIONS: 4,
+    LAYER_FUNCTIONS: 5,
 }
 
 #: Platforms Jetstream analyses (spec §1.3); inference only picks among these.
@@ -128,7 +144,10 @@ class FileIndex:
         return named.get((kind, slug), ())
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, FileIndex) and (self.definitions, self.references) == (other.definitions, other.references)
+        return isinstance(other, FileIndex) and (self.definitions, self.references) == (
+            other.definitions,
+            other.references,
+        )
 
     __hash__ = None  # type: ignore[assignment]
 
@@ -283,6 +302,7 @@ def _alert_unit(name: str, t: Table, out: list) -> None:
 def _plain_unit(kind: str):
     def extract(name: str, t: Table, out: list) -> None:
         out.append(("d", kind, name, key_span(t), None))
+
     return extract
 
 
@@ -455,11 +475,26 @@ def _grouped(items, ranked: bool) -> dict:
 class SlugIndex:
     """Immutable. Every definition and reference, keyed by (kind, slug)."""
 
-    __slots__ = ("_files", "_defs", "_refs", "_platform_of", "_cache", "_dcache", "_dparent", "_stale",
-                 "_base", "_focus")
+    __slots__ = (
+        "_files",
+        "_defs",
+        "_refs",
+        "_platform_of",
+        "_cache",
+        "_dcache",
+        "_dparent",
+        "_stale",
+        "_base",
+        "_focus",
+    )
 
-    def __init__(self, files: Mapping[str, FileIndex], platform_of: Callable[[str], str | None] | None = None,
-                 _defs=None, _refs=None) -> None:
+    def __init__(
+        self,
+        files: Mapping[str, FileIndex],
+        platform_of: Callable[[str], str | None] | None = None,
+        _defs=None,
+        _refs=None,
+    ) -> None:
         self._files = files
         self._platform_of = platform_of
         self._cache: dict = {}
@@ -560,8 +595,14 @@ class SlugIndex:
         """Every definition of (kind, slug) in any layer, file or platform (winner layers first)."""
         return self._defs.get((kind, slug), ())
 
-    def definitions(self, kind: str, slug: str, platform: str | None = None,
-                    layers: Iterable[str] | None = None, view: str = "jetstream") -> list[Definition]:
+    def definitions(
+        self,
+        kind: str,
+        slug: str,
+        platform: str | None = None,
+        layers: Iterable[str] | None = None,
+        view: str = "jetstream",
+    ) -> list[Definition]:
         """Global definitions of `slug` visible on `platform` to `view`, in merge order (winner first):
         `jetstream/definitions/P.toml` before `definitions/P.toml`. Functions ignore `platform`;
         outcomes and parameters come from `jetstream/outcomes/P/`. `layers` overrides the layers."""
@@ -582,16 +623,22 @@ class SlugIndex:
                 if hit is not None:
                     self._dcache[ckey] = hit
         if hit is None:
-            out = [x for x in self._defs.get((kind, slug), ())
-                   if x.layer in layers and (platform is None or x.platform == platform)]
+            out = [
+                x
+                for x in self._defs.get((kind, slug), ())
+                if x.layer in layers and (platform is None or x.platform == platform)
+            ]
             if len(out) > 1:
                 out.sort(key=lambda x: layers.index(x.layer))
             hit = self._dcache[ckey] = tuple(out)
         return list(hit)
 
     def _functions_list(self, slug: str, view: str) -> list[Definition]:
-        out = [x for x in self._defs.get(("function", slug), ()) if x.layer == LAYER_FUNCTIONS
-               and (x.view == view or x.view == "metric-hub")]
+        out = [
+            x
+            for x in self._defs.get(("function", slug), ())
+            if x.layer == LAYER_FUNCTIONS and (x.view == view or x.view == "metric-hub")
+        ]
         out.sort(key=lambda x: 0 if x.view == view and view != "metric-hub" else 1)
         return out
 
@@ -602,7 +649,7 @@ class SlugIndex:
         if hit is not None:
             return hit
         out: dict[str, str] = {}
-        for (kind, slug), defs in self._defs.items():
+        for kind, slug in self._defs:
             if kind != "function":
                 continue
             for x in self._functions_list(slug, view):
@@ -615,8 +662,9 @@ class SlugIndex:
         self._cache[key] = result
         return result
 
-    def slugs(self, kind: str, platform: str | None = None, view: str = "jetstream",
-              layers: Iterable[str] | None = None) -> Mapping[str, list[Definition]]:
+    def slugs(
+        self, kind: str, platform: str | None = None, view: str = "jetstream", layers: Iterable[str] | None = None
+    ) -> Mapping[str, list[Definition]]:
         """slug → definitions (winner first) of every `kind` visible on `platform` (for completion)."""
         key = ("slugs", kind, platform, view, tuple(layers) if layers is not None else None)
         hit = self._cache.get(key)
@@ -640,7 +688,7 @@ class SlugIndex:
             self._cache[key] = result
             return result
         out = {}
-        for (k, slug) in self._defs:
+        for k, slug in self._defs:
             if k != kind:
                 continue
             defs = self.definitions(kind, slug, platform, layers, view)

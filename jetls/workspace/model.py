@@ -18,13 +18,13 @@ from jetls.schema import PLATFORMS, FileKind
 from jetls.syntax import SyntaxTree, decode, parse
 
 from .index import (
-    is_full_metric,
     ANALYSABLE,
     KIND_LABELS,
     FileIndex,
     SlugIndex,
     entry,
     file_index,
+    is_full_metric,
     sub,
     tables,
 )
@@ -133,10 +133,26 @@ class Workspace:
     """An immutable snapshot. `with_text`/`with_tree`/`without` return new snapshots sharing
     every unchanged file and updating only that file's contribution to the index."""
 
-    __slots__ = ("root", "options", "_files", "_index", "_parent_index", "_changed", "_platforms", "memo", "__weakref__")
+    __slots__ = (
+        "root",
+        "options",
+        "_files",
+        "_index",
+        "_parent_index",
+        "_changed",
+        "_platforms",
+        "memo",
+        "__weakref__",
+    )
 
-    def __init__(self, root: str | None, files: Mapping[str, SourceFile], options: Options | None = None,
-                 _parent_index: SlugIndex | None = None, _changed: str | None = None) -> None:
+    def __init__(
+        self,
+        root: str | None,
+        files: Mapping[str, SourceFile],
+        options: Options | None = None,
+        _parent_index: SlugIndex | None = None,
+        _changed: str | None = None,
+    ) -> None:
         self.root = root
         self.options = options or Options()
         self._files = dict(files)
@@ -149,8 +165,9 @@ class Workspace:
 
     # -- construction ------------------------------------------------------------------------
     @classmethod
-    def load(cls, root: str | os.PathLike | None, options: Options | None = None,
-             paths: Iterable[str] | None = None) -> "Workspace":
+    def load(
+        cls, root: str | os.PathLike | None, options: Options | None = None, paths: Iterable[str] | None = None
+    ) -> "Workspace":
         """Read every relevant file under `root` (and the options' extra definition roots)."""
         options = options or Options()
         with bulk_allocation():
@@ -292,12 +309,17 @@ def _choose_platform(ws: Workspace, sf: SourceFile) -> PlatformChoice | None:
         p = sf.platform or "firefox_desktop"
         if p not in ANALYSABLE:
             if p in PLATFORMS:
-                return PlatformChoice("firefox_desktop",
-                                      f"`{p}` is not in Jetstream's platform config, so Jetstream validates "
-                                      f"these defaults as `firefox_desktop`", "path")
-            return PlatformChoice("firefox_desktop",
-                                  f"`{p}` is an experiment type, not a platform; Jetstream validates it as "
-                                  f"`firefox_desktop`", "path")
+                return PlatformChoice(
+                    "firefox_desktop",
+                    f"`{p}` is not in Jetstream's platform config, so Jetstream validates "
+                    f"these defaults as `firefox_desktop`",
+                    "path",
+                )
+            return PlatformChoice(
+                "firefox_desktop",
+                f"`{p}` is an experiment type, not a platform; Jetstream validates it as `firefox_desktop`",
+                "path",
+            )
         return PlatformChoice(p, f"from the file name (`jetstream/defaults/{p}.toml`)", "path")
     if kind is FileKind.OPMON:
         proj = sub(sf.doc.root, "project", True)
@@ -343,8 +365,14 @@ def _evidence(sf: SourceFile) -> list[tuple[str, str, tuple[int, int]]]:
     return out
 
 
-_NAME_HINTS = (("focus-android", "focus_android"), ("focus-ios", "focus_ios"), ("klar", "klar_android"),
-               ("android", "fenix"), ("fenix", "fenix"), ("ios", "firefox_ios"))
+_NAME_HINTS = (
+    ("focus-android", "focus_android"),
+    ("focus-ios", "focus_ios"),
+    ("klar", "klar_android"),
+    ("android", "fenix"),
+    ("fenix", "fenix"),
+    ("ios", "firefox_ios"),
+)
 
 
 def _infer(ws: Workspace, sf: SourceFile) -> PlatformChoice:
@@ -358,7 +386,9 @@ def _infer(ws: Workspace, sf: SourceFile) -> PlatformChoice:
         kind, slug, _span = ev
         plats = idx.platforms_defining(kind, slug) & ANALYSABLE
         if kind == "metric":
-            plats |= {d.platform for d in idx.definitions("metric", slug, layers=("outcome",)) if d.platform} & ANALYSABLE
+            plats |= {
+                d.platform for d in idx.definitions("metric", slug, layers=("outcome",)) if d.platform
+            } & ANALYSABLE
         for p in plats:
             score[p] = score.get(p, 0) + 1
         if len(plats) == 1:
@@ -382,15 +412,28 @@ def _infer(ws: Workspace, sf: SourceFile) -> PlatformChoice:
         else:
             best = hinted if hinted in best_set else sorted(best_set, key=lambda p: list(PLATFORMS).index(p))[0]
         if best != "firefox_desktop" or len(best_set) < len(ANALYSABLE):
-            ev = next(e for e in evidence if best in (idx.platforms_defining(e[0], e[1]) | {
-                d.platform for d in idx.definitions(e[0], e[1], layers=("outcome",))} if e[0] == "metric" else
-                idx.platforms_defining(e[0], e[1])))
+            ev = next(
+                e
+                for e in evidence
+                if best
+                in (
+                    idx.platforms_defining(e[0], e[1])
+                    | {d.platform for d in idx.definitions(e[0], e[1], layers=("outcome",))}
+                    if e[0] == "metric"
+                    else idx.platforms_defining(e[0], e[1])
+                )
+            )
             n = len(evidence)
-            reason = (f"inferred: {top} of the {n} referenced slugs resolve on {best}"
-                      + (" (file name suggests it)" if best == hinted and len(best_set) > 1 else "")
-                      + f", e.g. {KIND_LABELS[ev[0]]} '{ev[1]}'")
+            reason = (
+                f"inferred: {top} of the {n} referenced slugs resolve on {best}"
+                + (" (file name suggests it)" if best == hinted and len(best_set) > 1 else "")
+                + f", e.g. {KIND_LABELS[ev[0]]} '{ev[1]}'"
+            )
             if best != "firefox_desktop" or top < n:
                 return PlatformChoice(best, reason, "inferred", ev)
-    return PlatformChoice("firefox_desktop",
-                          "default: nothing in the file is specific to one platform (Jetstream's default "
-                          "when Experimenter gives no app name)", "default")
+    return PlatformChoice(
+        "firefox_desktop",
+        "default: nothing in the file is specific to one platform (Jetstream's default "
+        "when Experimenter gives no app name)",
+        "default",
+    )

@@ -197,8 +197,10 @@ class Scope:
                     if d.kind == kind:
                         out[d.slug] = out.get(d.slug, ()) + (d,)
             if kind == "function":
-                glob = {s: tuple(idx.definitions("function", s, view=self.function_view))
-                        for s in idx.functions(self.function_view)}
+                glob = {
+                    s: tuple(idx.definitions("function", s, view=self.function_view))
+                    for s in idx.functions(self.function_view)
+                }
             elif kind == "outcome":
                 glob = {s: tuple(v) for s, v in idx.slugs("outcome", self.platform).items()}
             else:
@@ -232,7 +234,9 @@ class Scope:
             if isinstance(v, Entry) and isinstance(v.value, String):
                 out[name] = v.value.value
             elif isinstance(v, Table):
-                cases = " ".join(f'WHEN "{b}" THEN "{x.to_python()}"' for b, x in v.items.items() if isinstance(x, Entry))
+                cases = " ".join(
+                    f'WHEN "{b}" THEN "{x.to_python()}"' for b, x in v.items.items() if isinstance(x, Entry)
+                )
                 out[name] = f"CASE e.branch {cases} END" if cases else "NULL"
             else:
                 out[name] = "NULL"
@@ -270,7 +274,14 @@ class Scope:
             return self._resolve_metric(slug, local, glob, upstream)
         if kind in ("function", "outcome"):
             if glob:
-                return Resolution(kind, slug, GLOBAL, (), glob, Symbol(kind, slug, None if kind == "function" else self.platform, False))
+                return Resolution(
+                    kind,
+                    slug,
+                    GLOBAL,
+                    (),
+                    glob,
+                    Symbol(kind, slug, None if kind == "function" else self.platform, False),
+                )
             return self._missing(kind, slug, (), ())
         if local:
             # attribute-merged kinds are anchored by their lowest layer, replaced ones by the winner
@@ -280,8 +291,9 @@ class Scope:
             return Resolution(kind, slug, GLOBAL, local, glob, Symbol(kind, slug, self.platform, False))
         return self._missing(kind, slug, local, glob)
 
-    def _resolve_metric(self, slug: str, local: tuple[Definition, ...], glob: tuple[Definition, ...],
-                        upstream: bool) -> Resolution:
+    def _resolve_metric(
+        self, slug: str, local: tuple[Definition, ...], glob: tuple[Definition, ...], upstream: bool
+    ) -> Resolution:
         kind = "metric"
         global_symbol = Symbol(kind, slug, self.platform, False)
         if upstream:
@@ -299,8 +311,11 @@ class Scope:
             return Resolution(kind, slug, GLOBAL, local, glob, global_symbol)
         if self.kind is FileKind.EXPERIMENT:
             attached = {of.path for _, of in self.attached}
-            outs = tuple(d for d in self.ws.index.definitions(kind, slug, self.platform, layers=(LAYER_OUTCOME,))
-                         if d.path not in attached and is_full_metric((d.table,)))
+            outs = tuple(
+                d
+                for d in self.ws.index.definitions(kind, slug, self.platform, layers=(LAYER_OUTCOME,))
+                if d.path not in attached and is_full_metric((d.table,))
+            )
             if outs:
                 return Resolution(kind, slug, UNATTACHED, local, glob, self._unresolved(kind, slug), outs)
         if glob:

@@ -10,7 +10,6 @@ from jetls.checks.batch import check_files
 from jetls.checks.suggest import _close_match
 from jetls.options import Options
 from jetls.workspace import Workspace
-
 from tests.corpus import corpus_dir
 
 

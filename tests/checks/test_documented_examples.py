@@ -44,7 +44,8 @@ def test_the_documented_example_reports_its_code(code, tmp_path, monkeypatch, ca
     found = json.loads(capsys.readouterr().out)
     codes = {d["code"] for d in found if str((hub / d["path"]).resolve()) in targets}
     assert codes - {"JET530"} | ({"JET530"} & {code}) == {code}, "\n".join(
-        f"{d['path']}:{d['line']}:{d['column']} {d['code']} {d['message']}" for d in found)
+        f"{d['path']}:{d['line']}:{d['column']} {d['code']} {d['message']}" for d in found
+    )
 
 
 def test_every_code_has_an_example_but_a_few():

@@ -1,8 +1,7 @@
 """The message of a slug that resolves nowhere (JET201, JET205, JET206, JET207, JET216)."""
 
-from jetls.workspace import KIND_LABELS
-
 from jetls.checks.suggest import did_you_mean
+from jetls.workspace import KIND_LABELS
 
 _SECTIONS = {
     "metric": ("metrics",),
@@ -18,6 +17,11 @@ def report_unresolved(ctx, code: str, ref, text: str) -> None:
     if ctx.resolve_simple(ref.kind, ref.slug) is not None:
         return
     s = ctx.suggest_slug(ref.kind, ref.slug, _SECTIONS.get(ref.kind))
-    ctx.emit(code, ref.span, f"unknown {KIND_LABELS[ref.kind]} `{ref.slug}` {ctx.platform_phrase()}: {text}"
-             f"{ctx.elsewhere(ref.kind, ref.slug)}{did_you_mean(s)}{ref.note}",
-             data={"replacement": s} if s else None, severity=ref.severity)
+    ctx.emit(
+        code,
+        ref.span,
+        f"unknown {KIND_LABELS[ref.kind]} `{ref.slug}` {ctx.platform_phrase()}: {text}"
+        f"{ctx.elsewhere(ref.kind, ref.slug)}{did_you_mean(s)}{ref.note}",
+        data={"replacement": s} if s else None,
+        severity=ref.severity,
+    )

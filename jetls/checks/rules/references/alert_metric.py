@@ -27,9 +27,8 @@ parameters = [50]
 ```
 """
 
-from jetls.workspace.index import entry, tables
-
 from jetls.checks.context import strings
+from jetls.workspace.index import entry, tables
 
 CODE = "JET213"
 SEVERITY = "error"
@@ -39,5 +38,6 @@ def on_alert(ctx, name: str, t) -> None:
     local = {n for n, _ in tables(ctx.root.items.get("metrics"))}
     for m, span in strings(entry(t, "metrics")):
         if m not in local and not ctx.global_defs("metric", m):
-            ctx.emit(CODE, span, f"alert `{name}` monitors `{m}`, which is not defined (\"No definition for metric "
-                     f"{m}.\")")
+            ctx.emit(
+                CODE, span, f'alert `{name}` monitors `{m}`, which is not defined ("No definition for metric {m}.")'
+            )

@@ -48,6 +48,11 @@ def on_metric_reference(ctx, ref) -> None:
         if isinstance(d.table, Table):
             e = entry(d.table, "deprecated", True)
             if e is not None and e.to_python() is True:
-                ctx.emit(CODE, ref.span, f"metric `{slug}` is deprecated", tags=(Tag.DEPRECATED,),
-                         related=[ctx.rel(d, "marked deprecated here")])
+                ctx.emit(
+                    CODE,
+                    ref.span,
+                    f"metric `{slug}` is deprecated",
+                    tags=(Tag.DEPRECATED,),
+                    related=[ctx.rel(d, "marked deprecated here")],
+                )
                 return

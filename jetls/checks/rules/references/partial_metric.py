@@ -35,10 +35,16 @@ def on_metric_reference(ctx, ref) -> None:
         return
     rel = [Related(*key_span(d.table), "statistics-only table here") for d in res.local if d.path == ctx.sf.path]
     rel += [ctx.rel(d, "partial definition here") for d in res.globals]
-    ctx.emit(CODE, ref.span, f"metric `{slug}` has no full definition {ctx.platform_phrase()}: the tables "
-             f"for it only set statistics or other options, and no predefined metric `{slug}` exists "
-             f"(\"No default definition found for referenced metric {slug}\"){ctx.elsewhere('metric', slug)}"
-             f"{ref.note}", related=rel, severity=ref.severity)
+    ctx.emit(
+        CODE,
+        ref.span,
+        f"metric `{slug}` has no full definition {ctx.platform_phrase()}: the tables "
+        f"for it only set statistics or other options, and no predefined metric `{slug}` exists "
+        f'("No default definition found for referenced metric {slug}"){ctx.elsewhere("metric", slug)}'
+        f"{ref.note}",
+        related=rel,
+        severity=ref.severity,
+    )
 
 
 def on_definitions_metric(ctx, m) -> None:
@@ -47,7 +53,11 @@ def on_definitions_metric(ctx, m) -> None:
     glob = [d for d in ctx.global_defs("metric", m.name) if d.path != ctx.sf.path]
     if glob and is_full_metric(d.table for d in glob):
         return
-    ctx.emit(CODE, key_span(m.table), f"`[metrics.{m.name}]` only sets options, and no metric `{m.name}` is "
-             f"defined in `definitions/{ctx.sf.platform}.toml`: any experiment using it fails with "
-             f"\"No default definition found for referenced metric {m.name}\"{ctx.elsewhere('metric', m.name)}",
-             severity="warning")
+    ctx.emit(
+        CODE,
+        key_span(m.table),
+        f"`[metrics.{m.name}]` only sets options, and no metric `{m.name}` is "
+        f"defined in `definitions/{ctx.sf.platform}.toml`: any experiment using it fails with "
+        f'"No default definition found for referenced metric {m.name}"{ctx.elsewhere("metric", m.name)}',
+        severity="warning",
+    )

@@ -27,11 +27,10 @@ metrics = ["uri_count"]
 ```
 """
 
+from jetls.checks.context import strings
 from jetls.syntax import String
 from jetls.workspace import string_span
 from jetls.workspace.index import entry, sub, tables
-
-from jetls.checks.context import strings
 
 CODE = "JET217"
 SEVERITY = "error"
@@ -44,10 +43,18 @@ def on_project(ctx, project) -> None:
     g = entry(pop, "group_by_dimension")
     if g is not None and isinstance(g.value, String) and g.value.value not in dims:
         v = g.value.value
-        ctx.emit(CODE, string_span(g.value, g.delta), f"`{v}` is not in `dimensions` of `[project.population]`: "
-                 f"OpMon fails with \"{v} not listed as dimension, but used for grouping\"; add it to `dimensions`")
+        ctx.emit(
+            CODE,
+            string_span(g.value, g.delta),
+            f"`{v}` is not in `dimensions` of `[project.population]`: "
+            f'OpMon fails with "{v} not listed as dimension, but used for grouping"; add it to `dimensions`',
+        )
     for gname, group in tables(sub(project, "metric_groups", True)):
         for m, span in strings(entry(group, "metrics")):
             if m not in listed:
-                ctx.emit(CODE, span, f"metric `{m}` is not in `[project].metrics`: OpMon fails with "
-                         f"\"Metric {m} is part of metric group {gname} but not referenced as project metric\"")
+                ctx.emit(
+                    CODE,
+                    span,
+                    f"metric `{m}` is not in `[project].metrics`: OpMon fails with "
+                    f'"Metric {m} is part of metric group {gname} but not referenced as project metric"',
+                )

@@ -28,8 +28,12 @@ def on_local_metric(ctx, m) -> None:
     glob = ctx.global_defs("metric", m.name)
     if glob:
         what = "experiment" if ctx.kind is FileKind.EXPERIMENT else "outcome"
-        ctx.emit(CODE, key_span(m.table), f"`[metrics.{m.name}]` replaces the predefined metric `{m.name}` "
-                 f"{ctx.platform_phrase()} for this {what}", related=[ctx.rel(d, "predefined here") for d in glob[:2]])
+        ctx.emit(
+            CODE,
+            key_span(m.table),
+            f"`[metrics.{m.name}]` replaces the predefined metric `{m.name}` {ctx.platform_phrase()} for this {what}",
+            related=[ctx.rel(d, "predefined here") for d in glob[:2]],
+        )
 
 
 def on_data_source(ctx, name: str, t) -> None:
@@ -38,6 +42,10 @@ def on_data_source(ctx, name: str, t) -> None:
     fe = entry(t, "from_expression", True)
     glob = ctx.global_defs("data_source", name) if fe is not None and fe.to_python() else None
     if glob:
-        ctx.emit(CODE, key_span(t), f"`[data_sources.{name}]` replaces the predefined data source "
-                 f"`{name}` {ctx.platform_phrase()} — also for predefined metrics that use it",
-                 related=[ctx.rel(d, "predefined here") for d in glob[:1]])
+        ctx.emit(
+            CODE,
+            key_span(t),
+            f"`[data_sources.{name}]` replaces the predefined data source "
+            f"`{name}` {ctx.platform_phrase()} — also for predefined metrics that use it",
+            related=[ctx.rel(d, "predefined here") for d in glob[:1]],
+        )

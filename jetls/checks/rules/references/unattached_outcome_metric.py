@@ -28,15 +28,24 @@ def on_metric_reference(ctx, ref) -> None:
         outs = [] if ctx.statistics_of(slug) else ctx.outcome_statistics(slug)
         if outs:
             names = sorted({ctx.ws.file(d.path).stem for d in outs})
-            ctx.emit(CODE, ref.span, f"metric `{slug}` has statistics only in the outcome "
-                     f"{', '.join(f'`{n}`' for n in names)} on `{ctx.platform}`: it resolves only if Experimenter "
-                     f"attaches outcome {names[0]} (else: \"No statistical treatment defined for metric '{slug}'\")",
-                     related=[ctx.rel(d, "statistics here") for d in outs[:3]], data={"outcomes": names})
+            ctx.emit(
+                CODE,
+                ref.span,
+                f"metric `{slug}` has statistics only in the outcome "
+                f"{', '.join(f'`{n}`' for n in names)} on `{ctx.platform}`: it resolves only if Experimenter "
+                f"attaches outcome {names[0]} (else: \"No statistical treatment defined for metric '{slug}'\")",
+                related=[ctx.rel(d, "statistics here") for d in outs[:3]],
+                data={"outcomes": names},
+            )
     elif res.status == UNATTACHED:
         outs = list(res.unattached)
         names = sorted({ctx.ws.file(d.path).stem for d in outs if ctx.ws.file(d.path)})
-        ctx.emit(CODE, ref.span, f"metric `{slug}` is only defined by the outcome "
-                 f"{', '.join(f'`{n}`' for n in names)} on `{ctx.platform}`: it resolves only if Experimenter attaches "
-                 f"outcome {names[0]} (or add it to `[experiment].outcomes`)",
-                 related=[ctx.rel(d, f"defined in outcome {ctx.ws.file(d.path).stem}") for d in outs[:3]],
-                 data={"outcomes": names})
+        ctx.emit(
+            CODE,
+            ref.span,
+            f"metric `{slug}` is only defined by the outcome "
+            f"{', '.join(f'`{n}`' for n in names)} on `{ctx.platform}`: it resolves only if Experimenter attaches "
+            f"outcome {names[0]} (or add it to `[experiment].outcomes`)",
+            related=[ctx.rel(d, f"defined in outcome {ctx.ws.file(d.path).stem}") for d in outs[:3]],
+            data={"outcomes": names},
+        )

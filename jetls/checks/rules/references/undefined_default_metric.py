@@ -31,5 +31,9 @@ def on_file(ctx) -> None:
     local = {n for n, _ in tables(ctx.root.items.get("metrics"))}
     for slug, span in string_items(e):
         if slug not in local:
-            ctx.emit(CODE, span, f"default metric `{slug}` is not defined in this outcome "
-                     f"(\"Default metric MetricReference(name='{slug}') is not defined in outcome.\")")
+            ctx.emit(
+                CODE,
+                span,
+                f"default metric `{slug}` is not defined in this outcome "
+                f"(\"Default metric MetricReference(name='{slug}') is not defined in outcome.\")",
+            )

@@ -31,4 +31,4 @@ SEVERITY = "error"
 
 def on_reference(ctx, ref) -> None:
     if ref.kind == "dimension":
-        report_unresolved(ctx, CODE, ref, f"OpMon fails with \"No definition for dimension {ref.slug}.\"")
+        report_unresolved(ctx, CODE, ref, f'OpMon fails with "No definition for dimension {ref.slug}."')

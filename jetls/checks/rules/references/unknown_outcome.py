@@ -14,9 +14,8 @@ outcomes = ["engagment"]
 ```
 """
 
-from jetls.schema import FileKind
-
 from jetls.checks.suggest import did_you_mean, suggest
+from jetls.schema import FileKind
 
 CODE = "JET208"
 SEVERITY = "error"
@@ -32,5 +31,9 @@ def on_experiment(ctx, exp) -> None:
         plats = sorted(idx.platforms_defining("outcome", slug))
         s = suggest(slug, list(idx.slugs("outcome", platform)))
         extra = f" (it exists for {', '.join(plats)})" if plats else " (no such outcome exists)"
-        ctx.emit(CODE, span, f"outcome `{slug}` doesn't support the platform `{platform}`{extra}{did_you_mean(s)}",
-                 data={"replacement": s} if s else None)
+        ctx.emit(
+            CODE,
+            span,
+            f"outcome `{slug}` doesn't support the platform `{platform}`{extra}{did_you_mean(s)}",
+            data={"replacement": s} if s else None,
+        )

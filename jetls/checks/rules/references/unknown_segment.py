@@ -22,5 +22,6 @@ SEVERITY = "error"
 
 def on_reference(ctx, ref) -> None:
     if ref.kind == "segment":
-        report_unresolved(ctx, CODE, ref, f"the reference fails with \"Could not find definition for segment "
-                          f"'{ref.slug}'\"")
+        report_unresolved(
+            ctx, CODE, ref, f"the reference fails with \"Could not find definition for segment '{ref.slug}'\""
+        )

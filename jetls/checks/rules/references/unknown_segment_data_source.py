@@ -30,5 +30,6 @@ def on_reference(ctx, ref) -> None:
     if ref.kind != "segment_data_source":
         return
     found = f"\"Could not find definition for segment data source '{ref.slug}'\""
-    report_unresolved(ctx, CODE, ref, found if ref.site == "definitions segment" else
-                      f"the reference fails with {found}")
+    report_unresolved(
+        ctx, CODE, ref, found if ref.site == "definitions segment" else f"the reference fails with {found}"
+    )

@@ -19,10 +19,9 @@ depends_on = ["active_hours", "nope"]
 ```
 """
 
+from jetls.checks.suggest import did_you_mean
 from jetls.schema import FileKind
 from jetls.workspace.index import tables
-
-from jetls.checks.suggest import did_you_mean
 
 CODE = "JET204"
 SEVERITY = "error"
@@ -33,14 +32,24 @@ def on_upstream(ctx, u) -> None:
     if ctx.kind is FileKind.DEFINITIONS:
         if ctx.global_defs("metric", up) or up in dict(tables(ctx.root.items.get("metrics"))):
             return
-        ctx.emit(CODE, u.span, f"unknown upstream metric `{up}` on `{ctx.platform}`: any experiment using "
-                 f"`{m.name}` fails with \"No definition found for referenced upstream metric "
-                 f"MetricReference(name='{up}')\"{ctx.elsewhere('metric', up)}", severity="warning")
+        ctx.emit(
+            CODE,
+            u.span,
+            f"unknown upstream metric `{up}` on `{ctx.platform}`: any experiment using "
+            f'`{m.name}` fails with "No definition found for referenced upstream metric '
+            f"MetricReference(name='{up}')\"{ctx.elsewhere('metric', up)}",
+            severity="warning",
+        )
         return
     if ctx.global_defs("metric", up) or ctx.spec_tables("metric", up):
         return
     s = ctx.suggest_slug("metric", up, ("metrics",), in_view=False)
-    ctx.emit(CODE, u.span, f"unknown upstream metric `{up}` {ctx.platform_phrase()}: the reference fails with "
-             f"\"No definition found for referenced upstream metric MetricReference(name='{up}')\""
-             f"{ctx.elsewhere('metric', up)}{did_you_mean(s)}{m.note}", severity=m.severity,
-             data={"replacement": s} if s else None)
+    ctx.emit(
+        CODE,
+        u.span,
+        f"unknown upstream metric `{up}` {ctx.platform_phrase()}: the reference fails with "
+        f"\"No definition found for referenced upstream metric MetricReference(name='{up}')\""
+        f"{ctx.elsewhere('metric', up)}{did_you_mean(s)}{m.note}",
+        severity=m.severity,
+        data={"replacement": s} if s else None,
+    )

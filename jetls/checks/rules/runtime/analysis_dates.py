@@ -34,8 +34,12 @@ def on_experiment(ctx, exp) -> None:
     if ed < sd:
         ctx.emit(CODE, ee.value_span, f"`end_date` {ed} is before `start_date` {sd}")
     elif isinstance(period, int) and not isinstance(period, bool) and (ed - sd).days < period:
-        ctx.emit(CODE, ee.value_span, f"the enrollment period ({period} days) is longer than the analysis dates "
-                 f"({(ed - sd).days} days from start to end): Jetstream fails with \"Cannot validate experiment\"")
+        ctx.emit(
+            CODE,
+            ee.value_span,
+            f"the enrollment period ({period} days) is longer than the analysis dates "
+            f'({(ed - sd).days} days from start to end): Jetstream fails with "Cannot validate experiment"',
+        )
 
 
 def _date(v) -> date | None:

@@ -32,11 +32,17 @@ def on_experiment(ctx, exp) -> None:
     qtype = qe.to_python() if qe is not None else None
     custom = ce.to_python() if ce is not None else None
     platform = ctx.platform
-    q = qtype if isinstance(qtype, str) else (
-        PLATFORMS[platform].enrollments_query_type if platform in PLATFORMS else "glean-event")
+    q = (
+        qtype
+        if isinstance(qtype, str)
+        else (PLATFORMS[platform].enrollments_query_type if platform in PLATFORMS else "glean-event")
+    )
     if unit == "profile_group_id" and not custom and q in ("glean-event", "fenix-fallback", "cirrus"):
         why = "set by `enrollments_query_type`" if qtype else f"the default on `{platform}`"
-        ctx.emit(CODE, string_span(ue.value, ue.delta) if isinstance(ue.value, String) else ue.value_span,
-                 f"`analysis_unit = \"profile_group_id\"` is incompatible with `{q}` enrollments ({why}): "
-                 "\"Glean enrollments currently only support client_id analysis units\"; use `client_id`, a "
-                 "custom `enrollment_query`, or a compatible `enrollments_query_type`")
+        ctx.emit(
+            CODE,
+            string_span(ue.value, ue.delta) if isinstance(ue.value, String) else ue.value_span,
+            f'`analysis_unit = "profile_group_id"` is incompatible with `{q}` enrollments ({why}): '
+            '"Glean enrollments currently only support client_id analysis units"; use `client_id`, a '
+            "custom `enrollment_query`, or a compatible `enrollments_query_type`",
+        )

@@ -45,11 +45,19 @@ def on_local_metric(ctx, m) -> None:
     if not isinstance(table, Table):
         return
     te = entry(table, "analysis_units", True)
-    supported = [u for u, _ in string_items(te)] if te is not None else (
-        ["client_id", "profile_group_id"] if ctx.platform == "firefox_desktop" else ["client_id"])
+    supported = (
+        [u for u, _ in string_items(te)]
+        if te is not None
+        else (["client_id", "profile_group_id"] if ctx.platform == "firefox_desktop" else ["client_id"])
+    )
     missing = [u for u, _ in string_items(e) if u not in supported]
     if missing:
-        ctx.emit(CODE, e.value_span, f"data source `{ds}` supports only {', '.join(f'`{u}`' for u in supported)}, "
-                 f"not {', '.join(f'`{u}`' for u in missing)}: the reference fails with \"data_source {ds} (app: "
-                 f"{ctx.platform}) does not support all analysis_units specified by metric {m.name}\"; set the data "
-                 f"source's `analysis_units` or drop {', '.join(missing)}{m.note}", severity=m.severity)
+        ctx.emit(
+            CODE,
+            e.value_span,
+            f"data source `{ds}` supports only {', '.join(f'`{u}`' for u in supported)}, "
+            f'not {", ".join(f"`{u}`" for u in missing)}: the reference fails with "data_source {ds} (app: '
+            f'{ctx.platform}) does not support all analysis_units specified by metric {m.name}"; set the data '
+            f"source's `analysis_units` or drop {', '.join(missing)}{m.note}",
+            severity=m.severity,
+        )

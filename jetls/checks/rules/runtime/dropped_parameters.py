@@ -34,8 +34,14 @@ def on_parameter(ctx, name: str, t) -> None:
     if declared_by:
         extra = f"the attached outcome `{declared_by[0]}`'s `default` is used instead"
     else:
-        extra = ("no attached outcome declares it, so `{{ parameters." + name + " }}` only renders if "
-                 "Experimenter attaches an outcome that declares it (with that outcome's default)")
-    ctx.emit(CODE, key_span(t), f"`[parameters.{name}]` in an experiment config is dropped by Jetstream "
-             f"(it builds the analysis as defaults + config and does not merge parameters): {extra}",
-             tags=(Tag.UNNECESSARY,))
+        extra = (
+            "no attached outcome declares it, so `{{ parameters." + name + " }}` only renders if "
+            "Experimenter attaches an outcome that declares it (with that outcome's default)"
+        )
+    ctx.emit(
+        CODE,
+        key_span(t),
+        f"`[parameters.{name}]` in an experiment config is dropped by Jetstream "
+        f"(it builds the analysis as defaults + config and does not merge parameters): {extra}",
+        tags=(Tag.UNNECESSARY,),
+    )

@@ -33,6 +33,9 @@ def on_experiment(ctx, exp) -> None:
     i = custom.find(other)
     if i >= 0 and (u == "profile_group_id" or unit is not None):
         s = ce.value.offset_of(i) + ce.delta
-        ctx.emit(CODE, (s, ce.value.offset_of(i + len(other)) + ce.delta),
-                 f"the custom enrollment query contains `{other}`, but the experiment uses `{u}`: mozanalysis "
-                 f"refuses it (\"custom_enrollments_query contains {other}, but experiment uses {u}\")")
+        ctx.emit(
+            CODE,
+            (s, ce.value.offset_of(i + len(other)) + ce.delta),
+            f"the custom enrollment query contains `{other}`, but the experiment uses `{u}`: mozanalysis "
+            f'refuses it ("custom_enrollments_query contains {other}, but experiment uses {u}")',
+        )

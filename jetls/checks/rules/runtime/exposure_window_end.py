@@ -29,5 +29,8 @@ SEVERITY = "information"
 def on_experiment(ctx, exp) -> None:
     we = entry(sub(exp, "exposure_signal"), "window_end")
     if we is not None and we.to_python() in (0, "enrollment_start") and not isinstance(we.to_python(), bool):
-        ctx.emit(CODE, we.value_span, "`window_end` of 0 (or `enrollment_start`) means *the last enrollment date* "
-                 "in mozanalysis, not the first")
+        ctx.emit(
+            CODE,
+            we.value_span,
+            "`window_end` of 0 (or `enrollment_start`) means *the last enrollment date* in mozanalysis, not the first",
+        )

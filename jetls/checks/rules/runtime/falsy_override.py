@@ -70,9 +70,14 @@ def on_file(ctx) -> None:
                 if not before:
                     continue
                 was = toml_value(before)
-                ctx.emit(CODE, e.span, f"`{e.name} = {toml_value(value)}` has no effect: `{layer.info.rel}` also has "
-                         f"`[{'.'.join(path)}]`, where `{e.name}` is {was}{how}, and Jetstream merges each key as "
-                         "`later or earlier`: a later false, 0, \"\" or [] cannot reset it",
-                         related=[Related(*(where or (0, 0)), f"`{e.name}` is {was}{how} here", layer.path)],
-                         tags=(Tag.UNNECESSARY,), fixes=ctx.removal(e))
+                ctx.emit(
+                    CODE,
+                    e.span,
+                    f"`{e.name} = {toml_value(value)}` has no effect: `{layer.info.rel}` also has "
+                    f"`[{'.'.join(path)}]`, where `{e.name}` is {was}{how}, and Jetstream merges each key as "
+                    '`later or earlier`: a later false, 0, "" or [] cannot reset it',
+                    related=[Related(*(where or (0, 0)), f"`{e.name}` is {was}{how} here", layer.path)],
+                    tags=(Tag.UNNECESSARY,),
+                    fixes=ctx.removal(e),
+                )
                 break

@@ -34,9 +34,11 @@ from jetls.workspace.index import entry
 CODE = "JET510"
 SEVERITY = "error"
 
-_FORBIDDEN = {"ci_overlap": ("min", "max", "window_size", "max_relative_change"),
-              "threshold": ("window_size", "max_relative_change"),
-              "avg_diff": ("min", "max")}
+_FORBIDDEN = {
+    "ci_overlap": ("min", "max", "window_size", "max_relative_change"),
+    "threshold": ("window_size", "max_relative_change"),
+    "avg_diff": ("min", "max"),
+}
 
 
 def on_alert(ctx, name: str, t) -> None:
@@ -47,8 +49,11 @@ def on_alert(ctx, name: str, t) -> None:
     for k in _FORBIDDEN.get(typ, ()) if isinstance(typ, str) else ():
         if k in present:
             item = t.items[k]
-            ctx.emit(CODE, item.key_span if isinstance(item, Entry) else key_span(item),
-                     f"for alert of type {typ}, the parameter {k} must not be set")
+            ctx.emit(
+                CODE,
+                item.key_span if isinstance(item, Entry) else key_span(item),
+                f"for alert of type {typ}, the parameter {k} must not be set",
+            )
     if typ == "threshold":
         if "min" not in present and "max" not in present:
             ctx.emit(CODE, span, "Either 'max' or 'min' needs to be set when defining a threshold alert")
@@ -57,8 +62,12 @@ def on_alert(ctx, name: str, t) -> None:
         for k in ("min", "max"):
             ke = entry(t, k)
             if ke is not None and n is not None and isinstance(ke.to_python(), list) and len(ke.to_python()) != n:
-                ctx.emit(CODE, ke.value_span, f"Number of '{k}' thresholds not matching number of parameters "
-                         f"to monitor ({len(ke.to_python())} vs {n}); one per parameter")
+                ctx.emit(
+                    CODE,
+                    ke.value_span,
+                    f"Number of '{k}' thresholds not matching number of parameters "
+                    f"to monitor ({len(ke.to_python())} vs {n}); one per parameter",
+                )
     if typ == "avg_diff":
         for k in ("window_size", "max_relative_change"):
             if k not in present:

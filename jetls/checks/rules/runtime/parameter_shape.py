@@ -39,8 +39,16 @@ def on_parameter(ctx, name: str, t) -> None:
     k, v = vals[0]
     span = v.value_span if isinstance(v, Entry) else key_span(v)
     if distinct and not any(isinstance(x, Table) for _, x in vals):
-        ctx.emit(CODE, span, f"parameter `{name}` is `distinct_by_branch = true` but `{k}` is not a table: write "
-                 f'`{k}.<branch> = "…"` for each branch')
+        ctx.emit(
+            CODE,
+            span,
+            f"parameter `{name}` is `distinct_by_branch = true` but `{k}` is not a table: write "
+            f'`{k}.<branch> = "…"` for each branch',
+        )
     elif not distinct and not any(isinstance(x, Entry) and isinstance(x.value, String) for _, x in vals):
-        ctx.emit(CODE, span, f"parameter `{name}` is not distinct by branch, so `{k}` must be a string (\"wrong value "
-                 "type provided\"); quote it or set `distinct_by_branch = true`")
+        ctx.emit(
+            CODE,
+            span,
+            f'parameter `{name}` is not distinct by branch, so `{k}` must be a string ("wrong value '
+            'type provided"); quote it or set `distinct_by_branch = true`',
+        )

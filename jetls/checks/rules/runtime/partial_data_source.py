@@ -36,11 +36,21 @@ def on_data_source(ctx, name: str, t) -> None:
     if not glob:
         return  # (JET110)
     users = ctx.metrics_using(name)
-    msg = (f"`[data_sources.{name}]` has no `from_expression`: a local data source replaces the predefined one "
-           "entirely (data sources do not support partial overrides), so "
-           + (f"metric{'s' if len(users) > 1 else ''} {', '.join(f'`{u}`' for u in users[:4])} "
-              if users else "every metric using it ")
-           + "fail with \"'from_expression' must be <class 'str'> (got None …)\"; copy the `from_expression` of "
-           "the predefined data source")
-    ctx.emit(CODE, key_span(t), msg, severity=None if users else "warning",
-             related=[ctx.rel(d, "predefined here") for d in glob[:1]])
+    msg = (
+        f"`[data_sources.{name}]` has no `from_expression`: a local data source replaces the predefined one "
+        "entirely (data sources do not support partial overrides), so "
+        + (
+            f"metric{'s' if len(users) > 1 else ''} {', '.join(f'`{u}`' for u in users[:4])} "
+            if users
+            else "every metric using it "
+        )
+        + "fail with \"'from_expression' must be <class 'str'> (got None …)\"; copy the `from_expression` of "
+        "the predefined data source"
+    )
+    ctx.emit(
+        CODE,
+        key_span(t),
+        msg,
+        severity=None if users else "warning",
+        related=[ctx.rel(d, "predefined here") for d in glob[:1]],
+    )

@@ -40,5 +40,10 @@ def on_file(ctx) -> None:
         msg += f" — Jetstream does not analyse `{c.platform}` experiments (not in its platform config)"
     if c.source in ("default", "inferred"):
         msg += ". Override with a `# jetls: platform=<name>` comment or the `platform` setting"
-    ctx.emit(CODE, key_span(exp) if isinstance(exp, Table) else ctx.root_span, msg, related=related,
-             data={"platform": c.platform, "source": c.source})
+    ctx.emit(
+        CODE,
+        key_span(exp) if isinstance(exp, Table) else ctx.root_span,
+        msg,
+        related=related,
+        data={"platform": c.platform, "source": c.source},
+    )

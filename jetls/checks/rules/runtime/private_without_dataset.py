@@ -22,5 +22,10 @@ SEVERITY = "error"
 def on_experiment(ctx, exp) -> None:
     private, dataset = entry(exp, "is_private"), entry(exp, "dataset_id")
     if private is not None and private.to_python() is True and not (dataset is not None and dataset.to_python()):
-        ctx.emit(CODE, private.key_span, "`is_private = true` requires `dataset_id` (\"dataset_id must be set to a "
-                 "custom dataset for private experiments\")", data={"missing": "dataset_id"})
+        ctx.emit(
+            CODE,
+            private.key_span,
+            '`is_private = true` requires `dataset_id` ("dataset_id must be set to a '
+            'custom dataset for private experiments")',
+            data={"missing": "dataset_id"},
+        )

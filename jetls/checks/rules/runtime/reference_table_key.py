@@ -43,9 +43,13 @@ def on_local_metric(ctx, m) -> None:
         return
     for k in ignored:
         item = m.table.items[k]
-        ctx.emit(CODE, item.key_span if isinstance(item, Entry) else key_span(item),
-                 f"`{k}` is ignored: `[metrics.{m.name}]` is not a full definition (it needs both "
-                 f"`select_expression` and `data_source`), so the predefined metric `{m.name}` is used and only "
-                 "`statistics`, `analysis_bases` and `analysis_units` are taken from this table",
-                 tags=(Tag.UNNECESSARY,), related=[ctx.rel(d, "predefined here") for d in glob[:2]],
-                 fixes=ctx.removal(item))
+        ctx.emit(
+            CODE,
+            item.key_span if isinstance(item, Entry) else key_span(item),
+            f"`{k}` is ignored: `[metrics.{m.name}]` is not a full definition (it needs both "
+            f"`select_expression` and `data_source`), so the predefined metric `{m.name}` is used and only "
+            "`statistics`, `analysis_bases` and `analysis_units` are taken from this table",
+            tags=(Tag.UNNECESSARY,),
+            related=[ctx.rel(d, "predefined here") for d in glob[:2]],
+            fixes=ctx.removal(item),
+        )

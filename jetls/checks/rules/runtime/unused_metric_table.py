@@ -28,8 +28,13 @@ SEVERITY = "hint"
 
 def on_local_metric(ctx, m) -> None:
     if m.full and not m.used and ctx.kind is FileKind.EXPERIMENT:
-        ctx.emit(CODE, key_span(m.table), f"`[metrics.{m.name}]` is not listed in any window: it is never computed, "
-                 "and the reference does not validate it", fixes=_add_to_window(ctx, m.name))
+        ctx.emit(
+            CODE,
+            key_span(m.table),
+            f"`[metrics.{m.name}]` is not listed in any window: it is never computed, "
+            "and the reference does not validate it",
+            fixes=_add_to_window(ctx, m.name),
+        )
 
 
 def _add_to_window(ctx, slug: str) -> tuple[Fix, ...]:

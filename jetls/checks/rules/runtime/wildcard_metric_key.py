@@ -32,10 +32,14 @@ _WILDCARD = re.compile(r"[*?\[]")
 def on_slug(ctx, kind: str, name: str, t) -> None:
     if kind != "metric" or ctx.kind is not FileKind.EXPERIMENT or is_valid_slug(name) or not _WILDCARD.search(name):
         return
-    ctx.emit(CODE, key_span(t), f"wildcard metric key `{name}`: the reference merges it into every matching "
-             f"metric of the defaults and overwrites their name with `{name}`, so any match fails with "
-             f"\"No default definition found for referenced metric {name}\"; list the metrics explicitly",
-             severity=None if _defaults_match(ctx, name) else "warning")
+    ctx.emit(
+        CODE,
+        key_span(t),
+        f"wildcard metric key `{name}`: the reference merges it into every matching "
+        f"metric of the defaults and overwrites their name with `{name}`, so any match fails with "
+        f'"No default definition found for referenced metric {name}"; list the metrics explicitly',
+        severity=None if _defaults_match(ctx, name) else "warning",
+    )
 
 
 def _defaults_match(ctx, pattern: str) -> bool:

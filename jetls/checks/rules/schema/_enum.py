@@ -9,6 +9,8 @@ def off_enum(s) -> tuple[str, str | None]:
     best = suggest(val, f.enum)
     allowed = ", ".join(f"`{x}`" for x in f.enum)
     if f.name in ("window_start", "window_end") and "integer" in f.types:
-        return (f"`{val}` is not a valid exposure window: use an integer number of days or one of {allowed}"
-                f"{did_you_mean(best)} (the reference fails with \"invalid literal for int()\")"), best
+        return (
+            f"`{val}` is not a valid exposure window: use an integer number of days or one of {allowed}"
+            f'{did_you_mean(best)} (the reference fails with "invalid literal for int()")'
+        ), best
     return f"`{val}` is not a valid `{f.name}`{did_you_mean(best)} Allowed: {allowed}", best

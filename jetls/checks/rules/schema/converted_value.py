@@ -24,14 +24,26 @@ SEVERITY = "warning"
 def on_value(ctx, v) -> None:
     e, f, t, name, val = v.entry, v.field, v.type, v.entry.name, getattr(v.entry.value, "value", None)
     if v.issue == "truncated":
-        ctx.emit(CODE, e.value_span, f"`{name}` must be an integer: {val!r} is truncated to {int(val)}",
-                 data={"replacement": toml_value(int(val))})
+        ctx.emit(
+            CODE,
+            e.value_span,
+            f"`{name}` must be an integer: {val!r} is truncated to {int(val)}",
+            data={"replacement": toml_value(int(val))},
+        )
     elif v.issue == "converted":
         ctx.emit(CODE, e.value_span, f"`{name}` expects {describe_types(f.types)}; {type_name(t)} is converted")
     elif v.issue == "integer string":
         n = int(val)
-        ctx.emit(CODE, e.value_span, f"`{name}` must be an integer, not a string: write `{n}`",
-                 data={"replacement": toml_value(n)})
+        ctx.emit(
+            CODE,
+            e.value_span,
+            f"`{name}` must be an integer, not a string: write `{n}`",
+            data={"replacement": toml_value(n)},
+        )
     elif v.issue == "scalar for string":
-        ctx.emit(CODE, e.value_span, f"`{name}` must be a string: {type_name(t)} is converted to {str(val)!r}",
-                 data={"replacement": toml_value(str(val))})
+        ctx.emit(
+            CODE,
+            e.value_span,
+            f"`{name}` must be a string: {type_name(t)} is converted to {str(val)!r}",
+            data={"replacement": toml_value(str(val))},
+        )

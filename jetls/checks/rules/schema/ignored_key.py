@@ -40,8 +40,14 @@ def on_ignored_key(ctx, k) -> None:
         msg = "`days28` is not a window name and is silently ignored; the 28-day window is `28_day`"
     if rep and "did you mean" not in msg:
         msg += f"; did you mean `{rep}`?"
-    ctx.emit(CODE, k.span, msg, data={"replacement": rep} if rep else None, tags=(Tag.UNNECESSARY,),
-             fixes=ctx.removal(k.item))
+    ctx.emit(
+        CODE,
+        k.span,
+        msg,
+        data={"replacement": rep} if rep else None,
+        tags=(Tag.UNNECESSARY,),
+        fixes=ctx.removal(k.item),
+    )
 
 
 def on_segment(ctx, name: str, t: Table) -> None:
@@ -64,19 +70,24 @@ def on_segment(ctx, name: str, t: Table) -> None:
             where = f" (defined in `{ctx.ws.file(d.path).info.rel}`)"
     for e in keys:
         if ds is None:
-            msg = (f"`{e.name}` is ignored by the reference parser: a segment's window belongs to its data "
-                   "source (`[segments.data_sources.<slug>]`)")
+            msg = (
+                f"`{e.name}` is ignored by the reference parser: a segment's window belongs to its data "
+                "source (`[segments.data_sources.<slug>]`)"
+            )
         else:
-            msg = (f"`{e.name}` is ignored by the reference parser: a segment's window belongs to its data "
-                   f"source `[segments.data_sources.{ds}]`{where}")
+            msg = (
+                f"`{e.name}` is ignored by the reference parser: a segment's window belongs to its data "
+                f"source `[segments.data_sources.{ds}]`{where}"
+            )
         fixes = []
         removal = remove_entry(text, e)
         if removal is not None and target is not None:
             if entry(target, e.name, True) is None:
                 insert = insert_entry(text, target, e.name, e.to_python())
                 if insert is not None:
-                    fixes.append(Fix.here(f"Move `{e.name}` to `[segments.data_sources.{ds}]`", removal, insert,
-                                          preferred=True))
+                    fixes.append(
+                        Fix.here(f"Move `{e.name}` to `[segments.data_sources.{ds}]`", removal, insert, preferred=True)
+                    )
             else:
                 fixes.append(Fix.here(f"Remove `{e.name}` (`[segments.data_sources.{ds}]` sets it)", removal))
         elif removal is not None:

@@ -34,5 +34,9 @@ def on_string(ctx, s) -> None:
         except ValueError:
             ok = False
     if not ok:
-        ctx.emit(CODE, s.span, f"`{val}` is not a date in `YYYY-MM-DD` format (the reference fails with "
-                 f"\"time data {val!r} does not match format '%Y-%m-%d'\")")
+        ctx.emit(
+            CODE,
+            s.span,
+            f"`{val}` is not a date in `YYYY-MM-DD` format (the reference fails with "
+            f"\"time data {val!r} does not match format '%Y-%m-%d'\")",
+        )

@@ -28,11 +28,16 @@ _WILDCARD = re.compile(r"[*?\[]")
 
 
 def on_slug(ctx, kind: str, name: str, t) -> None:
-    if is_valid_slug(name) or (_WILDCARD.search(name) and (
-            (kind == "metric" and ctx.kind is FileKind.EXPERIMENT) or kind == "data_source")):
+    if is_valid_slug(name) or (
+        _WILDCARD.search(name) and ((kind == "metric" and ctx.kind is FileKind.EXPERIMENT) or kind == "data_source")
+    ):
         return  # (a wildcard metric key: JET515; data source wildcards merge into matching definitions)
     fixed = re.sub(r"[^a-zA-Z0-9_]", "_", name)
-    ctx.emit(CODE, key_span(t), f"`{name}` is not a valid {KIND_LABELS[kind]} slug (only letters, digits and `_`): "
-             f"the reference silently drops it when merging, so references to it fail; use `{fixed}`",
-             data={"replacement": fixed},
-             severity="error" if kind == "data_source" and ctx.kind is FileKind.DEFINITIONS else None)
+    ctx.emit(
+        CODE,
+        key_span(t),
+        f"`{name}` is not a valid {KIND_LABELS[kind]} slug (only letters, digits and `_`): "
+        f"the reference silently drops it when merging, so references to it fail; use `{fixed}`",
+        data={"replacement": fixed},
+        severity="error" if kind == "data_source" and ctx.kind is FileKind.DEFINITIONS else None,
+    )

@@ -31,5 +31,10 @@ def on_value(ctx, v) -> None:
     if t == "string" and val.strip().lower() in _FALSE_WORDS:
         extra = f" — `{val!r}` means **true**"
     meant = toml_value(truthy if t != "string" else val.strip().lower() not in _FALSE_WORDS + ("",))
-    ctx.emit(CODE, e.value_span, f"`{e.name}` must be a boolean (`true`/`false`): the reference treats any "
-             f"non-empty value as true, so this means `{str(truthy).lower()}`{extra}", data={"replacement": meant})
+    ctx.emit(
+        CODE,
+        e.value_span,
+        f"`{e.name}` must be a boolean (`true`/`false`): the reference treats any "
+        f"non-empty value as true, so this means `{str(truthy).lower()}`{extra}",
+        data={"replacement": meant},
+    )

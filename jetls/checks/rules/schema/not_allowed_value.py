@@ -25,8 +25,12 @@ SEVERITY = "error"
 
 def on_string(ctx, s) -> None:
     f = s.field
-    if not s.off_enum or f.name == "pre_treatments" or s.place.in_statistic or (
-            f.name == "period" and s.place.at is In.COVARIATE):
+    if (
+        not s.off_enum
+        or f.name == "pre_treatments"
+        or s.place.in_statistic
+        or (f.name == "period" and s.place.at is In.COVARIATE)
+    ):
         return
     msg, best = off_enum(s)
     ctx.emit(CODE, s.span, msg, data={"replacement": best} if best else None)

@@ -25,8 +25,12 @@ def on_value(ctx, v) -> None:
         return
     e, f = v.entry, v.field
     if e.name == "enrollment_period" and n == 0:
-        ctx.emit(CODE, e.value_span, "`enrollment_period = 0`: Jetstream refuses the experiment "
-                 "(\"Experiment has no enrollment period.\")", severity="error")
+        ctx.emit(
+            CODE,
+            e.value_span,
+            '`enrollment_period = 0`: Jetstream refuses the experiment ("Experiment has no enrollment period.")',
+            severity="error",
+        )
     elif f.minimum is not None and n < f.minimum:
         ctx.emit(CODE, e.value_span, f"`{e.name}` should be at least {f.minimum:g} (got {n})")
     elif f.maximum is not None and n > f.maximum:

@@ -20,10 +20,9 @@ foo = 1
 ```
 """
 
-from jetls.schema import Field
-
 from jetls.checks.hooks import In
 from jetls.checks.suggest import did_you_mean, suggest
+from jetls.schema import Field
 
 CODE = "JET103"
 SEVERITY = "error"
@@ -33,5 +32,10 @@ def on_unknown_key(ctx, k) -> None:
     if not k.path or k.place.at in (In.STATISTICS, In.STATISTIC) or k.section.unknown_keys != "error":
         return
     s = suggest(k.name, [n for n, v in k.section.fields.items() if not (isinstance(v, Field) and v.ignored)])
-    ctx.emit(CODE, k.span, f"unknown key `{k.name}` in `[{'.'.join(k.path)}]`{did_you_mean(s)} — the reference "
-             f"rejects it (\"unexpected keyword argument '{k.name}'\")", data={"replacement": s} if s else None)
+    ctx.emit(
+        CODE,
+        k.span,
+        f"unknown key `{k.name}` in `[{'.'.join(k.path)}]`{did_you_mean(s)} — the reference "
+        f"rejects it (\"unexpected keyword argument '{k.name}'\")",
+        data={"replacement": s} if s else None,
+    )

@@ -20,12 +20,11 @@ window_end = 7
 ```
 """
 
+from jetls.checks.hooks import In
 from jetls.document import Table
 from jetls.schema import FileKind
 from jetls.workspace import key_span
 from jetls.workspace.index import entry
-
-from jetls.checks.hooks import In
 
 CODE = "JET110"
 SEVERITY = "error"
@@ -35,8 +34,9 @@ def on_missing_key(ctx, t, key: str) -> None:
     if t.place.at in (In.STATISTIC, In.COVARIATE):
         return
     where = f"`[{'.'.join(t.path)}]`" if t.path else "this file"
-    ctx.emit(CODE, t.span, f"{where} requires `{key}` (the reference fails with KeyError: '{key}')",
-             data={"missing": key})
+    ctx.emit(
+        CODE, t.span, f"{where} requires `{key}` (the reference fails with KeyError: '{key}')", data={"missing": key}
+    )
 
 
 def on_data_source(ctx, name: str, t: Table) -> None:
@@ -47,6 +47,11 @@ def on_data_source(ctx, name: str, t: Table) -> None:
     fe = entry(t, "from_expression", True)
     if (fe is not None and fe.to_python()) or ctx.global_defs("data_source", name):
         return
-    ctx.emit(CODE, key_span(t), f"`[data_sources.{name}]` requires `from_expression` when it is used "
-             "(\"'from_expression' must be <class 'str'> (got None …)\")",
-             severity=None if ctx.metrics_using(name) else "warning", data={"missing": "from_expression"})
+    ctx.emit(
+        CODE,
+        key_span(t),
+        f"`[data_sources.{name}]` requires `from_expression` when it is used "
+        "(\"'from_expression' must be <class 'str'> (got None …)\")",
+        severity=None if ctx.metrics_using(name) else "warning",
+        data={"missing": "from_expression"},
+    )

@@ -15,9 +15,8 @@ Metrics = 1
 ```
 """
 
-from jetls.schema import Field
-
 from jetls.checks.suggest import did_you_mean, suggest
+from jetls.schema import Field
 
 CODE = "JET101"
 SEVERITY = "error"
@@ -28,6 +27,10 @@ def on_unknown_key(ctx, k) -> None:
         return
     s = suggest(k.name, [n for n, v in k.section.fields.items() if not (isinstance(v, Field) and v.ignored)])
     allowed = ", ".join(f"`{n}`" for n in k.section.fields)
-    ctx.emit(CODE, k.span, f"unexpected top-level key `{k.name}`: the reference rejects the file "
-             f"(\"Unexpected config key[s] found\"){did_you_mean(s)} Allowed: {allowed}",
-             data={"replacement": s} if s else None)
+    ctx.emit(
+        CODE,
+        k.span,
+        f"unexpected top-level key `{k.name}`: the reference rejects the file "
+        f'("Unexpected config key[s] found"){did_you_mean(s)} Allowed: {allowed}',
+        data={"replacement": s} if s else None,
+    )

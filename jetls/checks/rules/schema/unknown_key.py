@@ -14,11 +14,10 @@ enrollment_periodd = 7
 ```
 """
 
-from jetls.diagnostics import Tag
-from jetls.schema import Field
-
 from jetls.checks.hooks import In
 from jetls.checks.suggest import did_you_mean, suggest
+from jetls.diagnostics import Tag
+from jetls.schema import Field
 
 CODE = "JET102"
 SEVERITY = "warning"
@@ -26,9 +25,19 @@ SEVERITY = "warning"
 
 def on_unknown_key(ctx, k) -> None:
     section = k.section
-    if (not k.path or k.place.at in (In.STATISTICS, In.STATISTIC) or section.unknown_keys == "error"
-            or (not section.fields and section.entries is None)):
+    if (
+        not k.path
+        or k.place.at in (In.STATISTICS, In.STATISTIC)
+        or section.unknown_keys == "error"
+        or (not section.fields and section.entries is None)
+    ):
         return
     s = suggest(k.name, [n for n, v in section.fields.items() if not (isinstance(v, Field) and v.ignored)])
-    ctx.emit(CODE, k.span, f"unknown key `{k.name}` in `[{'.'.join(k.path)}]` is silently ignored{did_you_mean(s)}",
-             data={"replacement": s} if s else None, tags=(Tag.UNNECESSARY,), fixes=ctx.removal(k.item))
+    ctx.emit(
+        CODE,
+        k.span,
+        f"unknown key `{k.name}` in `[{'.'.join(k.path)}]` is silently ignored{did_you_mean(s)}",
+        data={"replacement": s} if s else None,
+        tags=(Tag.UNNECESSARY,),
+        fixes=ctx.removal(k.item),
+    )

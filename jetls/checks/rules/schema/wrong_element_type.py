@@ -23,5 +23,8 @@ def on_element(ctx, v, x, t: str) -> None:
     if v.place.in_statistic or v.field.name == "pre_treatments":
         return  # (JET304, JET306)
     d = v.entry.delta
-    ctx.emit(CODE, (x.start + d, x.end + d),
-             f"elements of `{v.field.name}` must be {describe_types(v.field.item_types)}, not {type_name(t)}")
+    ctx.emit(
+        CODE,
+        (x.start + d, x.end + d),
+        f"elements of `{v.field.name}` must be {describe_types(v.field.item_types)}, not {type_name(t)}",
+    )

@@ -20,7 +20,6 @@ data_source = "clients_daily"
 ```
 """
 
-
 from jetls.checks.rules.templates._report import report_problem
 
 CODE = "JET450"

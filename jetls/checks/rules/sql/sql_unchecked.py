@@ -13,7 +13,6 @@ enrollment_query = "EXECUTE IMMEDIATE 'SELECT client_id AS analysis_id, branch F
 ```
 """
 
-
 from jetls.checks.rules.templates._report import report_problem
 
 CODE = "JET451"

@@ -29,7 +29,6 @@ CREATE OR REPLACE FUNCTION hist.extract(input STRING, key STRING) AS (NULL);
 ```
 """
 
-
 from jetls.checks.rules.templates._report import report_problem
 
 CODE = "JET456"

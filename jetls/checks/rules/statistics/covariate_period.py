@@ -19,10 +19,9 @@ covariate_adjustment = {period = "preenrollment_weekly"}
 ```
 """
 
-from jetls.schema import WINDOWS
-
 from jetls.checks.hooks import In
 from jetls.checks.rules.schema._enum import off_enum
+from jetls.schema import WINDOWS
 
 CODE = "JET307"
 SEVERITY = "error"
@@ -30,8 +29,12 @@ SEVERITY = "error"
 
 def on_missing_key(ctx, t, key: str) -> None:
     if t.place.at is In.COVARIATE:
-        ctx.emit(CODE, t.span, "`covariate_adjustment` requires `period` "
-                 '(`"preenrollment_week"` or `"preenrollment_days28"`)', data={"missing": key})
+        ctx.emit(
+            CODE,
+            t.span,
+            '`covariate_adjustment` requires `period` (`"preenrollment_week"` or `"preenrollment_days28"`)',
+            data={"missing": key},
+        )
 
 
 def on_string(ctx, s) -> None:
@@ -39,8 +42,10 @@ def on_string(ctx, s) -> None:
         return
     if s.value in WINDOWS:
         best = WINDOWS[s.value]
-        msg = (f"`{s.value}` is a window name; `covariate_adjustment.period` takes the internal period name "
-               f"`{best}` (Jetstream: \"'{s.value}' is not a valid AnalysisPeriod\")")
+        msg = (
+            f"`{s.value}` is a window name; `covariate_adjustment.period` takes the internal period name "
+            f"`{best}` (Jetstream: \"'{s.value}' is not a valid AnalysisPeriod\")"
+        )
     else:
         msg, best = off_enum(s)
     ctx.emit(CODE, s.span, msg, data={"replacement": best} if best else None)

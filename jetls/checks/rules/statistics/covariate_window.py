@@ -39,5 +39,9 @@ def on_statistic(ctx, s) -> None:
         for r in ctx.idx.file(layer.path).references:
             if r.where == f"window {window}" and r.slug == target:
                 return
-    ctx.emit(CODE, pe.value_span, f"`{target}` is not in the `{window}` window: Jetstream falls back to "
-             f"unadjusted inferences; add it to `[metrics].{window}`")
+    ctx.emit(
+        CODE,
+        pe.value_span,
+        f"`{target}` is not in the `{window}` window: Jetstream falls back to "
+        f"unadjusted inferences; add it to `[metrics].{window}`",
+    )

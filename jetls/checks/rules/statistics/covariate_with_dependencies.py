@@ -30,5 +30,9 @@ SEVERITY = "error"
 def on_statistic(ctx, s) -> None:
     cov = sub(s.params, "covariate_adjustment")
     if cov is not None and s.depends_on:
-        ctx.emit(CODE, key_span(cov), "metrics with `depends_on` cannot be covariate-adjusted "
-                 "(\"metrics with dependencies are not currently supported for covariate adjustment\")")
+        ctx.emit(
+            CODE,
+            key_span(cov),
+            "metrics with `depends_on` cannot be covariate-adjusted "
+            '("metrics with dependencies are not currently supported for covariate adjustment")',
+        )

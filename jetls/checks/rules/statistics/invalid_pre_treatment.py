@@ -18,12 +18,11 @@ pre_treatments = [{name = "censor_values_below_threshold"}]
 ```
 """
 
+from jetls.checks.suggest import did_you_mean, suggest
+from jetls.checks.values import describe_types, toml_type, type_name
 from jetls.schema import PRE_TREATMENTS, pre_treatment_schema
 from jetls.syntax import String
 from jetls.workspace.index import string_span
-
-from jetls.checks.suggest import did_you_mean, suggest
-from jetls.checks.values import describe_types, toml_type, type_name
 
 CODE = "JET306"
 SEVERITY = "error"
@@ -36,16 +35,23 @@ def on_string(ctx, s) -> None:
     pt = PRE_TREATMENTS.get(s.value)
     req = [p for p, spec in pt.params.items() if spec.required] if pt is not None else []
     if req:
-        ctx.emit(CODE, s.span, f"pre-treatment `{s.value}` requires `{req[0]}`: write "
-                 f'`{{name = "{s.value}", {req[0]} = …}}` (Jetstream: "missing 1 required positional argument: '
-                 f"'{req[0]}'\")")
+        ctx.emit(
+            CODE,
+            s.span,
+            f"pre-treatment `{s.value}` requires `{req[0]}`: write "
+            f'`{{name = "{s.value}", {req[0]} = …}}` (Jetstream: "missing 1 required positional argument: '
+            f"'{req[0]}'\")",
+        )
 
 
 def on_element(ctx, v, x, t: str) -> None:
     if v.field.name == "pre_treatments":
         d = v.entry.delta
-        ctx.emit(CODE, (x.start + d, x.end + d),
-                 f"elements of `{v.field.name}` must be {describe_types(v.field.item_types)}, not {type_name(t)}")
+        ctx.emit(
+            CODE,
+            (x.start + d, x.end + d),
+            f"elements of `{v.field.name}` must be {describe_types(v.field.item_types)}, not {type_name(t)}",
+        )
 
 
 def on_pre_treatment(ctx, e, t) -> None:
@@ -72,14 +78,21 @@ def on_pre_treatment(ctx, e, t) -> None:
         if fld is None:
             params = [p for p in schema.fields if p != "name"]
             best = suggest(k, params)
-            ctx.emit(CODE, (kv.key.start + d, kv.key.end + d), f"pre-treatment `{name}` has no parameter `{k}`"
-                     f"{did_you_mean(best)} ({'parameters: ' + ', '.join(f'`{p}`' for p in params) if params else 'it takes none'})",
-                     data={"replacement": best} if best else None)
+            takes = "parameters: " + ", ".join(f"`{p}`" for p in params) if params else "it takes none"
+            ctx.emit(
+                CODE,
+                (kv.key.start + d, kv.key.end + d),
+                f"pre-treatment `{name}` has no parameter `{k}`{did_you_mean(best)} ({takes})",
+                data={"replacement": best} if best else None,
+            )
             continue
         vt = toml_type(kv.value)
         if not (vt in fld.types or (vt == "integer" and "float" in fld.types)):
-            ctx.emit(CODE, (kv.value.start + d, kv.value.end + d),
-                     f"`{k}` of pre-treatment `{name}` must be {describe_types(fld.types)}")
+            ctx.emit(
+                CODE,
+                (kv.value.start + d, kv.value.end + d),
+                f"`{k}` of pre-treatment `{name}` must be {describe_types(fld.types)}",
+            )
     nspan = string_span(name_kv.value, d)
     for k in schema.required_keys:
         if k not in present:

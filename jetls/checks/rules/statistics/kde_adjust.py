@@ -27,5 +27,8 @@ def on_statistic(ctx, s) -> None:
         return
     e = entry(s.params, "adjust")
     if e is not None and isinstance(e.to_python(), (int, float)) and e.to_python() != 1.0:
-        ctx.emit(CODE, e.value_span, "`adjust` other than 1.0 fails at analysis time "
-                 "(\"KDE Adjust parameter no longer supported\"); remove it")
+        ctx.emit(
+            CODE,
+            e.value_span,
+            '`adjust` other than 1.0 fails at analysis time ("KDE Adjust parameter no longer supported"); remove it',
+        )

@@ -33,16 +33,27 @@ def on_metric_reference(ctx, ref) -> None:
     res = ctx.resolve_metric(slug)
     if not res.resolved or ctx.statistics_of(slug) or ctx.outcome_statistics(slug):
         return
-    ctx.emit(CODE, ref.span, f"metric `{slug}` has no statistics: the reference fails with "
-             f"\"No statistical treatment defined for metric '{slug}'\"; add "
-             f"`[metrics.{slug}.statistics.<name>]`{ref.note}", severity=ref.severity,
-             related=[ctx.rel(d, "defined here") for d in res.globals[:1]], fixes=add_statistic(ctx, slug))
+    ctx.emit(
+        CODE,
+        ref.span,
+        f"metric `{slug}` has no statistics: the reference fails with "
+        f"\"No statistical treatment defined for metric '{slug}'\"; add "
+        f"`[metrics.{slug}.statistics.<name>]`{ref.note}",
+        severity=ref.severity,
+        related=[ctx.rel(d, "defined here") for d in res.globals[:1]],
+        fixes=add_statistic(ctx, slug),
+    )
 
 
 def on_local_metric(ctx, m) -> None:
     if m.full and ctx.kind is FileKind.OUTCOME and not ctx.statistics_of(m.name):
-        ctx.emit(CODE, key_span(m.table), f"outcome metric `{m.name}` has no statistics: the reference fails with "
-                 f"\"No statistical treatment defined for metric '{m.name}'\"", fixes=add_statistic(ctx, m.name))
+        ctx.emit(
+            CODE,
+            key_span(m.table),
+            f"outcome metric `{m.name}` has no statistics: the reference fails with "
+            f"\"No statistical treatment defined for metric '{m.name}'\"",
+            fixes=add_statistic(ctx, m.name),
+        )
 
 
 def add_statistic(ctx, slug: str) -> tuple[Fix, ...]:

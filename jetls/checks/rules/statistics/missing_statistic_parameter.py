@@ -26,5 +26,10 @@ SEVERITY = "error"
 
 def on_missing_key(ctx, t, key: str) -> None:
     if t.place.in_statistic:
-        ctx.emit(CODE, t.span, f"statistic `{t.place.statistic}` requires `{key}` (Jetstream fails with "
-                 f"\"missing 1 required keyword-only argument: '{key}'\")", data={"missing": key})
+        ctx.emit(
+            CODE,
+            t.span,
+            f"statistic `{t.place.statistic}` requires `{key}` (Jetstream fails with "
+            f"\"missing 1 required keyword-only argument: '{key}'\")",
+            data={"missing": key},
+        )

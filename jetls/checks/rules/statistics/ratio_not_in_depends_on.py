@@ -36,6 +36,10 @@ def on_statistic(ctx, s) -> None:
     for p in ("numerator", "denominator"):
         e = entry(s.params, p)
         if e is not None and isinstance(e.value, String) and e.value.value not in s.depends_on:
-            ctx.emit(CODE, string_span(e.value, e.delta), f"`{p}` `{e.value.value}` is not in `depends_on` of "
-                     f"`{s.metric}`: the column is only present if the metric is computed alongside; add it to "
-                     "`depends_on`")
+            ctx.emit(
+                CODE,
+                string_span(e.value, e.delta),
+                f"`{p}` `{e.value.value}` is not in `depends_on` of "
+                f"`{s.metric}`: the column is only present if the metric is computed alongside; add it to "
+                "`depends_on`",
+            )

@@ -34,17 +34,25 @@ def on_wrong_shape(ctx, k, shape: str) -> None:
 def on_value(ctx, v) -> None:
     e, name = v.entry, v.entry.name
     if v.issue == "statistic float":
-        ctx.emit(CODE, e.value_span, f"`{name}` must be a float: write `{e.value.value}.0` — Jetstream fails "
-                 f"with \"'{name}' must be <class 'float'> (got {e.value.value} that is a <class 'int'>)\"",
-                 data={"replacement": toml_value(float(e.value.value))})
+        ctx.emit(
+            CODE,
+            e.value_span,
+            f"`{name}` must be a float: write `{e.value.value}.0` — Jetstream fails "
+            f"with \"'{name}' must be <class 'float'> (got {e.value.value} that is a <class 'int'>)\"",
+            data={"replacement": toml_value(float(e.value.value))},
+        )
     elif v.issue == "statistic type":
         ctx.emit(CODE, e.value_span, f"`{name}` must be {describe_types(v.field.types)}, not {type_name(v.type)}")
 
 
 def on_string(ctx, s) -> None:
     f = s.field
-    if s.off_enum and s.place.in_statistic and f.name != "pre_treatments" and not (
-            f.name == "period" and s.place.at is In.COVARIATE):
+    if (
+        s.off_enum
+        and s.place.in_statistic
+        and f.name != "pre_treatments"
+        and not (f.name == "period" and s.place.at is In.COVARIATE)
+    ):
         msg, best = off_enum(s)
         ctx.emit(CODE, s.span, msg, data={"replacement": best} if best else None)
 
@@ -52,5 +60,8 @@ def on_string(ctx, s) -> None:
 def on_element(ctx, v, x, t: str) -> None:
     if v.place.in_statistic and v.field.name != "pre_treatments":
         d = v.entry.delta
-        ctx.emit(CODE, (x.start + d, x.end + d),
-                 f"elements of `{v.field.name}` must be {describe_types(v.field.item_types)}, not {type_name(t)}")
+        ctx.emit(
+            CODE,
+            (x.start + d, x.end + d),
+            f"elements of `{v.field.name}` must be {describe_types(v.field.item_types)}, not {type_name(t)}",
+        )

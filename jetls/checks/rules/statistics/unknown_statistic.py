@@ -17,10 +17,9 @@ weekly = ["active_hours"]
 ```
 """
 
-from jetls.schema import STATISTICS
-
 from jetls.checks.hooks import In
 from jetls.checks.suggest import did_you_mean, suggest
+from jetls.schema import STATISTICS
 
 CODE = "JET301"
 SEVERITY = "error"
@@ -33,7 +32,15 @@ def on_unknown_key(ctx, k) -> None:
     vocab = STATISTICS.get(tool, STATISTICS["jetstream"])
     s = suggest(k.name, vocab)
     names = ", ".join(f"`{n}`" for n in vocab)
-    why = (f"Jetstream fails at analysis time: Statistic {k.name!r} does not exist." if tool == "jetstream"
-           else f"not a {tool} statistic")
-    ctx.emit(CODE, k.span, f"unknown statistic `{k.name}`{did_you_mean(s)} ({why}); known: {names}",
-             data={"replacement": s} if s else None, severity=None if tool in ("jetstream", "any") else "warning")
+    why = (
+        f"Jetstream fails at analysis time: Statistic {k.name!r} does not exist."
+        if tool == "jetstream"
+        else f"not a {tool} statistic"
+    )
+    ctx.emit(
+        CODE,
+        k.span,
+        f"unknown statistic `{k.name}`{did_you_mean(s)} ({why}); known: {names}",
+        data={"replacement": s} if s else None,
+        severity=None if tool in ("jetstream", "any") else "warning",
+    )

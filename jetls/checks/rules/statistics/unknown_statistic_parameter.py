@@ -18,9 +18,8 @@ ci_width = 0.9
 ```
 """
 
-from jetls.schema import Field
-
 from jetls.checks.suggest import did_you_mean, suggest
+from jetls.schema import Field
 
 CODE = "JET302"
 SEVERITY = "error"
@@ -34,7 +33,11 @@ def on_unknown_key(ctx, k) -> None:
     stat = k.place.statistic
     params = [p for p in section.fields if p != "pre_treatments"]
     takes = ", ".join(f"`{p}`" for p in params) if params else "no parameters"
-    ctx.emit(CODE, k.span, f"unknown parameter `{k.name}` of statistic `{stat}`{did_you_mean(s)} — Jetstream fails "
-             f"with \"got an unexpected keyword argument '{k.name}'\"; `{stat}` takes {takes} (and `pre_treatments`)",
-             data={"replacement": s} if s else None,
-             severity=None if section.unknown_keys == "error" else "warning")
+    ctx.emit(
+        CODE,
+        k.span,
+        f"unknown parameter `{k.name}` of statistic `{stat}`{did_you_mean(s)} — Jetstream fails "
+        f"with \"got an unexpected keyword argument '{k.name}'\"; `{stat}` takes {takes} (and `pre_treatments`)",
+        data={"replacement": s} if s else None,
+        severity=None if section.unknown_keys == "error" else "warning",
+    )

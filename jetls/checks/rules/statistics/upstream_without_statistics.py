@@ -34,7 +34,11 @@ def on_upstream(ctx, u) -> None:
         return
     glob = ctx.global_defs("metric", up)
     if (glob or ctx.spec_tables("metric", up)) and not ctx.statistics_of(up):
-        ctx.emit(CODE, u.span, f"upstream metric `{up}` has no statistics: the reference fails with "
-                 f"\"No statistical treatment defined for metric '{up}'\"; add "
-                 f"`[metrics.{up}.statistics.<name>]` (e.g. `bootstrap_mean`)",
-                 related=[ctx.rel(d, "defined here") for d in glob[:1]])
+        ctx.emit(
+            CODE,
+            u.span,
+            f"upstream metric `{up}` has no statistics: the reference fails with "
+            f"\"No statistical treatment defined for metric '{up}'\"; add "
+            f"`[metrics.{up}.statistics.<name>]` (e.g. `bootstrap_mean`)",
+            related=[ctx.rel(d, "defined here") for d in glob[:1]],
+        )

@@ -16,5 +16,6 @@ SEVERITY = "information"
 
 
 def on_too_large(ctx, limit: int) -> None:
-    ctx.emit(CODE, (0, 0), f"this file has {len(ctx.text):,} characters: above {limit:,} jetls checks only "
-             "its TOML syntax")
+    ctx.emit(
+        CODE, (0, 0), f"this file has {len(ctx.text):,} characters: above {limit:,} jetls checks only its TOML syntax"
+    )

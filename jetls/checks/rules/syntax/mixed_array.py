@@ -15,10 +15,11 @@ segments = ["regular_users_v3", 1]
 ```
 """
 
-from jetls.syntax import Array, InlineTable, Invalid
+from functools import partial
 
 from jetls.checks.replay import Replayed
 from jetls.checks.values import toml_type, type_name
+from jetls.syntax import Array, InlineTable, Invalid
 
 CODE = "JET003"
 SEVERITY = "error"
@@ -29,8 +30,7 @@ _FOUND = Replayed("mixed arrays")
 
 def on_file(ctx) -> None:
     for chunk in ctx.sf.tree.chunks:
-        tree = chunk.tree
-        _FOUND.run(ctx, tree, chunk.delta, lambda: _in_chunk(ctx, tree, chunk.delta))
+        _FOUND.run(ctx, chunk.tree, chunk.delta, partial(_in_chunk, ctx, chunk.tree, chunk.delta))
 
 
 def _in_chunk(ctx, tree, delta: int) -> None:
@@ -42,9 +42,12 @@ def _in_chunk(ctx, tree, delta: int) -> None:
                 for x in items[1:]:
                     t = toml_type(x)
                     if t != first:
-                        ctx.emit(CODE, (x.start + delta, x.end + delta),
-                                 f"array mixes {type_name(first)} and {type_name(t)}: the reference TOML parser "
-                                 "(toml 0.10.2) rejects it (\"Not a homogeneous array\"); use one element type")
+                        ctx.emit(
+                            CODE,
+                            (x.start + delta, x.end + delta),
+                            f"array mixes {type_name(first)} and {type_name(t)}: the reference TOML parser "
+                            '(toml 0.10.2) rejects it ("Not a homogeneous array"); use one element type',
+                        )
                         break
             for x in items:
                 visit(x)

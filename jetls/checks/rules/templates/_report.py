@@ -7,5 +7,10 @@ _UNRENDERED = " (this metric is in no window, so the reference never renders it)
 def report_problem(ctx, s, p) -> None:
     """Report `p` (a `jetls.diagnostics.Problem` of the string `s`, a `hooks.StringValue`)."""
     lowered = s.downgrade and p.severity == "error"
-    ctx.emit(p.code, s.span(p.start, p.end), p.message + (_UNRENDERED if lowered else ""),
-             severity="warning" if lowered else p.severity, data=p.data)
+    ctx.emit(
+        p.code,
+        s.span(p.start, p.end),
+        p.message + (_UNRENDERED if lowered else ""),
+        severity="warning" if lowered else p.severity,
+        data=p.data,
+    )

@@ -16,7 +16,6 @@ from_expression = "`moz-fx-data-shared-prod.{datasets}.my_table`"
 ```
 """
 
-
 from jetls.checks.rules.templates._report import report_problem
 
 CODE = "JET406"

@@ -21,7 +21,6 @@ data_source = "clients_daily"
 ```
 """
 
-
 from jetls.checks.rules.templates._report import report_problem
 
 CODE = "JET402"

@@ -15,7 +15,6 @@ from_expression = "(SELECT * FROM events WHERE experiment = '{{experiment.slug}}
 ```
 """
 
-
 from jetls.checks.rules.templates._report import report_problem
 
 CODE = "JET403"

@@ -21,7 +21,6 @@ window_end = 7
 ```
 """
 
-
 from jetls.checks.rules.templates._report import report_problem
 
 CODE = "JET407"
