@@ -93,6 +93,7 @@ def write(path: Path, doc: dict) -> str | None:
 
     files = {}
     for rel, (size, mtime, dig, kind, value, problem) in doc["files"].items():
+        ref: object
         if value is None:
             ref = None
         elif kind == COLUMNS:

@@ -18,7 +18,7 @@ import zlib
 from collections.abc import Mapping
 from datetime import datetime, timezone
 from types import MappingProxyType
-from typing import Callable, Iterable
+from typing import Callable, Iterable, cast
 
 from . import cache
 from .model import Column, Table, canonical, split_name
@@ -63,9 +63,9 @@ class Catalog:
                 if kind == VIEW and table:
                     self._views[table] = rel
             elif kind == SCHEMA and table:
-                self._schemas[table] = (rel, value)
+                self._schemas[table] = (rel, cast(bytes, value))
             elif kind == METADATA and table:
-                self._meta[table] = value
+                self._meta[table] = cast(bytes, value)
             elif kind == COLUMNS and isinstance(value, tuple):
                 for name, blob in value[1]:
                     self._json.setdefault(name, (rel, blob))
@@ -128,9 +128,9 @@ class Catalog:
         if hit is not None:
             rel, blob = hit
             return Table(key, _columns(blob, key, ()), "columns JSON", os.path.join(self.root, rel), *meta)
-        rel = self._views.get(key)
-        if rel is not None:
-            path = os.path.join(self.root, rel)
+        view = self._views.get(key)
+        if view is not None:
+            path = os.path.join(self.root, view)
             try:
                 with open(path, encoding="utf-8", errors="replace") as fh:
                     sql = fh.read()
@@ -318,6 +318,7 @@ def _in_workers(chunks: list[tuple[int, list]], n: int):
 def _feed_and_read(p: subprocess.Popen, share: list, answers) -> None:
     import marshal
 
+    assert p.stdin is not None and p.stdout is not None  # (opened with pipes)
     try:
         p.stdin.write(marshal.dumps(share))
         p.stdin.close()

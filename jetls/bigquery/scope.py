@@ -264,9 +264,9 @@ class _Analyser:
             return
         fields = _fields_of(parent) or {}
         record = parent.value if isinstance(parent, Relation) else parent
-        tables = parent.tables if isinstance(parent, Relation) else ((parent.table,) if parent.table else ())
+        owners = parent.tables if isinstance(parent, Relation) else ((parent.table,) if parent.table else ())
         self.unknown.append(
-            Unknown(sp[0], sp[1], ident.name, record, tuple(tables), tuple(c.name for c in fields.values()))
+            Unknown(sp[0], sp[1], ident.name, record, tuple(owners), tuple(c.name for c in fields.values()))
         )
 
     # -- expressions ------------------------------------------------------------------------
@@ -440,8 +440,8 @@ class _Analyser:
             ta = item.args.get("alias")
             value_alias = None
             if ta is not None:
-                cols = ta.args.get("columns") or []
-                value_alias = cols[0].name if cols else ta.name or None
+                alias_columns = ta.args.get("columns") or []
+                value_alias = alias_columns[0].name if alias_columns else ta.name or None
             value_alias = value_alias.lower() if value_alias else None
             offset = item.args.get("offset")
             if isinstance(offset, exp.Identifier):
@@ -700,6 +700,7 @@ def _candidates_at(sql: str, start: int, end: int, relations, catalog, kind: str
             scope = _Scope()
             scope.rels.extend(relations)
             a.expr(tree, scope)
+    qualifiers: list | None
     if a.probe_found is not None:
         qualifiers, scope = a.probe_found
     elif kind == "expression" and relations:

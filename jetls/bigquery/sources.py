@@ -81,7 +81,7 @@ def load(path: str, progress: Progress | None = None) -> State:
     with _lock:
         s = _states.get(key)
         owner = s is None
-        if owner:
+        if s is None:
             s = _states[key] = State(key)
     if not owner:
         s.done.wait()

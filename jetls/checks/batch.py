@@ -29,6 +29,7 @@ def default_jobs() -> int:
 
 
 def _work(share: Sequence[str]) -> list[tuple[str, FileReport]]:
+    assert _STATE is not None  # (set before the workers are forked)
     ws, options = _STATE
     return [(p, check_file(ws, p, options)) for p in share]
 

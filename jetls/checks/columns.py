@@ -84,22 +84,22 @@ def _data_source_of(
     # sources may be another platform's (other tables), so only its own are checked
     guessed = _guessed_platform(ws, sf)
     if slug is None and section == "metrics" and name:
-        slug, _ = merged_value(scope.resolve("metric", name).targets, "data_source")
-        slug = slug if isinstance(slug, str) else None
+        merged, _ = merged_value(scope.resolve("metric", name).targets, "data_source")
+        slug = merged if isinstance(merged, str) else None
     if slug is None:
         return None
     for d in scope.resolve(kind, slug).targets:
         t = d.table
-        if guessed and d.path != sf.path:
+        if guessed and d.path != sf.path or not isinstance(t, Table):
             continue
-        fe = entry(t, "from_expression", True) if isinstance(t, Table) else None
+        fe = entry(t, "from_expression", True)
         if fe is None or not isinstance(fe.value, String):
             continue
         joins = sub(t, "joins", True)
         if joins is not None and joins.items:
             return None  # the joined data sources' columns are visible too: not modelled, so silent
         r = render_from(ws, sf, t, kind)
-        return DataSource(slug, kind, r.text, t, d.path) if r is not None else None
+        return DataSource(slug, kind, r.text, t, d.path) if r is not None and r.text is not None else None
     return None
 
 

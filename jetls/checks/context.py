@@ -91,7 +91,10 @@ class Context:
 
     @property
     def scope(self) -> Scope:
+        """What the file sees (`jetls.workspace.scope`); analysed files only."""
         self._reads_context = True
+        if self._scope is None:
+            raise LookupError(f"{self.sf.path} is not analysed: it has no scope")
         return self._scope
 
     @property
@@ -102,7 +105,7 @@ class Context:
         if layers is None:
             layers = [self.sf]
             if self.kind in (FileKind.EXPERIMENT, FileKind.DEFAULTS, FileKind.OUTCOME, FileKind.OPMON):
-                layers += [layer for layer in self._scope.layers if layer is not self.sf]
+                layers += [layer for layer in self.scope.layers if layer is not self.sf]
             self._memo["layers"] = layers
         return layers
 
@@ -111,7 +114,7 @@ class Context:
         """(slug, file) of the outcomes attached to an experiment config."""
         self._reads_context = True
         if self.kind in (FileKind.EXPERIMENT, FileKind.DEFAULTS, FileKind.OUTCOME, FileKind.OPMON):
-            return list(self._scope.attached)
+            return list(self.scope.attached)
         return []
 
     @property
@@ -179,7 +182,7 @@ class Context:
         e = entry(t if isinstance(t, Table) else None, key)
         return list(string_items(e)) if e is not None else []
 
-    def spec_tables(self, kind: str, slug: str) -> list[tuple[Table, SourceFile]]:
+    def spec_tables(self, kind: str, slug: str) -> list[tuple[Table, SourceFile | None]]:
         """The slug's tables in the file's own layers, winner first."""
         ws = self._ws
         return [(d.table, ws.file(d.path)) for d in self.scope.local(kind, slug) if isinstance(d.table, Table)]
@@ -190,7 +193,7 @@ class Context:
     def resolve_metric(self, slug: str) -> Resolution:
         return self.scope.resolve("metric", slug)
 
-    def resolve_simple(self, kind: str, slug: str) -> Table | Definition | None:
+    def resolve_simple(self, kind: str, slug: str) -> Table | Entry | Definition | None:
         """The winning table of a data source, segment or dimension: a local one, else a global
         definition; None when it does not resolve."""
         res = self.scope.resolve(kind, slug)

@@ -366,7 +366,8 @@ class _Checker(Context):
         app_dataset = self.scope.app_dataset()
         for t in dict(tables(root.items.get("data_sources"))).values():
             dd = entry(t, "default_dataset", True)
-            dataset = dd.to_python() if dd is not None and isinstance(dd.to_python(), str) else None
+            named = dd.to_python() if dd is not None else None
+            dataset = named if isinstance(named, str) else None
             context = T.TemplateContext(
                 functions,
                 None,

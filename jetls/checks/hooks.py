@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import Enum
+from typing import cast
 
 from jetls.diagnostics import Problem
 from jetls.document import Entry, Item, Table
 from jetls.schema import Field, Node, Section
+from jetls.syntax import String
 
 #: hook -> what fires it and what its functions receive
 HOOKS: dict[str, str] = {
@@ -73,7 +75,7 @@ class Place:
     at: In = In.SECTION
     statistic: str | None = None  # the statistic, in STATISTIC
 
-    def child(self, name: str, child: Node, is_entry: bool) -> "Place":
+    def child(self, name: str, child: Section, is_entry: bool) -> "Place":
         """The place of the table `name` (of schema `child`) below this one."""
         if child.entry_reference == "statistic" or (child.name == "statistics" and not is_entry):
             return Place(In.STATISTICS)
@@ -237,5 +239,6 @@ class StringValue:
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """A range of the decoded string, in the file."""
-        v, d, n = self.entry.value, self.entry.delta, len(self.entry.value.value)
+        v, d = cast(String, self.entry.value), self.entry.delta
+        n = len(v.value)
         return v.offset_of(min(start, n)) + d, v.offset_of(min(end, n)) + d

@@ -9,10 +9,11 @@ run at its hooks and decide what to report.
 from __future__ import annotations
 
 from functools import partial
+from typing import cast
 
 from jetls.document import Entry, Table, TableArray, unit_key
 from jetls.schema import Field, Section
-from jetls.syntax import Array, InlineTable, Invalid, String
+from jetls.syntax import Array, InlineTable, Invalid, Scalar, String
 from jetls.workspace.index import key_span, string_span
 
 from .context import Context
@@ -143,11 +144,11 @@ class SchemaWalker:
             return
         fire = self.ctx.fire
         if f.accepts(t):
-            number = v.value if t in ("integer", "float") else None
+            number = cast("int | float", v.value) if isinstance(v, Scalar) and t in ("integer", "float") else None
             fire("value", ValueAt(e, f, place, t, None, number))
-            if t == "array":
+            if isinstance(v, Array):
                 self.array(e, v, f, place)
-            elif t == "string":
+            elif isinstance(v, String):
                 fire("string", StringAt(e, f, place, v.value, string_span(v, e.delta)))
             return
         fire("value", ValueAt(e, f, place, t, *_issue(v, t, f, place)))
@@ -165,9 +166,9 @@ class SchemaWalker:
             if allowed and t not in allowed and not (t == "integer" and "float" in allowed):
                 fire("element", ValueAt(e, f, place, "array"), x, t)
                 continue
-            if t == "string" and (f.enum is not None or f.name == "pre_treatments"):
+            if isinstance(x, String) and (f.enum is not None or f.name == "pre_treatments"):
                 fire("string", StringAt(e, f, place, x.value, string_span(x, e.delta)))
-            elif t == "table" and f.name == "pre_treatments":
+            elif isinstance(x, InlineTable) and f.name == "pre_treatments":
                 fire("pre_treatment", e, x)
 
 

@@ -182,7 +182,7 @@ class TomlDocument:
         return out
 
     def lookup(self, path: tuple[str, ...]) -> Item | None:
-        node: Item = self.root
+        node: Item | None = self.root
         for name in path:
             if isinstance(node, TableArray):
                 node = node.tables[-1] if node.tables else None

@@ -10,6 +10,8 @@ from typing import Any
 class _Obj:
     """An attribute bag that prints like the reference's objects."""
 
+    _type_name: str
+
     def __init__(self, _type: str, **attrs: Any) -> None:
         self.__dict__.update(attrs)
         self.__dict__["_type_name"] = _type

@@ -41,7 +41,9 @@ class Lexed:
         self.text = text
         self.toks = toks
         self.names = [t.token_type.name for t in toks]
-        self._parens = self._angles = self._calls = None
+        self._parens: tuple[dict[int, int], list[int], list[int]] | None = None
+        self._angles: set[int] | None = None
+        self._calls: list[Call] | None = None
 
     @property
     def parens(self) -> tuple[dict[int, int], list[int], list[int]]:

@@ -195,7 +195,9 @@ def parse_params(sql: str, dataset: str, name: str) -> tuple[str, ...] | None:
 
 
 def _split_params(sql: str, i: int) -> tuple[str, ...] | None:
-    depth, angle, cur, out = 1, 0, [], []
+    depth, angle = 1, 0
+    cur: list[str] = []
+    out: list[str] = []
     while i < len(sql):
         c = sql[i]
         if c == "(":

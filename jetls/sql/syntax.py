@@ -80,9 +80,10 @@ def parse_problems(text: str, kind: str, lx: Lexed | None) -> list[Problem]:
         except RecursionError:
             return [hint(text, "SQL not validated: nested too deeply for the checker")]
         except Exception:  # noqa: BLE001 — a crash inside sqlglot on valid SQL (`TRANSLATE(x, 'a', 'b')`)
-            trees = _parse_masked(dialect, ErrorLevel, lx)
-            if trees is None:
+            masked = _parse_masked(dialect, ErrorLevel, lx)
+            if masked is None:
                 return []  # judged by the strict checks alone
+            trees = masked
     finally:
         _local.parsing = False
     trees = [t for t in trees if t is not None]

@@ -39,6 +39,8 @@ class Key:
 class Value:
     __slots__ = ("start", "end")
     kind = "value"
+    start: int
+    end: int
 
 
 class Scalar(Value):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, time, timedelta, timezone
+from typing import Callable, cast
 
 from jetls.syntax.nodes import (
     Array,
@@ -68,6 +69,18 @@ _LOOKS_LIKE_HEADER = re.compile(
 _HEADER_LINE = re.compile(r"^\[\[?[ \t]*[A-Za-z0-9_\"'-][^\n]*\]", re.M)
 
 
+def _always(rx: re.Pattern[str]) -> Callable[[str, int], re.Match[str]]:
+    """`rx.match` for a pattern that matches wherever the parser uses it (it may match nothing)."""
+    return cast(Callable[[str, int], re.Match[str]], rx.match)
+
+
+_ws_at = _always(_WS)
+_space_at = _always(_WS_NL_COMMENT)
+_comment_at = _always(_COMMENT)  # (at a `#`)
+_basic_at = _always(_BASIC)  # (at a `"`)
+_literal_at = _always(_LITERAL)  # (at a `'`)
+
+
 def _tz(sign: str, hh: str, mm: str) -> timezone:
     s = 1 if sign == "+" else -1
     return timezone(timedelta(hours=s * int(hh), minutes=s * int(mm)))
@@ -100,7 +113,7 @@ class _ChunkParser:
             pos = 1  # byte order mark
         header: Header | None = None
         entries: list[KeyValue] = []
-        ws_match = _WS.match
+        ws_match = _ws_at
         while True:
             pos = ws_match(text, pos).end()
             if pos >= n:
@@ -140,7 +153,7 @@ class _ChunkParser:
         )
 
     def comment(self, pos: int) -> int:
-        m = _COMMENT.match(self.text, pos)
+        m = _comment_at(self.text, pos)
         end = m.end()
         if end > pos + 1 and text_has_ctrl(self.text, pos, end):
             for cm in _CTRL_COMMENT.finditer(self.text, pos, end):
@@ -159,7 +172,7 @@ class _ChunkParser:
         text = self.text
         if pos > 0 and text[pos - 1] == "\n":
             return pos  # recovery already stopped at the start of a line
-        pos = _WS.match(text, pos).end()
+        pos = _ws_at(text, pos).end()
         if pos >= self.n:
             return pos
         c = text[pos]
@@ -199,9 +212,9 @@ class _ChunkParser:
             return Header(Key(tuple(parts), pos + 1, p - 1), False, start, m.end(), True), m.end()
         is_array = text.startswith("[[", pos)
         pos += 2 if is_array else 1
-        pos = _WS.match(text, pos).end()
+        pos = _ws_at(text, pos).end()
         key, pos = self.key(pos)
-        pos = _WS.match(text, pos).end()
+        pos = _ws_at(text, pos).end()
         closer = "]]" if is_array else "]"
         if text.startswith(closer, pos):
             pos += len(closer)
@@ -225,9 +238,9 @@ class _ChunkParser:
             if part is None:
                 break
             parts.append(part)
-            p2 = _WS.match(text, pos).end()
+            p2 = _ws_at(text, pos).end()
             if p2 < self.n and text[p2] == ".":
-                pos = _WS.match(text, p2 + 1).end()
+                pos = _ws_at(text, p2 + 1).end()
                 if not (pos < self.n and (text[pos] in "\"'" or _BARE_KEY.match(text, pos))):
                     self.error(p2, p2 + 1, "expected a key after '.'")
                     break
@@ -268,14 +281,14 @@ class _ChunkParser:
             if inline:
                 return None, end
             return None, self.skip_line(pos)
-        pos = _WS.match(text, pos).end()
+        pos = _ws_at(text, pos).end()
         if pos >= self.n or text[pos] != "=":
             self.error(key.start, key.end, f"expected '=' after the key '{key.parts[-1].name}'")
             value = Invalid("", pos, pos)
             if inline:
                 return KeyValue(key, value, start, pos), pos
             return KeyValue(key, value, start, pos), self.skip_line(pos)
-        pos = _WS.match(text, pos + 1).end()
+        pos = _ws_at(text, pos + 1).end()
         value, pos = self.value(pos)
         return KeyValue(key, value, start, pos), pos
 
@@ -360,7 +373,7 @@ class _ChunkParser:
             m = _SIMPLE_BASIC.match(text, pos)
             if m is not None:
                 return String(m.group(1), "basic", pos, m.end(), pos + 1, None), m.end()
-            m = _BASIC.match(text, pos)
+            m = _basic_at(text, pos)
             content = m.group(1)
             end = m.end()
             if not m.group(2):
@@ -375,7 +388,7 @@ class _ChunkParser:
             self.check_ctrl(pos + 1, pos + 1 + len(content), multiline=False)
             raw = text[pos:end] if "\\" in content else None
             return String(value, "basic", pos, end, pos + 1, raw), end
-        m = _LITERAL.match(text, pos)
+        m = _literal_at(text, pos)
         content = m.group(1)
         end = m.end()
         if not m.group(2):
@@ -499,7 +512,7 @@ class _ChunkParser:
         text = self.text
         crossed = False
         while True:
-            m = _WS_NL_COMMENT.match(text, pos)
+            m = _space_at(text, pos)
             if m.end() > pos:
                 if "\n" in text[pos : m.end()]:
                     crossed = True
@@ -516,12 +529,12 @@ class _ChunkParser:
     def inline_table(self, pos: int) -> tuple[InlineTable, int]:
         text = self.text
         start = pos
-        pos = _WS.match(text, pos + 1).end()
+        pos = _ws_at(text, pos + 1).end()
         entries: list[KeyValue] = []
         if pos < self.n and text[pos] == "}":
             return InlineTable((), start, pos + 1, True), pos + 1
         while True:
-            pos = _WS.match(text, pos).end()
+            pos = _ws_at(text, pos).end()
             if pos >= self.n or text[pos] in "\r\n":
                 self.error(
                     start, start + 1, "unclosed inline table: missing '}' (an inline table must fit on one line)"
@@ -536,7 +549,7 @@ class _ChunkParser:
                 entries.append(kv)
             if pos == before:
                 pos += 1
-            pos = _WS.match(text, pos).end()
+            pos = _ws_at(text, pos).end()
             if pos < self.n and text[pos] == ",":
                 pos += 1
                 continue

@@ -69,7 +69,7 @@ def decode_basic(
             i = j + 2 + width
         elif ml and (esc in (" ", "\t", "\n", "\r")):
             m = _WS_NL.match(content, j + 1)
-            end = m.end()
+            end = m.end() if m is not None else j + 1
             if "\n" not in content[j + 1 : end]:
                 problems.append(
                     (j, j + 2, "a line-ending backslash must be followed only by whitespace up to the end of the line")

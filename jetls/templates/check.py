@@ -369,8 +369,8 @@ def _render(source: str, ctx: TemplateContext) -> Rendered:
         return done(src, identity(src), [])
 
     if fld == "function_definition":
-        text, segs, probs = apply_format(src, "select_expr", "select_expr", _FN_MISSING, _FN_UNSUPPORTED)
-        return done(text, segs, [problem(c, s, e, m) for s, e, c, m in probs])
+        expanded, segs, probs = apply_format(src, "select_expr", "select_expr", _FN_MISSING, _FN_UNSUPPORTED)
+        return done(expanded, segs, [problem(c, s, e, m) for s, e, c, m in probs])
 
     text: str | None = src
     segs = identity(src)

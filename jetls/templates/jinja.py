@@ -15,7 +15,7 @@ import bisect
 import functools
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import jinja2
 from jinja2 import nodes
@@ -315,7 +315,7 @@ def _instrument(ast: nodes.Template, toks: list[_Tok], src: str) -> list[_Piece]
 
     def visit(node: nodes.Node, buffered: bool) -> None:
         if isinstance(node, nodes.Output):
-            new = []
+            new: list[nodes.Expr] = []
             for child in node.nodes:
                 ln = child.lineno or 1
                 if buffered:
@@ -339,7 +339,7 @@ def _instrument(ast: nodes.Template, toks: list[_Tok], src: str) -> list[_Piece]
             return
         if isinstance(node, nodes.For):
             ln = node.iter.lineno or node.lineno or 1
-            node.iter = _env_call("jetls_iter", [node.iter], ln)
+            node.iter = _env_call("jetls_iter", [cast(nodes.Expr, node.iter)], ln)
         inner_buffered = buffered or isinstance(node, _BUFFERED)
         for name in node.fields:
             value = getattr(node, name, None)

@@ -11,7 +11,7 @@ import re
 from collections import abc
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Callable, Iterable, Iterator, Mapping, Protocol
+from typing import Callable, Iterable, Iterator, Mapping, Protocol, cast
 
 from jetls.document import Entry, Table, TomlDocument, unit_key
 from jetls.schema import PLATFORMS, WINDOWS, FileKind
@@ -35,6 +35,9 @@ class IndexedFile(Protocol):
 
     path: str
     info: FileInfo
+
+    @property
+    def stem(self) -> str: ...
 
     @property
     def kind(self) -> FileKind: ...
@@ -365,7 +368,7 @@ def file_index(sf: IndexedFile) -> FileIndex:
             base = t.delta
             for tag, k, slug, (a, b), extra in _unit_records(section, name, t):
                 if tag == "d":
-                    item = t if extra is None else t.items[extra]
+                    item = cast("Table | Entry", t if extra is None else t.items[extra])
                     defs.append(Definition(k, slug, platform, path, (a + base, b + base), layer, item, view))
                 else:
                     refs.append(Reference(k, slug, path, (a + base, b + base), platform, extra))
@@ -409,7 +412,7 @@ class _Overlay(abc.Mapping):
 
     __slots__ = ("base", "focus", "ranked", "merged", "files", "_order")
 
-    def __init__(self, base: dict, focus: dict, ranked: bool, files: Mapping[str, "FileIndex"]) -> None:
+    def __init__(self, base: Mapping, focus: dict, ranked: bool, files: Mapping[str, "FileIndex"]) -> None:
         self.base = base
         self.focus = focus
         self.ranked = ranked
@@ -501,7 +504,7 @@ class SlugIndex:
         self._dcache: dict = {}
         self._dparent: tuple | None = None
         self._stale: dict = {}  # slugs() answers of an earlier index + the (kind, slug) keys changed since
-        self._base: tuple[dict, dict] | None = None  # with `_focus`: the index of every other file
+        self._base: tuple[Mapping, Mapping] | None = None  # with `_focus`: the index of every other file
         self._focus: str | None = None
         if _defs is None:
             defs: dict[tuple[str, str], list[Definition]] = {}
@@ -523,18 +526,18 @@ class SlugIndex:
         return out
 
     # -- incremental update -----------------------------------------------------------------
-    def _flat(self) -> tuple[dict, dict]:
+    def _flat(self) -> tuple[Mapping, Mapping]:
         """Plain (defs, refs) dicts of this index (folding an overlay in)."""
-        if self._focus is None:
+        if self._focus is None or self._base is None:
             return self._defs, self._refs
         defs, refs = dict(self._base[0]), dict(self._base[1])
-        for key in self._defs.focus:
+        for key in cast(_Overlay, self._defs).focus:
             defs[key] = self._defs[key]
-        for key in self._refs.focus:
+        for key in cast(_Overlay, self._refs).focus:
             refs[key] = self._refs[key]
         return defs, refs
 
-    def _without(self, path: str) -> tuple[dict, dict]:
+    def _without(self, path: str) -> tuple[Mapping, Mapping]:
         """(defs, refs) of every file but `path`."""
         old = self._files.get(path, EMPTY)
         flat_defs, flat_refs = self._flat()
@@ -558,7 +561,7 @@ class SlugIndex:
             new = EMPTY
         else:
             files[path] = new
-        base = self._base if self._focus == path else self._without(path)
+        base = self._base if self._focus == path and self._base is not None else self._without(path)
         defs = _Overlay(base[0], _grouped(new.definitions, True), True, files)
         refs = _Overlay(base[1], _grouped(new.references, False), False, files)
         new_defs = dict.fromkeys(defs.focus)

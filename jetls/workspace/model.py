@@ -12,7 +12,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Callable, Iterable, Mapping
 
-from jetls.document import TomlDocument, build
+from jetls.document import Table, TomlDocument, build
 from jetls.options import Options
 from jetls.schema import PLATFORMS, FileKind
 from jetls.syntax import SyntaxTree, decode, parse
@@ -203,7 +203,7 @@ class Workspace:
     @classmethod
     def for_path(cls, path: str | os.PathLike, options: Options | None = None) -> "Workspace":
         """The workspace of the checkout holding `path` (or a one-file workspace)."""
-        root = find_root(path)
+        root = find_root(os.fspath(path))
         return cls.load(root, options, [os.fspath(path)])
 
     def with_tree(self, path: str, tree: SyntaxTree) -> "Workspace":
@@ -324,8 +324,9 @@ def _choose_platform(ws: Workspace, sf: SourceFile) -> PlatformChoice | None:
     if kind is FileKind.OPMON:
         proj = sub(sf.doc.root, "project", True)
         e = entry(proj, "platform", True)
-        if e is not None and isinstance(e.to_python(), str):
-            return PlatformChoice(e.to_python(), "from `[project].platform`", "path")
+        named = e.to_python() if e is not None else None
+        if isinstance(named, str):
+            return PlatformChoice(named, "from `[project].platform`", "path")
         return PlatformChoice("firefox_desktop", "OpMon default (`[project].platform` not set)", "default")
     if sf.platform:
         return PlatformChoice(sf.platform, "from the file's location", "path")
@@ -341,7 +342,7 @@ def _evidence(sf: SourceFile) -> list[tuple[str, str, tuple[int, int]]]:
     local_ds = {n for n, _ in tables(root.items.get("data_sources"))}
     segs = root.items.get("segments")
     local_seg = {n for n, _ in tables(segs) if n != "data_sources"}
-    local_sds = {n for n, _ in tables(sub(segs, "data_sources") if segs is not None else None)}
+    local_sds = {n for n, _ in tables(sub(segs, "data_sources") if isinstance(segs, Table) else None)}
     from .index import key_span
 
     if metrics is not None:

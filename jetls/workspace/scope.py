@@ -246,7 +246,7 @@ class Scope:
     def app_dataset(self) -> str | None:
         """What Jetstream substitutes for `{dataset}` in a data source's `from_expression`: the
         app's dataset (spec §5.5); None outside the Jetstream view."""
-        if self.view != "jetstream" or self.platform not in PLATFORMS:
+        if self.view != "jetstream" or self.platform is None or self.platform not in PLATFORMS:
             return None
         app_id = PLATFORMS[self.platform].app_id
         return re.sub(r"[^a-zA-Z0-9]", "_", app_id).lower() if app_id else None

@@ -37,7 +37,12 @@ def on_experiment(ctx, exp) -> None:
         if isinstance(qtype, str)
         else (PLATFORMS[platform].enrollments_query_type if platform in PLATFORMS else "glean-event")
     )
-    if unit == "profile_group_id" and not custom and q in ("glean-event", "fenix-fallback", "cirrus"):
+    if (
+        ue is not None
+        and unit == "profile_group_id"
+        and not custom
+        and q in ("glean-event", "fenix-fallback", "cirrus")
+    ):
         why = "set by `enrollments_query_type`" if qtype else f"the default on `{platform}`"
         ctx.emit(
             CODE,

@@ -25,9 +25,9 @@ SEVERITY = "error"
 def on_experiment(ctx, exp) -> None:
     ue, ce = entry(exp, "analysis_unit"), entry(exp, "enrollment_query")
     unit = ue.to_python() if ue is not None else None
-    custom = ce.to_python() if ce is not None else None
-    if not isinstance(custom, str) or not isinstance(ce.value, String):
+    if ce is None or not isinstance(ce.value, String):
         return
+    custom = ce.value.value
     u = unit if isinstance(unit, str) else "client_id"
     other = "profile_group_id" if u == "client_id" else "client_id"
     i = custom.find(other)

@@ -43,7 +43,7 @@ def on_file(ctx) -> None:
     if not earlier:
         return
     root = ctx.root
-    sections = [(("experiment",), sub(root, "experiment"))]
+    sections: list[tuple[tuple[str, ...], Table | None]] = [(("experiment",), sub(root, "experiment"))]
     for section in ("metrics", "data_sources"):
         sections += [((section, name), t) for name, t in tables(root.items.get(section))]
     for path, table in sections:
@@ -61,6 +61,7 @@ def on_file(ctx) -> None:
                 if not isinstance(other, Table):
                     continue
                 prior = entry(other, e.name, path[0] != "experiment")
+                where: tuple[int, int] | None
                 if prior is not None:
                     before, how, where = prior.to_python(), "", prior.key_span
                 else:

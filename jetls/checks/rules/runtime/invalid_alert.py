@@ -58,15 +58,17 @@ def on_alert(ctx, name: str, t) -> None:
         if "min" not in present and "max" not in present:
             ctx.emit(CODE, span, "Either 'max' or 'min' needs to be set when defining a threshold alert")
         pe = entry(t, "parameters")
-        n = len(pe.to_python()) if pe is not None and isinstance(pe.to_python(), list) else None
+        params = pe.to_python() if pe is not None else None
+        n = len(params) if isinstance(params, list) else None
         for k in ("min", "max"):
             ke = entry(t, k)
-            if ke is not None and n is not None and isinstance(ke.to_python(), list) and len(ke.to_python()) != n:
+            bounds = ke.to_python() if ke is not None else None
+            if ke is not None and n is not None and isinstance(bounds, list) and len(bounds) != n:
                 ctx.emit(
                     CODE,
                     ke.value_span,
                     f"Number of '{k}' thresholds not matching number of parameters "
-                    f"to monitor ({len(ke.to_python())} vs {n}); one per parameter",
+                    f"to monitor ({len(bounds)} vs {n}); one per parameter",
                 )
     if typ == "avg_diff":
         for k in ("window_size", "max_relative_change"):

@@ -25,10 +25,13 @@ def on_segment_data_source(ctx, name: str, t) -> None:
     start, end = entry(t, "window_start", True), entry(t, "window_end", True)
     a = start.to_python() if start is not None else 0
     b = end.to_python() if end is not None else 0
+    at = start or end
+    if at is None:
+        return
     if isinstance(a, int) and isinstance(b, int) and not isinstance(a, bool) and not isinstance(b, bool) and a > b:
         ctx.emit(
             CODE,
-            (start or end).value_span,
+            at.value_span,
             f"`window_start` ({a}) is after `window_end` ({b}): mozanalysis "
             'fails with "window_start must be <= window_end"',
         )

@@ -14,6 +14,8 @@ enrollment_period = 7.5
 ```
 """
 
+from typing import Any
+
 from jetls.checks.values import describe_types, type_name
 from jetls.document.edits import toml_value
 
@@ -22,7 +24,8 @@ SEVERITY = "warning"
 
 
 def on_value(ctx, v) -> None:
-    e, f, t, name, val = v.entry, v.field, v.type, v.entry.name, getattr(v.entry.value, "value", None)
+    e, f, t, name = v.entry, v.field, v.type, v.entry.name
+    val: Any = getattr(e.value, "value", None)
     if v.issue == "truncated":
         ctx.emit(
             CODE,

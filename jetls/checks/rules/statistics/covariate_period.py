@@ -41,7 +41,7 @@ def on_string(ctx, s) -> None:
     if not s.off_enum or s.field.name != "period" or s.place.at is not In.COVARIATE:
         return
     if s.value in WINDOWS:
-        best = WINDOWS[s.value]
+        best: str | None = WINDOWS[s.value]
         msg = (
             f"`{s.value}` is a window name; `covariate_adjustment.period` takes the internal period name "
             f"`{best}` (Jetstream: \"'{s.value}' is not a valid AnalysisPeriod\")"

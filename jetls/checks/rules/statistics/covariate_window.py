@@ -30,8 +30,9 @@ _WINDOWS = {"preenrollment_week": "preenrollment_weekly", "preenrollment_days28"
 def on_statistic(ctx, s) -> None:
     cov = sub(s.params, "covariate_adjustment")
     pe = entry(cov, "period")
-    window = _WINDOWS.get(pe.to_python()) if pe is not None else None
-    if not window or ctx.kind not in (FileKind.EXPERIMENT, FileKind.DEFAULTS):
+    period = pe.to_python() if pe is not None else None
+    window = _WINDOWS.get(period) if isinstance(period, str) else None
+    if pe is None or not window or ctx.kind not in (FileKind.EXPERIMENT, FileKind.DEFAULTS):
         return
     me = entry(cov, "metric")
     target = me.to_python() if me is not None and isinstance(me.to_python(), str) else s.metric

@@ -19,6 +19,8 @@ data_source = "clients_daily"
 ```
 """
 
+from typing import Any
+
 from jetls.diagnostics import Fix
 from jetls.document.edits import append_tables, insert_after_table, section_end
 from jetls.schema import FileKind
@@ -59,7 +61,7 @@ def on_local_metric(ctx, m) -> None:
 def add_statistic(ctx, slug: str) -> tuple[Fix, ...]:
     """Add `[metrics.<slug>.statistics.bootstrap_mean]`: after the metric's table when this file
     has one (in an experiment config, it adds statistics to a predefined metric)."""
-    stat = {"metrics": {slug: {"statistics": {"bootstrap_mean": {}}}}}
+    stat: dict[str, Any] = {"metrics": {slug: {"statistics": {"bootstrap_mean": {}}}}}
     end = section_end(ctx.sf.tree, ("metrics", slug))
     edit = insert_after_table(ctx.text, end, stat) if end is not None else append_tables(ctx.text, stat)
     return (Fix.here(f"Add a statistic (`bootstrap_mean`) to `{slug}`", edit),)
