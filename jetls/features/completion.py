@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from jetls.schema.experiment import EXPERIMENT_ATTRIBUTES
+from jetls.schema.experiment import COMMON as _COMMON_EXP, DOCS as _EXPERIMENT_DOCS, EXPERIMENT_ATTRIBUTES
 from jetls.schema import PRE_TREATMENTS, WINDOWS, FileKind, Section
 
 from jetls.document import Entry, Table
@@ -416,20 +416,6 @@ _TABLE_SKELETONS = {
     "data_source": '[data_sources.${1:slug}]\nfrom_expression = "$2"\n',
     "segment": '[segments.${1:slug}]\nselect_expression = "$2"\ndata_source = "$3"\n',
 }
-
-_COMMON_EXP = ("normandy_slug", "start_date_str", "last_enrollment_date_str", "end_date_str")
-_EXPERIMENT_DOCS = {
-    "normandy_slug": "The experiment slug (Nimbus). Use this, not `experiment.slug` (which does not exist).",
-    "start_date_str": "Start date as `YYYY-MM-DD` (error if the experiment has no start date).",
-    "end_date_str": "End date as `YYYY-MM-DD` (error if the experiment has no end date — common for live experiments).",
-    "last_enrollment_date_str": "`start_date + enrollment_period` as `YYYY-MM-DD`.",
-    "branches": "List of branches (`slug`, `ratio`), e.g. `experiment.branches | map(attribute='slug') | join(',')`.",
-    "reference_branch": "The control branch slug.",
-    "app_name": "The platform (e.g. `firefox_desktop`).",
-    "app_id": "The application id (e.g. `firefox-desktop`).",
-    "analysis_unit": "Enum; `.value` is `client_id` or `profile_group_id`.",
-}
-
 
 def complete(ws: Workspace, path: str, offset: int, with_docs: bool = True) -> list[CompletionItem]:
     """Completion items at ``offset`` of ``path`` (absolute str index). `with_docs=False` leaves

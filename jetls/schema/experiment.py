@@ -90,3 +90,19 @@ EXPERIMENT_ATTRIBUTES: dict[str, Any] = {
 }
 
 EXPERIMENT = _Obj("ExperimentProxy", **EXPERIMENT_ATTRIBUTES)
+
+
+#: the attributes most configs use (offered first)
+COMMON = ("normandy_slug", "start_date_str", "last_enrollment_date_str", "end_date_str")
+#: what an attribute means (completion and hover documentation)
+DOCS = {
+    "normandy_slug": "The experiment slug (Nimbus). Use this, not `experiment.slug` (which does not exist).",
+    "start_date_str": "Start date as `YYYY-MM-DD` (error if the experiment has no start date).",
+    "end_date_str": "End date as `YYYY-MM-DD` (error if the experiment has no end date — common for live experiments).",
+    "last_enrollment_date_str": "`start_date + enrollment_period` as `YYYY-MM-DD`.",
+    "branches": "List of branches (`slug`, `ratio`), e.g. `experiment.branches | map(attribute='slug') | join(',')`.",
+    "reference_branch": "The control branch slug.",
+    "app_name": "The platform (e.g. `firefox_desktop`).",
+    "app_id": "The application id (e.g. `firefox-desktop`).",
+    "analysis_unit": "Enum; `.value` is `client_id` or `profile_group_id`.",
+}
