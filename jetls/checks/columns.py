@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from jetls import templates as T
+from jetls import templates
 from jetls.bigquery import sources
 from jetls.document import Entry, Table
 from jetls.schema import FileKind
@@ -103,7 +103,7 @@ def _data_source_of(
     return None
 
 
-def render_from(ws: Workspace, sf: Any, t: Table, kind: str = "data_source") -> T.Rendered | None:
+def render_from(ws: Workspace, sf: Any, t: Table, kind: str = "data_source") -> templates.Rendered | None:
     """The `from_expression` of the data source table `t` rendered as Jetstream does for `sf`
     (`{dataset}`: the platform's app dataset, else `default_dataset`). None without one, when it
     does not render, or when `{dataset}` depends on a platform that is only a guess."""
@@ -118,7 +118,7 @@ def render_from(ws: Workspace, sf: Any, t: Table, kind: str = "data_source") -> 
     dataset = scope.app_dataset() or _string(entry(t, "default_dataset", True))
     fld = "segment_from" if kind == "segment_data_source" else "data_source_from"
     functions = ws.index.functions(scope.function_view)
-    r = T.render(fe.value.value, T.TemplateContext(functions, None, True, fld, dataset))
+    r = templates.render(fe.value.value, templates.TemplateContext(functions, None, True, fld, dataset))
     if r.text is None or any(p.severity == "error" for p in r.problems):
         return None
     return r
@@ -176,7 +176,7 @@ class ColumnChecker:
         self._sources: dict = {}
         self._memos: dict = {}
 
-    def _memo(self, ctx: T.TemplateContext) -> dict:
+    def _memo(self, ctx: templates.TemplateContext) -> dict:
         """The catalog's memo of results for strings rendered with `ctx` (by content, so it
         survives keystrokes: a context's key is hashed once per check, not once per string)."""
         hit = self._memos.get(id(ctx))
@@ -191,7 +191,7 @@ class ColumnChecker:
         return hit[1]
 
     def __call__(
-        self, section: str, table: Table | None, e: Entry, ctx: T.TemplateContext
+        self, section: str, table: Table | None, e: Entry, ctx: templates.TemplateContext
     ) -> list[tuple[str, tuple[int, int], str, dict | None]]:
         """JET460 diagnostics (code, file span, message, data) of the SQL string `e` of `table`
         (a `select_expression` of an `OWNERS` section, or a `from_expression` of a
@@ -203,7 +203,7 @@ class ColumnChecker:
             log.exception("jetls: the column check of %s failed", self.sf.path)
             return []
 
-    def _check(self, section: str, table: Table | None, e: Entry, ctx: T.TemplateContext):
+    def _check(self, section: str, table: Table | None, e: Entry, ctx: templates.TemplateContext):
         if table is None or not isinstance(e.value, String):
             return []
         src = e.value.value
@@ -213,7 +213,7 @@ class ColumnChecker:
                 return []  # the table depends on a platform that is only a guess
             found = memo.get(src)
             if found is None:
-                rendered = T.render(src, ctx)
+                rendered = templates.render(src, ctx)
                 found = memo[src] = _unknown_in_from(self.catalog, rendered.text) if rendered.text is not None else ()
         else:
             slug = _string(entry(table, "data_source", True))
@@ -228,11 +228,11 @@ class ColumnChecker:
             k = (src, ds.from_sql, ds.slug)
             found = memo.get(k)
             if found is None:
-                text = T.render(src, ctx).text if "{" in src else src
+                text = templates.render(src, ctx).text if "{" in src else src
                 found = memo[k] = _unknown(self.catalog, text, ds.from_sql, ds.slug) if text is not None else ()
         if not found:
             return []
-        rendered = T.render(src, ctx)
+        rendered = templates.render(src, ctx)
         out = []
         for start, end, name, message, replacement in found:
             s, en, labels = rendered.source_span(start, end)

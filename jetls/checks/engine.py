@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from functools import partial
 
-from jetls import templates as T
+from jetls import templates
 from jetls.diagnostics import Diagnostic
 from jetls.document import Entry, Table, unit_key
 from jetls.options import Options
@@ -32,16 +32,6 @@ from .schema_walk import walk
 from .suppressions import finish
 
 _WILDCARD = re.compile(r"[*?\[]")
-_SECTION_PATH = {
-    "metric": ("metrics",),
-    "data_source": ("data_sources",),
-    "segment": ("segments",),
-    "segment_data_source": ("segments", "data_sources"),
-    "parameter": ("parameters",),
-    "dimension": ("dimensions",),
-}
-# keys of a metric table that a reference (non-full) table keeps (spec §1.5)
-_REFERENCE_KEYS = {"statistics", "analysis_bases", "analysis_units", "name", "depends_on"}
 
 
 @dataclass
@@ -70,11 +60,11 @@ def check_file(ws: Workspace, path: str, options: Options | None = None) -> File
         r = hit[2]  # the same immutable snapshot, file and options: the same answer
         return FileReport(list(r.diagnostics), r.platform, r.platform_reason)
     if len(sf.text) > MAX_FULL_CHECK_CHARS:
-        c = _Checker(ws, sf, options, DEFAULT_SEVERITY, HANDLERS, analyse=False)
+        c = Traversal(ws, sf, options, DEFAULT_SEVERITY, HANDLERS, analyse=False)
         c.fire("toml")
         c.fire("too_large", MAX_FULL_CHECK_CHARS)
         return FileReport(finish(c.out, sf, options), None, None)
-    c = _Checker(ws, sf, options, DEFAULT_SEVERITY, HANDLERS)
+    c = Traversal(ws, sf, options, DEFAULT_SEVERITY, HANDLERS)
     c.run()
     diags = finish(_superseded(c.out), sf, options)
     choice = c.choice
@@ -96,14 +86,6 @@ def _superseded(diags: list[Diagnostic]) -> list[Diagnostic]:
     return [d for d in diags if not any(s <= d.start < e for s, e in spans.get(d.code, ()))]
 
 
-def _truthy(item) -> bool:
-    if item is None:
-        return False
-    if isinstance(item, Entry):
-        return bool(item.to_python())
-    return True
-
-
 def _routines(options: Options):
     """The Mozilla routine catalog of `options.bigquery_etl` (loaded once per path), or None."""
     if not options.bigquery_etl:
@@ -117,8 +99,9 @@ def _routines(options: Options):
 _DEFINITIONS_METRICS = Replayed("definitions metrics")
 
 
-class _Checker(Context):
-    # -- main ---------------------------------------------------------------------------------
+class Traversal(Context):
+    """Walks one file and fires the hooks; what is reported is the rules' business."""
+
     def run(self) -> None:
         self.fire("toml")
         if self.kind is FileKind.PLAIN:
@@ -137,8 +120,6 @@ class _Checker(Context):
         if k is not FileKind.FEATMON:
             self.template_checks()
 
-    # -- metric resolution --------------------------------------------------------------------
-    # -- Jetstream files ----------------------------------------------------------------------
     # -- Jetstream files (configs, defaults, outcomes) -------------------------------------------
     def jetstream_checks(self) -> None:
         root, k = self._root, self.kind
@@ -323,8 +304,6 @@ class _Checker(Context):
         for name, t in tables(self.root.items.get("alerts")):
             self.fire("alert", name, t)
 
-    # -- fixes -------------------------------------------------------------------------------
-    # -- definitions files --------------------------------------------------------------------
     # -- templates and SQL -------------------------------------------------------------------------
     def template_checks(self) -> None:
         """Every templated or SQL string of the file, rendered as the reference does (`jetls.templates`)
@@ -339,7 +318,7 @@ class _Checker(Context):
             e: Entry | None,
             fld: str,
             sql_kind: str,
-            context: T.TemplateContext,
+            context: templates.TemplateContext,
             downgrade: bool = False,
             owner: tuple[str, Table | None] | None = None,
         ) -> None:
@@ -349,11 +328,13 @@ class _Checker(Context):
             if fld in ("metric_select", "segment_select", "enrollment_query") and "{" not in src and not sql_on:
                 return
             problems = (
-                T.check_templated_sql(src, context, sql_kind, routines) if sql_on else T.render(src, context).problems
+                templates.check_templated_sql(src, context, sql_kind, routines)
+                if sql_on
+                else templates.render(src, context).problems
             )
             self.string(StringValue(e, context, problems, owner, downgrade))
 
-        context = T.TemplateContext(functions, self.scope.parameter_values(), False, "metric_select")
+        context = templates.TemplateContext(functions, self.scope.parameter_values(), False, "metric_select")
         for name, t in tables(root.items.get("metrics")):
             check(
                 entry(t, "select_expression", True),
@@ -368,7 +349,7 @@ class _Checker(Context):
             dd = entry(t, "default_dataset", True)
             named = dd.to_python() if dd is not None else None
             dataset = named if isinstance(named, str) else None
-            context = T.TemplateContext(
+            context = templates.TemplateContext(
                 functions,
                 None,
                 self.view != "metric-hub" or k is not FileKind.DEFINITIONS,
@@ -377,8 +358,8 @@ class _Checker(Context):
             )
             check(entry(t, "from_expression", True), "data_source_from", "from", context, owner=("data_sources", t))
         if k is not FileKind.OUTCOME:
-            from_context = T.TemplateContext(functions, None, True, "segment_from", app_dataset)
-            select_context = T.TemplateContext(functions, None, False, "segment_select")
+            from_context = templates.TemplateContext(functions, None, True, "segment_from", app_dataset)
+            select_context = templates.TemplateContext(functions, None, False, "segment_select")
             for name, t in tables(root.items.get("segments")):
                 if name == "data_sources":
                     for st in dict(tables(t)).values():
@@ -403,14 +384,14 @@ class _Checker(Context):
                 entry(exp, "enrollment_query"),
                 "enrollment_query",
                 "query",
-                T.TemplateContext(functions, None, True, "enrollment_query"),
+                templates.TemplateContext(functions, None, True, "enrollment_query"),
             )
             signal = sub(exp, "exposure_signal")
             check(
                 entry(signal, "select_expression"),
                 "exposure_select",
                 "expression",
-                T.TemplateContext(functions, None, False, "exposure_select"),
+                templates.TemplateContext(functions, None, False, "exposure_select"),
                 owner=("exposure_signal", signal),
             )
         if k is FileKind.FUNCTIONS:
@@ -419,7 +400,7 @@ class _Checker(Context):
                     entry(t, "definition"),
                     "function_definition",
                     "expression",
-                    T.TemplateContext({}, None, False, "function_definition"),
+                    templates.TemplateContext({}, None, False, "function_definition"),
                 )
         if sql_on:  # dimensions: plain SQL, not rendered
             from jetls.sql import check_sql
@@ -430,7 +411,7 @@ class _Checker(Context):
                     self.string(
                         StringValue(
                             e,
-                            T.TemplateContext({}, None, False, "exposure_select"),
+                            templates.TemplateContext({}, None, False, "exposure_select"),
                             check_sql(e.value.value, "expression", routines),
                             ("dimensions", t),
                         )

@@ -12,8 +12,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Callable, Hashable
 
-from jetls.diagnostics import Diagnostic
-
 if TYPE_CHECKING:
     from jetls.checks.context import Context
 
@@ -54,7 +52,3 @@ class Replayed:
 
     def __len__(self) -> int:
         return len(self._entries)
-
-
-def replayed(diags: tuple[Diagnostic, ...], base: int) -> list[Diagnostic]:
-    return [d.shifted(base) for d in diags]

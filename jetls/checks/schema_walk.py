@@ -199,11 +199,3 @@ def _issue(v, t: str, f: Field, place: Place) -> tuple[str, int | float | None]:
     if "date" in f.types and t == "datetime":
         return "date-time for date", None
     return "wrong type", None
-
-
-def is_string(v) -> bool:
-    return isinstance(v, String)
-
-
-def is_inline_table(v) -> bool:
-    return isinstance(v, InlineTable)
