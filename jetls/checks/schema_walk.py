@@ -90,25 +90,30 @@ class SchemaWalker:
         if child is None and section.entries is not None:
             child = section.entries
             is_entry = True
-        span = (
-            item.key_span if isinstance(item, Entry) else (self._span(item) if isinstance(item, Table) else item.decl)
-        )
-        key = KeyAt(name, item, span, child, section, path, place)
+
+        def key() -> KeyAt:  # (built only when a hook fires: most keys are fine)
+            span = (
+                item.key_span
+                if isinstance(item, Entry)
+                else (self._span(item) if isinstance(item, Table) else item.decl)
+            )
+            return KeyAt(name, item, span, child, section, path, place)
+
         if child is None:
-            fire("unknown_key", key)
+            fire("unknown_key", key())
             return
         if isinstance(item, TableArray):
-            fire("wrong_shape", key, "array of tables")
+            fire("wrong_shape", key(), "array of tables")
             return
         if isinstance(child, Section):
             if isinstance(item, Entry):
-                fire("not_a_window" if section.name == "metrics" else "wrong_shape", key, "value for a table")
+                fire("not_a_window" if section.name == "metrics" else "wrong_shape", key(), "value for a table")
                 return
             if child.ignored:
-                fire("ignored_key", key)
+                fire("ignored_key", key())
                 return
             if child.deprecated:
-                fire("deprecated_key", key)
+                fire("deprecated_key", key())
             here = path + (name,)
             sub = place.child(name, child, is_entry)
             self.walk(item, child, here, sub)
@@ -116,17 +121,17 @@ class SchemaWalker:
             return
         if child.ignored:
             if not child.belongs_to:  # (else reported by the rule resolving the table's `data_source`)
-                fire("ignored_key", key)
+                fire("ignored_key", key())
             return
         if isinstance(item, Table):
             if "table" in child.types or "any" in child.types:
                 if child.values:
                     fire("table_values", item, child)
                 return
-            fire("wrong_shape", key, "table for a value")
+            fire("wrong_shape", key(), "table for a value")
             return
         if child.deprecated:
-            fire("deprecated_key", key)
+            fire("deprecated_key", key())
         self.value(item, child, place)
 
     def required(self, table: Table, section: Section, path: tuple[str, ...], place: Place) -> None:
@@ -144,11 +149,11 @@ class SchemaWalker:
             return
         fire = self.ctx.fire
         if f.accepts(t):
-            number = cast("int | float", v.value) if isinstance(v, Scalar) and t in ("integer", "float") else None
-            fire("value", ValueAt(e, f, place, t, None, number))
-            if isinstance(v, Array):
+            if isinstance(v, Scalar) and t in ("integer", "float"):  # (only numbers have more to say)
+                fire("value", ValueAt(e, f, place, t, None, cast("int | float", v.value)))
+            elif isinstance(v, Array):
                 self.array(e, v, f, place)
-            elif isinstance(v, String):
+            elif isinstance(v, String) and _judged(f):
                 fire("string", StringAt(e, f, place, v.value, string_span(v, e.delta)))
             return
         fire("value", ValueAt(e, f, place, t, *_issue(v, t, f, place)))
@@ -166,10 +171,16 @@ class SchemaWalker:
             if allowed and t not in allowed and not (t == "integer" and "float" in allowed):
                 fire("element", ValueAt(e, f, place, "array"), x, t)
                 continue
-            if isinstance(x, String) and (f.enum is not None or f.name == "pre_treatments"):
+            if isinstance(x, String) and _judged(f):
                 fire("string", StringAt(e, f, place, x.value, string_span(x, e.delta)))
             elif isinstance(x, InlineTable) and f.name == "pre_treatments":
                 fire("pre_treatment", e, x)
+
+
+def _judged(f: Field) -> bool:
+    """Whether a string of `f` has more to it than its type: allowed values, a format, or a
+    pre-treatment name."""
+    return f.enum is not None or f.format is not None or f.name == "pre_treatments"
 
 
 def _issue(v, t: str, f: Field, place: Place) -> tuple[str, int | float | None]:
