@@ -162,6 +162,17 @@ def bench_file(srv: Server, root: Path, rel: str, n: int, typing_at: str, comple
         hover.append(dt)
         dt, res_d = srv.request("textDocument/definition", {"textDocument": {"uri": uri}, "position": nav_pos})
         definition.append(dt)
+    hints, lenses, resolves = [], [], []
+    whole = {"start": {"line": 0, "character": 0}, "end": position(text, len(text))}
+    for _ in range(n):
+        dt, res_i = srv.request("textDocument/inlayHint", {"textDocument": {"uri": uri}, "range": whole})
+        hints.append(dt)
+        dt, res_l = srv.request("textDocument/codeLens", {"textDocument": {"uri": uri}})
+        lenses.append(dt)
+    unresolved = [lens for lens in res_l or [] if not lens.get("command")][:n]
+    for lens in unresolved:
+        dt, _ = srv.request("codeLens/resolve", lens)
+        resolves.append(dt)
     n_items = len(res["items"]) if isinstance(res, dict) else len(res or [])
     print(f"\n{rel}  ({len(text.splitlines())} lines, {len(text.encode())} bytes)")
     print(f"  first keystroke -> diagnostics, right after opening  {first * 1000:7.2f} ms")
@@ -169,6 +180,10 @@ def bench_file(srv: Server, root: Path, rel: str, n: int, typing_at: str, comple
     print(f"  completion ({n_items:3d} items)  {stats(completion)}")
     print(f"  hover ({'ok' if res_h else 'none'})             {stats(hover)}")
     print(f"  definition ({len(res_d or [])} loc)       {stats(definition)}")
+    print(f"  inlay hints ({len(res_i or [])})          {stats(hints)}")
+    print(f"  code lenses ({len(res_l or [])})        {stats(lenses)}")
+    if resolves:
+        print(f"  code lens resolve        {stats(resolves)}")
     srv.notify("textDocument/didClose", {"textDocument": {"uri": uri}})
 
 

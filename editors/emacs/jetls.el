@@ -66,6 +66,12 @@ When nil, use \"jetls serve\" if `jetls' is on `exec-path', else
   :type 'boolean
   :safe #'booleanp)
 
+(defcustom jetls-bigquery-etl nil
+  "A bigquery-etl checkout: table schemas (unknown columns, column completion) and routines.
+nil skips those checks."
+  :type '(choice (const :tag "None" nil) directory)
+  :group 'jetls)
+
 (defcustom jetls-severity-overrides nil
   "Alist of diagnostic code -> severity, e.g. ((\"JET201\" . \"warning\")).
 Severity is one of \"error\", \"warning\", \"information\", \"hint\", \"off\"."
@@ -164,7 +170,8 @@ as \\='(\"taplo\" \"lsp\" \"stdio\"), or nil for no server."
         :severityOverrides (if jetls-severity-overrides
                                (cl-loop for (code . sev) in jetls-severity-overrides
                                         append (list (intern (concat ":" code)) sev))
-                             (make-hash-table))))
+                             (make-hash-table))
+        :bigqueryEtl (and jetls-bigquery-etl (expand-file-name jetls-bigquery-etl))))
 
 ;;;; project.el integration (used by Eglot to pick the server's root)
 
@@ -250,7 +257,7 @@ starts Eglot in metric-hub TOML buffers."
     (with-current-buffer (get-buffer-create "*jetls rendered SQL*")
       (let ((inhibit-read-only t))
         (erase-buffer)
-        (insert (format "-- jetls: rendered SQL of metric `%s`\n\n" (or (plist-get result :metric) "")))
+        (insert (format "-- jetls: rendered SQL of `%s`\n\n" (or (plist-get result :metric) "")))
         (insert (plist-get result :sql)))
       (when (fboundp 'sql-mode) (sql-mode))
       (goto-char (point-min))
@@ -331,7 +338,8 @@ Non-nil for TOML files inside a metric-hub checkout."
    '(("jetls.platform" jetls-platform)
      ("jetls.extraDefinitionRoots" jetls--lsp-extra-definition-roots)
      ("jetls.sql.enabled" jetls-sql-enabled t)
-     ("jetls.severityOverrides" jetls--lsp-severity-overrides)))
+     ("jetls.severityOverrides" jetls--lsp-severity-overrides)
+     ("jetls.bigqueryEtl" jetls-bigquery-etl)))
   (dolist (m jetls-toml-modes)
     (add-to-list 'lsp-language-id-configuration (cons m "toml")))
   (lsp-register-client
@@ -346,7 +354,19 @@ Non-nil for TOML files inside a metric-hub checkout."
     :initialized-fn (lambda (workspace)
                       (let ((lsp--cur-workspace workspace))
                         (lsp--set-configuration (lsp-configuration-section "jetls"))))
+    :action-handlers (let ((handlers (make-hash-table :test #'equal)))
+                       (puthash "jetls.showRenderedSql" #'jetls--lens-rendered-sql handlers)
+                       handlers)
     :multi-root t)))
+
+(defun jetls--lens-rendered-sql (action)
+  "Code lens ACTION \"Show rendered SQL\": ask the server for the SQL at the lens."
+  (let* ((args (gethash "arguments" action))
+         (res (lsp-request "workspace/executeCommand"
+                           (list :command "jetls.renderedSql" :arguments args))))
+    (jetls--show-sql (if (hash-table-p res)
+                         (list :metric (gethash "metric" res) :sql (gethash "sql" res))
+                       res))))
 
 (provide 'jetls)
 ;;; jetls.el ends here

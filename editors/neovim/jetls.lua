@@ -46,6 +46,7 @@ M.defaults = {
       extraDefinitionRoots = {},
       sql = { enabled = true },
       severityOverrides = vim.empty_dict and vim.empty_dict() or {}, -- e.g. { JET201 = 'warning' }
+      bigqueryEtl = nil, -- a bigquery-etl checkout: column checks and routines (see docs/columns.md)
     },
   },
   -- Attach only to the files jetls understands (true), or to every TOML file inside
@@ -330,20 +331,21 @@ function M.get_client(bufnr)
   return nil
 end
 
---- Ask the server for the rendered SQL of the metric under the cursor and show it
---- in a scratch `sql` buffer (server command `jetls.renderedSql`).
-function M.show_rendered_sql()
-  local bufnr = vim.api.nvim_get_current_buf()
+--- Ask the server for the rendered SQL of the metric, segment or data source under the cursor
+--- (or at `uri`/`position`, from a code lens) and show it in a scratch `sql` buffer (server
+--- command `jetls.renderedSql`).
+function M.show_rendered_sql(uri, position, bufnr)
+  bufnr = bufnr or vim.api.nvim_get_current_buf()
   local client = M.get_client(bufnr)
   if client == nil then
     vim.notify('jetls: not attached to this buffer', vim.log.levels.WARN)
     return
   end
-  local pos = vim.lsp.util.make_position_params(0, client.offset_encoding or 'utf-16')
-  local params = {
-    command = 'jetls.renderedSql',
-    arguments = { pos.textDocument.uri, pos.position },
-  }
+  if uri == nil or position == nil then
+    local pos = vim.lsp.util.make_position_params(0, client.offset_encoding or 'utf-16')
+    uri, position = pos.textDocument.uri, pos.position
+  end
+  local params = { command = 'jetls.renderedSql', arguments = { uri, position } }
   M.call(client, 'request', 'workspace/executeCommand', params, function(err, result)
     if err then
       vim.notify('jetls: ' .. (err.message or vim.inspect(err)), vim.log.levels.ERROR)
@@ -357,11 +359,26 @@ function M.show_rendered_sql()
     local buf = vim.api.nvim_get_current_buf()
     vim.bo[buf].buftype = 'nofile'
     vim.bo[buf].bufhidden = 'wipe'
-    local lines = { '-- jetls: rendered SQL of metric `' .. tostring(result.metric or '') .. '`', '' }
+    local lines = { '-- jetls: rendered SQL of `' .. tostring(result.metric or '') .. '`', '' }
     vim.list_extend(lines, vim.split(result.sql, '\n', { plain = true }))
     vim.api.nvim_buf_set_lines(buf, 0, -1, false, lines)
     vim.bo[buf].filetype = 'sql'
   end, bufnr)
+end
+
+-- Commands of jetls's code lenses (run with `vim.lsp.codelens.run()`; lenses are shown by
+-- `vim.lsp.codelens.refresh()`, see README).
+vim.lsp.commands['jetls.showRenderedSql'] = function(command, ctx)
+  local args = command.arguments or {}
+  M.show_rendered_sql(args[1], args[2], ctx.bufnr)
+end
+
+vim.lsp.commands['jetls.showReferences'] = function(command, ctx)
+  local client = vim.lsp.get_client_by_id(ctx.client_id)
+  local locations = (command.arguments or {})[3] or {}
+  local items = vim.lsp.util.locations_to_items(locations, client and client.offset_encoding or 'utf-16')
+  vim.fn.setqflist({}, ' ', { title = 'jetls: ' .. command.title, items = items })
+  vim.cmd('copen')
 end
 
 pcall(vim.api.nvim_create_user_command, 'JetlsRenderedSql', function()

@@ -13,7 +13,7 @@ from functools import partial
 
 from jetls import templates
 from jetls.diagnostics import Diagnostic
-from jetls.document import Entry, Table, unit_key
+from jetls.document import Entry, Table
 from jetls.options import Options
 from jetls.schema import FileKind, file_schema, is_valid_slug
 from jetls.syntax import String
@@ -236,13 +236,10 @@ class Traversal(Context):
         local_ds = frozenset(n for n, _ in tables(root.items.get("data_sources")))
         for name, t in tables(root.items.get("metrics")):
             m = LocalMetric(name, t, True, is_full_metric([t]))
-            uk = unit_key(t)
-            if uk is None:
-                self.definitions_metric(m, local_ds)
-                continue
             _DEFINITIONS_METRICS.run(  # (its checks rarely read beyond the table: see Replayed)
                 self,
-                (("definitions metric", name, local_ds, self.info.layer), uk, self.replay_context),
+                t,
+                (("definitions metric", name, local_ds, self.info.layer), self.replay_context),
                 t.delta,
                 partial(self.definitions_metric, m, local_ds),
                 pure_only=True,

@@ -11,7 +11,7 @@ from __future__ import annotations
 from functools import partial
 from typing import cast
 
-from jetls.document import Entry, Table, TableArray, unit_key
+from jetls.document import Entry, Table, TableArray
 from jetls.schema import Field, Section
 from jetls.syntax import Array, InlineTable, Invalid, Scalar, String
 from jetls.workspace.index import key_span, string_span
@@ -25,33 +25,6 @@ _SECTION = Place()
 
 # the walk of one `[section.<slug>]` table (it reads nothing but that table)
 _WALKED = Replayed("schema walk")
-
-
-def fingerprint(item, base: int):
-    """A hashable identity of a document subtree, relative to `base`: the syntax nodes it is
-    built from (by identity: the syntax layer re-uses unchanged chunks across edits) and their
-    positions minus `base`. Equal fingerprints give equal diagnostics, shifted."""
-    if isinstance(item, Entry):
-        return (item.kv, item.part, item.delta - base)
-    if isinstance(item, Table):
-        if item.sig is not None and base == item.delta:  # built by these chunk trees (re-used across edits)
-            return unit_key(item)
-        decl = item.decl
-        return (
-            item.kind,
-            item.node,
-            item.delta - base,
-            None if decl is None else (decl[0] - base, decl[1] - base),
-            tuple([(n, fingerprint(v, base)) for n, v in item.items.items()]),
-        )
-    if isinstance(item, TableArray):
-        decl = item.decl
-        return (
-            "array",
-            None if decl is None else (decl[0] - base, decl[1] - base),
-            tuple([fingerprint(t, base) for t in item.tables]),
-        )
-    return (type(item), id(item))
 
 
 def walk(ctx: Context, root: Table, schema: Section) -> None:
@@ -72,13 +45,12 @@ class SchemaWalker:
             # depend on their own syntax nodes, which survive edits elsewhere in the file.
             ctx = self.ctx
             for name, item in table.items.items():
-                base = getattr(item, "delta", 0)
-                try:
-                    key = (id(section), path, name, place, ctx.kind, ctx.info.tool, fingerprint(item, base))
-                except TypeError:  # defensive: an unhashable node
+                if type(item) is not Table or item.sig is None:
+                    # a key or an array of tables right in the section: cheap, and no unit to replay
                     self._visit(name, item, section, path, place)
                     continue
-                _WALKED.run(ctx, key, base, partial(self._visit, name, item, section, path, place))
+                key = (id(section), path, name, place, ctx.kind, ctx.info.tool)  # (schema sections live forever)
+                _WALKED.run(ctx, item, key, item.delta, partial(self._visit, name, item, section, path, place))
             return
         for name, item in table.items.items():
             self._visit(name, item, section, path, place)

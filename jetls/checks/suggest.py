@@ -4,30 +4,25 @@ from __future__ import annotations
 
 import difflib
 
+from jetls.lru import weighed_lru
+
 
 def suggest(name: str, candidates) -> str | None:
-    cands = tuple(sorted(set(candidates)))
-    key = (name, cands)
-    try:
-        return _SUGGESTIONS[key]
-    except KeyError:
-        pass
+    return _suggestion(name, tuple(sorted(set(candidates))))
+
+
+# keyed by the candidates too (a few hundred slugs at most: ~8 bytes each in the key's tuple)
+@weighed_lru(1_000_000, lambda out, name, cands: 8 * len(cands) + 2 * len(name) + 150)
+def _suggestion(name: str, cands: tuple[str, ...]) -> str | None:
     low = {c.lower(): c for c in cands}
     if name.lower() in low and low[name.lower()] != name:
-        out = low[name.lower()]
-    else:
-        out = _close_match(name, cands, 0.6)
-        if out is None:
-            m = _close_match(name.lower(), list(low), 0.6)
-            if m is not None:
-                out = low[m]
-    if len(_SUGGESTIONS) >= 4096:
-        _SUGGESTIONS.clear()
-    _SUGGESTIONS[key] = out
+        return low[name.lower()]
+    out = _close_match(name, cands, 0.6)
+    if out is None:
+        m = _close_match(name.lower(), list(low), 0.6)
+        if m is not None:
+            out = low[m]
     return out
-
-
-_SUGGESTIONS: dict = {}
 
 
 def _close_match(word: str, possibilities, cutoff: float) -> str | None:

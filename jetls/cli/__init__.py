@@ -73,9 +73,7 @@ def _severity_override(item: str) -> tuple[str, str]:
     # (`201`, `JET-201`, `JET2O1`).
     same_number = f"JET{re.sub(r'[^0-9]', '', code.replace('O', '0'))}"
     near = same_number if same_number in CODES else ""
-    return _one_of("diagnostic code", list(CODES), code, near), _one_of(
-        "level", SEVERITY_NAMES, level.strip().lower()
-    )
+    return _one_of("diagnostic code", list(CODES), code, near), _one_of("level", SEVERITY_NAMES, level.strip().lower())
 
 
 def _argument_parser() -> argparse.ArgumentParser:
@@ -102,22 +100,34 @@ def _argument_parser() -> argparse.ArgumentParser:
         f"its {', '.join(f'{d}/' for d in CI_FOLDERS)})",
     )
     check.add_argument(
-        "--format", type=_choice("format", _FORMATS), default="text", metavar="{" + ",".join(_FORMATS) + "}",
+        "--format",
+        type=_choice("format", _FORMATS),
+        default="text",
+        metavar="{" + ",".join(_FORMATS) + "}",
         help="output format (default: text)",
     )
     check.add_argument(
-        "--min-severity", type=_choice("severity", _LEVELS), default=None, metavar="{" + ",".join(_LEVELS) + "}",
+        "--min-severity",
+        type=_choice("severity", _LEVELS),
+        default=None,
+        metavar="{" + ",".join(_LEVELS) + "}",
         help="report only diagnostics at least this severe (default: warning; hint reports everything)",
     )
     check.add_argument(
-        "--exclude", action="append", default=[], metavar="GLOB",
+        "--exclude",
+        action="append",
+        default=[],
+        metavar="GLOB",
         help="skip files matching this .gitignore-style pattern, relative to the current directory "
         "or to the checkout root (repeatable)",
     )
     check.add_argument("--platform", type=_platform, help="platform of experiment configs (default: inferred per file)")
     check.add_argument("--no-sql", action="store_true", help="skip SQL syntax checks of rendered templates")
-    check.add_argument("--bigquery-etl", metavar="PATH",
-                       help="a bigquery-etl checkout: table schemas and Mozilla routines for SQL checks")
+    check.add_argument(
+        "--bigquery-etl",
+        metavar="PATH",
+        help="a bigquery-etl checkout: table schemas and Mozilla routines for SQL checks",
+    )
     check.add_argument(
         "--jobs", type=int, default=0, metavar="N", help="check on N processes (default 0: one per available core)"
     )
@@ -159,8 +169,12 @@ def _check(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     except ValueError as exc:  # pathspec rejects a malformed pattern
         parser.error(f"--exclude: {exc}")
     options = Options.from_json(
-        {"platform": args.platform, "sql": {"enabled": not args.no_sql}, "severityOverrides": dict(args.severity),
-         "bigqueryEtl": os.path.abspath(args.bigquery_etl) if args.bigquery_etl else None}
+        {
+            "platform": args.platform,
+            "sql": {"enabled": not args.no_sql},
+            "severityOverrides": dict(args.severity),
+            "bigqueryEtl": os.path.abspath(args.bigquery_etl) if args.bigquery_etl else None,
+        }
     )
     if options.bigquery_etl:  # loaded once, before checking (forked workers share it)
         from jetls.bigquery import sources

@@ -24,8 +24,18 @@ DEFAULT_MIN_SEVERITY = Severity.WARNING
 
 #: The SARIF 2.1.0 schema a log names (the OASIS schema, as published by SchemaStore).
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
-_SARIF_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFORMATION: "note", Severity.HINT: "note"}
-_GITHUB_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFORMATION: "notice", Severity.HINT: "notice"}
+_SARIF_LEVEL = {
+    Severity.ERROR: "error",
+    Severity.WARNING: "warning",
+    Severity.INFORMATION: "note",
+    Severity.HINT: "note",
+}
+_GITHUB_LEVEL = {
+    Severity.ERROR: "error",
+    Severity.WARNING: "warning",
+    Severity.INFORMATION: "notice",
+    Severity.HINT: "notice",
+}
 
 
 def shown(results: list[FileResult], min_severity: Severity) -> Iterator[tuple[FileResult, Diagnostic]]:
@@ -89,6 +99,7 @@ def summary(results: list[FileResult], min_severity: Severity) -> str:
 
 # -- paths and positions -------------------------------------------------------------------------
 
+
 def display_path(path: Path, cwd: Path) -> str:
     try:
         return path.relative_to(cwd).as_posix()
@@ -121,6 +132,7 @@ def _span_in(lines, start: int, end: int) -> tuple[int, int, int, int]:
 
 # -- JSON ------------------------------------------------------------------------------------------
 
+
 def _as_json(result: FileResult, d: Diagnostic, cwd: Path) -> dict:
     line, col, end_line, end_col = _span(result, d)
     return {
@@ -138,6 +150,7 @@ def _as_json(result: FileResult, d: Diagnostic, cwd: Path) -> dict:
 
 # -- GitHub ----------------------------------------------------------------------------------------
 
+
 def _escape_github(s: str, prop: bool = False) -> str:
     s = s.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
     if prop:
@@ -147,13 +160,13 @@ def _escape_github(s: str, prop: bool = False) -> str:
 
 # -- SARIF -----------------------------------------------------------------------------------------
 
+
 def sarif_log(results: list[FileResult], min_severity: Severity, cwd: Path) -> dict:
     """A SARIF 2.1.0 log of one run: every diagnostic code as a rule, one result per diagnostic.
 
     Artifact URIs are relative to the `SRCROOT` base (the repository root of most files), which
     is what GitHub code scanning expects; a file elsewhere gets an absolute `file:` URI."""
-    from jetls.checks.codes import CODES
-    from jetls.checks.codes import code_href
+    from jetls.checks.codes import CODES, code_href
 
     pairs = list(shown(results, min_severity))
     rule_ids = list(CODES) + sorted({d.code for _, d in pairs if d.code not in CODES})

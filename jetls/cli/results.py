@@ -43,7 +43,7 @@ def check_paths(files: list[Path], options: Options, jobs: int = 1) -> list[File
         # Outside any metric-hub layout (root None) each file is plain TOML unless it names its kind.
         with bulk_allocation():  # and frozen before the collector runs again: it lives until the end
             ws = Workspace.load(root, options, [str(f) for f in group])
-            ws.index
+            _ = ws.index  # built before the fork: workers share it
             gc.freeze()
         readable = [f for f in group if str(f) in ws.files]
         reports = check_files(ws, [str(f) for f in readable], options, jobs)

@@ -83,9 +83,7 @@ def _walk(top: Path, excludes: Excludes) -> list[Path]:
     checkouts: list[Path] = []
     for dirpath, dirnames, filenames in os.walk(top):
         here = Path(dirpath)
-        keep = [
-            d for d in dirnames if d not in _SKIP_DIRS and not d.startswith(".") and d != _LIBRARY_DIR
-        ]
+        keep = [d for d in dirnames if d not in _SKIP_DIRS and not d.startswith(".") and d != _LIBRARY_DIR]
         if _is_checkout_root(here, dirnames) and not any(here.is_relative_to(c) for c in checkouts):
             checkouts.append(here)
             keep = [d for d in keep if d in CI_FOLDERS]

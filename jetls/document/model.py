@@ -61,7 +61,20 @@ class Entry:
 class Table:
     """kind: root | header | implicit (created by a deeper header) | dotted | inline | array-item."""
 
-    __slots__ = ("path", "kind", "items", "decl", "delta", "node", "sealed", "attached", "_lower", "sig", "_unit_key")
+    __slots__ = (
+        "path",
+        "kind",
+        "items",
+        "decl",
+        "delta",
+        "node",
+        "sealed",
+        "attached",
+        "_lower",
+        "sig",
+        "_unit_key",
+        "_replay_key",
+    )
 
     def __init__(
         self, path: tuple[str, ...], kind: str, decl: tuple[int, int] | None, node=None, delta: int = 0
@@ -80,6 +93,7 @@ class Table:
         # constant-time identity of the subtree's content (see `unit_key`).
         self.sig: list | None = None
         self._unit_key: tuple | None = None
+        self._replay_key: tuple | None = None  # memo of jetls.document.replay
 
     def get_lower(self, name: str):
         """The item whose key, lower-cased, is `name` (the reference lower-cases some tables' keys)."""
@@ -319,6 +333,11 @@ class _Builder:
             if len(path) == 2:
                 self.touch(existing)
             return existing
+        if not header.closed:
+            # a header being typed (its `]` missing, a syntax error says so): not a second table
+            dup = self.detached(path)
+            dup.decl, dup.node, dup.delta = span, header, d
+            return dup
         if isinstance(existing, Table) and existing.kind in ("header", "array-item"):
             message = f"duplicate table [{dotted}]: it is already defined; merge the two tables"
         else:

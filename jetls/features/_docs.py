@@ -5,7 +5,7 @@ from __future__ import annotations
 import textwrap
 from typing import Any, Sequence
 
-from jetls.document import Entry, Table
+from jetls.document import Entry
 from jetls.document.edits import toml_value as toml_literal
 from jetls.schema import Field, Section
 from jetls.workspace import KIND_LABELS, Definition, Workspace
@@ -21,9 +21,14 @@ _SQL_KEYS = {
 }
 
 _LAYER_WORDS = {
-    "config": "this config", "defaults": "defaults", "outcome": "outcome", "definitions": "definitions",
-    "jetstream-definitions": "Jetstream definitions", "opmon-definitions": "OpMon definitions",
-    "looker-definitions": "Looker definitions", "functions": "functions",
+    "config": "this config",
+    "defaults": "defaults",
+    "outcome": "outcome",
+    "definitions": "definitions",
+    "jetstream-definitions": "Jetstream definitions",
+    "opmon-definitions": "OpMon definitions",
+    "looker-definitions": "Looker definitions",
+    "functions": "functions",
 }
 
 
@@ -48,16 +53,27 @@ def summary(kind: str, defs: Sequence[Definition], ws: Workspace) -> dict[str, A
                 if isinstance(e, Entry) and e.to_python() and k not in info:
                     info[k] = e.to_python()
         return info
-    for key in ("friendly_name", "description", "data_source", "deprecated", "select_expression",
-                "from_expression", "definition", "default", "window_start", "window_end"):
+    for key in (
+        "friendly_name",
+        "description",
+        "data_source",
+        "deprecated",
+        "select_expression",
+        "from_expression",
+        "definition",
+        "default",
+        "window_start",
+        "window_end",
+    ):
         v, _src = merged_value(defs, key)
         if v not in (None, "", [], {}):
             info[key] = v
     return info
 
 
-def slug_markdown(ws: Workspace, res: Resolution, platform: str | None = None, rendered: str | None = None,
-                  here: str | None = None) -> str:
+def slug_markdown(
+    ws: Workspace, res: Resolution, platform: str | None = None, rendered: str | None = None, here: str | None = None
+) -> str:
     """A hover card: what the slug resolves to from the file `here`, and where it is defined."""
     kind, slug = res.kind, res.slug
     defs = res.targets
@@ -83,8 +99,12 @@ def slug_markdown(ws: Workspace, res: Resolution, platform: str | None = None, r
         lines += ["", f"Overrides the predefined metric in `{rel(ws, res.globals[-1].path)}` for this file."]
     elif res.status == LOCAL and here is not None and kind == "metric" and any(d.path != here for d in res.local):
         others = [d for d in res.local if d.path != here]
-        lines += ["", "Merged with " + ", ".join(f"`{rel(ws, d.path)}`" for d in others)
-                  + " (attribute by attribute; this file wins)."]
+        lines += [
+            "",
+            "Merged with "
+            + ", ".join(f"`{rel(ws, d.path)}`" for d in others)
+            + " (attribute by attribute; this file wins).",
+        ]
     if defs:
         where = [f"`{rel(ws, d.path)}` ({_LAYER_WORDS.get(d.layer, d.layer)})" for d in defs]
         lines += ["", ("Defined in " if len(where) == 1 else "Merged from, winner first: ") + ", ".join(where)]

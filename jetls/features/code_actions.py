@@ -29,7 +29,9 @@ def _overlaps(a0: int, a1: int, b0: int, b1: int) -> bool:
     return a0 <= b1 and b0 <= a1
 
 
-def code_actions(ws: Workspace, path: str, start: int, end: int, diagnostics: Sequence[Diagnostic] = ()) -> list[CodeAction]:
+def code_actions(
+    ws: Workspace, path: str, start: int, end: int, diagnostics: Sequence[Diagnostic] = ()
+) -> list[CodeAction]:
     """Quick fixes of the `diagnostics` (the file's, with their fixes) that touch [start, end],
     then refactors available at `start`."""
     sf = ws.file(path)
@@ -60,7 +62,10 @@ def _refactors(ws: Workspace, sf, offset: int) -> list[CodeAction]:
         slug = hit[1]
         stats = sf.doc.lookup(("metrics", slug, "statistics"))
         table = sf.doc.lookup(("metrics", slug))
-        if (stats is None or not getattr(stats, "items", None)) and getattr(table, "kind", "") in ("header", "implicit"):
+        if (stats is None or not getattr(stats, "items", None)) and getattr(table, "kind", "") in (
+            "header",
+            "implicit",
+        ):
             end = section_end(sf.tree, ("metrics", slug))
             if end is not None:
                 edit = insert_after_table(sf.text, end, {"metrics": {slug: {"statistics": {"bootstrap_mean": {}}}}})

@@ -21,11 +21,10 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from jetls.bigquery import Column, sources
 from jetls import templates as T
+from jetls.bigquery import Column, sources
 from jetls.checks.columns import data_source_of, owner_table, render_from
 from jetls.document import Table
-
 from jetls.workspace.scope import scope_of
 
 from .context import VALUE, context_at
@@ -104,7 +103,9 @@ def _site(ws: Any, path: str, offset: int, ctx: Any = None) -> _Site | None:
             lit = _literal_at(src, ctx.jinja.tag_start, k)
             if lit is None or kind != "expression":
                 return None
-            return _Site(kind, relations, catalog, src[lit[0]:lit[1]], k - lit[0], ctx.string, ctx.delta, src, None, lit[0])
+            return _Site(
+                kind, relations, catalog, src[lit[0] : lit[1]], k - lit[0], ctx.string, ctx.delta, src, None, lit[0]
+            )
         if rendered is None:
             return _Site(kind, relations, catalog, src, k, ctx.string, ctx.delta, src, None)
         i = _to_rendered(rendered, k)
@@ -134,9 +135,14 @@ def _site(ws: Any, path: str, offset: int, ctx: Any = None) -> _Site | None:
             return None
         return site("expression", (rel,), None)
     if sql == "query":
-        rendered = T.render(src, T.TemplateContext(ws.index.functions(scope_of(ws, path).function_view), None, True,
-                                                   "enrollment_query")) \
-            if "{" in src else None
+        rendered = (
+            T.render(
+                src,
+                T.TemplateContext(ws.index.functions(scope_of(ws, path).function_view), None, True, "enrollment_query"),
+            )
+            if "{" in src
+            else None
+        )
         return site("query", (), rendered)
     return None
 
@@ -212,10 +218,16 @@ def complete(ws: Any, path: str, offset: int, ctx: Any = None) -> list[ColumnCom
         return None
     span = site.file_span(start, end)
     snapshot = site.catalog.date
-    out = [ColumnCompletion(c.name, c.type_label if c.type else "column", _column_markdown(c, snapshot), span,
-                            f"0{c.name.lower()}") for c in found.columns]
-    out += [ColumnCompletion(a, "table alias", f"`{a}`: a table (or UNNEST element) of this query", span, f"1{a}")
-            for a in found.aliases]
+    out = [
+        ColumnCompletion(
+            c.name, c.type_label if c.type else "column", _column_markdown(c, snapshot), span, f"0{c.name.lower()}"
+        )
+        for c in found.columns
+    ]
+    out += [
+        ColumnCompletion(a, "table alias", f"`{a}`: a table (or UNNEST element) of this query", span, f"1{a}")
+        for a in found.aliases
+    ]
     return out
 
 

@@ -5,25 +5,42 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
-from jetls.schema.experiment import COMMON as _COMMON_EXP, DOCS as _EXPERIMENT_DOCS, EXPERIMENT_ATTRIBUTES
-from jetls.schema import PRE_TREATMENTS, WINDOWS, FileKind, Section
-
 from jetls.document import Entry, Table
 from jetls.document.edits import toml_value
+from jetls.schema import PLATFORMS, PRE_TREATMENTS, WINDOWS, FileKind, Section, pre_treatment_schema
+from jetls.schema.experiment import COMMON as _COMMON_EXP
+from jetls.schema.experiment import DOCS as _EXPERIMENT_DOCS
+from jetls.schema.experiment import EXPERIMENT_ATTRIBUTES
+from jetls.syntax import Array, InlineTable, String
 from jetls.workspace import Workspace
 from jetls.workspace.scope import scope_of
 from jetls.workspace.search import slug_table
 
 from . import _docs
-from .context import HEADER, KEY, VALUE, CursorContext, context_at
+from .context import COMMENT, HEADER, KEY, VALUE, CursorContext, context_at
 
 #: Values of ``CompletionItem.kind``.
 ITEM_KINDS = (
-    "key", "value", "enum", "metric", "data_source", "segment", "segment_data_source", "outcome",
-    "statistic", "pre_treatment", "function", "parameter", "experiment_attribute", "window", "snippet", "column",
+    "key",
+    "value",
+    "enum",
+    "metric",
+    "data_source",
+    "segment",
+    "segment_data_source",
+    "outcome",
+    "statistic",
+    "pre_treatment",
+    "function",
+    "parameter",
+    "experiment_attribute",
+    "window",
+    "snippet",
+    "column",
 )
 
 
@@ -38,6 +55,7 @@ class CompletionItem:
     replace_span: tuple[int, int] | None = None  # absolute [start, end) the insertion replaces
     sort_text: str | None = None
     filter_text: str | None = None
+    deprecated: bool = False
 
 
 _SLUG_KINDS = {"metric", "data_source", "segment", "segment_data_source", "outcome", "dimension"}
@@ -103,9 +121,13 @@ class _Completer:
         span = ctx.replace_span
         if span is not None and span[0] > 0 and self.file.text[span[0] - 1] == "=":
             text = " " + text
+        if ctx.before_item:
+            text += ", "
         return text
 
-    def slug_items(self, kind: str, quoted: bool, span: tuple[int, int] | None, exclude: set[str] = frozenset()) -> None:
+    def slug_items(
+        self, kind: str, quoted: bool, span: tuple[int, int] | None, exclude: set[str] = frozenset()
+    ) -> None:
         if self.scope is None:
             return
         cands = self.scope.visible(kind)
@@ -114,24 +136,31 @@ class _Completer:
             if slug in exclude or not slug:
                 continue
             group = "0" if any(d.path == here for d in defs) else "1"
+            deprecated = kind == "metric" and _docs.merged_value(defs, "deprecated")[0] is True
+            if deprecated:
+                group = "2"  # still offered, after the others
             text = self.quote(slug, quoted)
-            self.add(CompletionItem(
-                label=slug,
-                kind=kind,
-                detail=_docs.slug_detail(self.ws, defs, self.platform),
-                documentation=self.slug_documentation(kind, slug) if self.with_docs else "",
-                insert_text=text,
-                replace_span=span,
-                sort_text=f"{group}{slug}",
-                filter_text=text if quoted else slug,
-            ))
+            self.add(
+                CompletionItem(
+                    label=slug,
+                    kind=kind,
+                    detail=_docs.slug_detail(self.ws, defs, self.platform),
+                    documentation=self.slug_documentation(kind, slug) if self.with_docs else "",
+                    insert_text=text,
+                    replace_span=span,
+                    sort_text=f"{group}{slug}",
+                    filter_text=text if quoted else slug,
+                    deprecated=deprecated,
+                )
+            )
 
     def slug_documentation(self, kind: str, slug: str) -> str:
         res = self.scope.resolve(kind, slug)
         return _docs.slug_markdown(self.ws, res, self.platform)
 
-    def enum_items(self, node: Any, quoted: bool, span: tuple[int, int] | None, kind: str = "enum",
-                   exclude: set[str] = frozenset()) -> None:
+    def enum_items(
+        self, node: Any, quoted: bool, span: tuple[int, int] | None, kind: str = "enum", exclude: set[str] = frozenset()
+    ) -> None:
         enum = getattr(node, "enum", None) or ()
         docs = getattr(node, "enum_docs", None) or {}
         for i, v in enumerate(enum):
@@ -141,13 +170,25 @@ class _Completer:
             doc = docs.get(v, "")
             if kind == "pre_treatment" and v in PRE_TREATMENTS:
                 doc = PRE_TREATMENTS[v].doc
-            self.add(CompletionItem(v, kind, detail=getattr(node, "name", ""), documentation=doc,
-                                    insert_text=text, replace_span=span, sort_text=f"{i:03d}", filter_text=text))
+            self.add(
+                CompletionItem(
+                    v,
+                    kind,
+                    detail=getattr(node, "name", ""),
+                    documentation=doc,
+                    insert_text=text,
+                    replace_span=span,
+                    sort_text=f"{i:03d}",
+                    filter_text=text,
+                )
+            )
 
     # -- dispatch -------------------------------------------------------------------------------
     def run(self) -> list[CompletionItem]:
         ctx = self.ctx
-        if ctx.location == HEADER:
+        if ctx.location == COMMENT:
+            self.directive()
+        elif ctx.location == HEADER:
             self.header()
         elif ctx.location == KEY:
             self.keys()
@@ -157,6 +198,61 @@ class _Completer:
             else:
                 self.value()
         return self.items
+
+    # -- `# jetls:` directives ---------------------------------------------------------------------
+    def directive(self) -> None:
+        """`# jetls: platform=|`, `kind=|`, `disable=|` and the directive names themselves."""
+        text, off = self.file.text, self.ctx.offset
+        line = text[text.rfind("\n", 0, off) + 1 : off]
+        m = _DIRECTIVE_AT.search(line)
+        if m is None:
+            return
+        key, value = m.group(1), m.group(2)
+        span = (off - len(value if value is not None else key or ""), off)
+        if value is None:
+            for i, (name, doc) in enumerate(_DIRECTIVES.items()):
+                self.add(
+                    CompletionItem(
+                        name,
+                        "key",
+                        detail="jetls directive",
+                        documentation=doc,
+                        insert_text=f"{name}=",
+                        replace_span=span,
+                        sort_text=f"{i}",
+                    )
+                )
+            return
+        value = value.rsplit(",", 1)[-1].lstrip()
+        span = (off - len(value), off)
+        if key == "platform":
+            for name, info in PLATFORMS.items():
+                self.add(
+                    CompletionItem(
+                        name,
+                        "enum",
+                        detail="Jetstream analyses it" if info.jetstream_analysable else "not analysed by Jetstream",
+                        insert_text=name,
+                        replace_span=span,
+                    )
+                )
+        elif key == "kind":
+            for k in FileKind:
+                self.add(CompletionItem(k.value, "enum", detail="file kind", insert_text=k.value, replace_span=span))
+        elif key in ("disable", "disable-file"):
+            from jetls.checks.codes import CODES
+
+            for code, (severity, summary) in CODES.items():
+                self.add(
+                    CompletionItem(
+                        code,
+                        "value",
+                        detail=f"{severity}: {summary}"[:80],
+                        insert_text=code,
+                        replace_span=span,
+                        sort_text=code,
+                    )
+                )
 
     # -- headers ---------------------------------------------------------------------------------
     def header(self) -> None:
@@ -172,9 +268,17 @@ class _Completer:
             kind = "statistic" if section.entry_reference == "statistic" else "key"
             if parent == ("segments",) and name == "data_sources":
                 kind = "key"
-            self.add(CompletionItem(name, kind, detail=node.doc.split(".")[0][:80] if kind == "key" else "statistic",
-                                    documentation=node.doc, insert_text=name, replace_span=span,
-                                    sort_text=f"0{name}"))
+            self.add(
+                CompletionItem(
+                    name,
+                    kind,
+                    detail=_first_sentence(node.doc) if kind == "key" else "statistic",
+                    documentation=node.doc,
+                    insert_text=name,
+                    replace_span=span,
+                    sort_text=f"0{name}",
+                )
+            )
         ref = section.entry_reference
         if ref in ("metric", "data_source", "segment", "segment_data_source") and section.entries is not None:
             self.slug_items(ref, False, span)
@@ -187,6 +291,10 @@ class _Completer:
         typed = ctx.key_path[-1] if ctx.key_path and ctx.key_path != ctx.table_path else None
         existing = set(ctx.existing_keys) - ({typed} if typed else set())
         in_inline = self._in_inline()
+        if not isinstance(section, Section) and ctx.table_path[-1:] == ("pre_treatments",):
+            section, in_inline = self._pre_treatment_section(), True
+            node = self._inline_at()
+            existing = {kv.key.names[0] for kv in (node.entries if node is not None else ()) if kv.key.parts} - {typed}
         if not isinstance(section, Section):
             return
         is_stats = section.entry_reference == "statistic" and section.name == "statistics"
@@ -205,17 +313,33 @@ class _Completer:
                 detail = "table" if isinstance(node, Section) else types
                 if getattr(node, "required", False):
                     detail += " (required)"
-                if isinstance(node, Section) and not in_inline and not is_stats:
-                    # a sub-table: prefer a header below the current table
+                if isinstance(node, Section) and not in_inline and self._header_here():
+                    # a table of its own: its header (a key/value here would be an inline table)
+                    insert = f"[{'.'.join(ctx.table_path + (name,))}]\n$0"
+                elif isinstance(node, Section) and not in_inline:
                     insert = f"{name} = {{ $1 }}"
                 else:
                     insert = f"{name} = {_value_snippet(node)}"
-            self.add(CompletionItem(
-                label=name, kind=kind, detail=detail, documentation=_docs.node_markdown(name, node),
-                insert_text=insert, is_snippet=True, replace_span=span,
-                sort_text=("0" if getattr(node, "required", False) else "1") + name, filter_text=name,
-            ))
+            self.add(
+                CompletionItem(
+                    label=name,
+                    kind=kind,
+                    detail=detail,
+                    documentation=_docs.node_markdown(name, node),
+                    insert_text=insert,
+                    is_snippet=True,
+                    replace_span=span,
+                    sort_text=("0" if getattr(node, "required", False) else "1") + name,
+                    filter_text=name,
+                )
+            )
         self._skeletons(section, existing, span, in_inline)
+
+    def _header_here(self) -> bool:
+        """Whether a table header may be inserted at the cursor: nothing but other tables
+        follows in the cursor's section (a header would capture the keys after it)."""
+        chunk = self.file.tree.chunk_at(self.ctx.offset)
+        return not any(kv.start + chunk.delta >= self.ctx.offset for kv in chunk.tree.entries)
 
     def _in_inline(self) -> bool:
         doc = self.file.doc
@@ -228,44 +352,72 @@ class _Completer:
         tk = slug_table(tp) if tp else None
         tk = tk[:2] if tk is not None and len(tp) == tk[2] + 1 else None
         # Inside a new slug table: all the keys a full definition needs.
-        if tk is not None and len(tp) == (3 if tk[0] == "segment_data_source" else 2) and not (existing - {""}) and not in_inline:
+        if (
+            tk is not None
+            and len(tp) == (3 if tk[0] == "segment_data_source" else 2)
+            and not (existing - {""})
+            and not in_inline
+        ):
             kind, slug = tk
             body = _SKELETON_BODY.get(kind)
             if body:
-                self.add(CompletionItem(
-                    label=f"{_docs.KIND_LABELS[kind]} definition",
-                    kind="snippet", detail="required keys",
-                    documentation=f"Insert the keys of a full {_docs.KIND_LABELS[kind]} definition.",
-                    insert_text=body.replace("{slug}", slug), is_snippet=True, replace_span=span,
-                    sort_text="00", filter_text=ctx.prefix or body.split(" ")[0],
-                ))
+                self.add(
+                    CompletionItem(
+                        label=f"{_docs.KIND_LABELS[kind]} definition",
+                        kind="snippet",
+                        detail="required keys",
+                        documentation=f"Insert the keys of a full {_docs.KIND_LABELS[kind]} definition.",
+                        insert_text=body.replace("{slug}", slug),
+                        is_snippet=True,
+                        replace_span=span,
+                        sort_text="00",
+                        filter_text=ctx.prefix or body.split(" ")[0],
+                    )
+                )
         elif section.required_keys and not in_inline:
             missing = [k for k in section.required_keys if k not in existing]
             if len(missing) > 1:
                 lines = [f"{k} = {_value_snippet(section.fields[k], i + 1)}" for i, k in enumerate(missing)]
-                self.add(CompletionItem(
-                    label="required keys", kind="snippet", detail=", ".join(missing),
-                    documentation="Insert every missing required key.", insert_text="\n".join(lines),
-                    is_snippet=True, replace_span=span, sort_text="00", filter_text=missing[0],
-                ))
+                self.add(
+                    CompletionItem(
+                        label="required keys",
+                        kind="snippet",
+                        detail=", ".join(missing),
+                        documentation="Insert every missing required key.",
+                        insert_text="\n".join(lines),
+                        is_snippet=True,
+                        replace_span=span,
+                        sort_text="00",
+                        filter_text=missing[0],
+                    )
+                )
         # At the start of a line outside inline tables: whole-table skeletons.
         if in_inline:
             return
         line_start = self.file.text.rfind("\n", 0, ctx.offset) + 1
-        if self.file.text[line_start:ctx.offset].strip() != ctx.prefix.strip():
+        if self.file.text[line_start : ctx.offset].strip() != ctx.prefix.strip():
             return
         root = _schema_root(self.kind)
         for kind, snippet in _TABLE_SKELETONS.items():
             top = snippet[1:].split(".")[0]
             if root is None or top not in root.fields or getattr(root.fields[top], "ignored", False):
                 continue
-            self.add(CompletionItem(
-                label=snippet.split("\n")[0].replace("${1:slug}", "slug"),
-                kind="snippet", detail=f"new {_docs.KIND_LABELS[kind]}",
-                documentation=f"A `{snippet.split(chr(10))[0]}` table skeleton.",
-                insert_text=snippet, is_snippet=True, replace_span=span,
-                sort_text=f"9{kind}", filter_text=ctx.prefix or snippet[:2],
-            ))
+            if kind == "metric" and self.kind is FileKind.EXPERIMENT and "metrics" not in self.file.doc.root.items:
+                # computed only when listed in a window: list it (the placeholder is mirrored)
+                snippet = '[metrics]\nweekly = ["${1:slug}"]\noverall = ["${1:slug}"]\n\n' + snippet
+            self.add(
+                CompletionItem(
+                    label=_TABLE_SKELETONS[kind].split("\n")[0].replace("${1:slug}", "slug"),
+                    kind="snippet",
+                    detail=f"new {_docs.KIND_LABELS[kind]}",
+                    documentation=f"A `{snippet.split(chr(10))[0]}` table skeleton.",
+                    insert_text=snippet,
+                    is_snippet=True,
+                    replace_span=span,
+                    sort_text=f"9{kind}",
+                    filter_text=ctx.prefix or snippet[:2],
+                )
+            )
 
     # -- values -------------------------------------------------------------------------------------
     def value(self) -> None:
@@ -280,8 +432,9 @@ class _Completer:
         if ctx.string is not None and not ctx.string_closed:
             span = (ctx.string_span[0], ctx.offset)
         types = getattr(node, "types", ()) or ()
-        if ctx.in_array and "array" not in types and not isinstance(node, Section):
-            pass
+        if isinstance(node, Section) and ctx.string is None:
+            self._inline_table(node)
+            return
         exclude: set[str] = set()
         if ctx.in_array:
             for i, it in enumerate(ctx.array_items):
@@ -303,11 +456,74 @@ class _Completer:
             self.enum_items(node, quoted, span, "enum", exclude)
         if "boolean" in types and ctx.string is None:
             for b in ("true", "false"):
-                self.add(CompletionItem(b, "value", detail="boolean", insert_text=b, replace_span=ctx.replace_span,
-                                        sort_text=b))
+                self.add(
+                    CompletionItem(
+                        b, "value", detail="boolean", insert_text=b, replace_span=ctx.replace_span, sort_text=b
+                    )
+                )
 
     def _param_node(self) -> Any:
+        """The schema of a key inside `pre_treatments = [{name = "…", …}]` (by its `name`)."""
+        kp = self.ctx.key_path or ()
+        if len(kp) >= 2 and kp[-2] == "pre_treatments":
+            section = self._pre_treatment_section()
+            return section.fields.get(kp[-1]) if section is not None else None
         return None
+
+    def _inline_at(self) -> InlineTable | None:
+        """The innermost inline table holding the cursor (in an array of tables)."""
+        chunk = self.file.tree.chunk_at(self.ctx.offset)
+        d, off = chunk.delta, self.ctx.offset
+        found = None
+        stack = [kv.value for kv in chunk.tree.entries]
+        while stack:
+            v = stack.pop()
+            if not (v.start + d <= off <= v.end + d):
+                continue
+            if isinstance(v, InlineTable):
+                found = v
+                stack.extend(kv.value for kv in v.entries)
+            elif isinstance(v, Array):
+                stack.extend(v.items)
+        return found
+
+    def _pre_treatment_section(self) -> Section | None:
+        """The keys of the pre-treatment inline table at the cursor: its parameters once `name` is set."""
+        node = self._inline_at()
+        name = next(
+            (
+                kv.value.value
+                for kv in (node.entries if node is not None else ())
+                if kv.key.names == ("name",) and isinstance(kv.value, String)
+            ),
+            None,
+        )
+        schema = pre_treatment_schema(name) if name else None
+        if schema is None:
+            any_schema = pre_treatment_schema(next(iter(PRE_TREATMENTS)))
+            schema = Section("pre_treatment", "A pre-treatment.", {"name": any_schema.fields["name"]})
+        return schema
+
+    def _inline_table(self, section: Section) -> None:
+        """`key = |` for a table: an inline table with its required keys."""
+        keys = [k for k in section.required_keys] or list(section.fields)[:1]
+        body = ", ".join(f"{k} = {_value_snippet(section.fields[k], i + 1)}" for i, k in enumerate(keys))
+        text = f"{{ {body} }}"
+        if self.ctx.replace_span and self.file.text[self.ctx.replace_span[0] - 1 : self.ctx.replace_span[0]] == "=":
+            text = " " + text
+        self.add(
+            CompletionItem(
+                "{ … }",
+                "snippet",
+                detail="inline table with the required keys",
+                documentation=_docs.node_markdown(section.name, section),
+                insert_text=text,
+                is_snippet=True,
+                replace_span=self.ctx.replace_span,
+                sort_text="0",
+                filter_text="",
+            )
+        )
 
     def _depends_on_first(self, quoted: bool, span: Any) -> None:
         """numerator / denominator: the metric's depends_on entries first."""
@@ -320,8 +536,17 @@ class _Completer:
         for d in values if isinstance(values, list) else ():
             if isinstance(d, str):
                 text = self.quote(d, quoted)
-                self.add(CompletionItem(d, "metric", detail="depends_on", insert_text=text, replace_span=span,
-                                        sort_text=f"00{d}", filter_text=text))
+                self.add(
+                    CompletionItem(
+                        d,
+                        "metric",
+                        detail="depends_on",
+                        insert_text=text,
+                        replace_span=span,
+                        sort_text=f"00{d}",
+                        filter_text=text,
+                    )
+                )
 
     # -- templates ------------------------------------------------------------------------------------
     def template(self) -> None:
@@ -340,10 +565,17 @@ class _Completer:
         if j.attribute_of == "experiment":
             if "experiment" in scope:
                 for name, val in EXPERIMENT_ATTRIBUTES.items():
-                    self.add(CompletionItem(name, "experiment_attribute", detail="experiment attribute",
-                                            documentation=_EXPERIMENT_DOCS.get(name, f"Example value: `{val}`"),
-                                            insert_text=name, replace_span=span,
-                                            sort_text=("0" if name in _COMMON_EXP else "1") + name))
+                    self.add(
+                        CompletionItem(
+                            name,
+                            "experiment_attribute",
+                            detail="experiment attribute",
+                            documentation=_EXPERIMENT_DOCS.get(name, f"Example value: `{val}`"),
+                            insert_text=name,
+                            replace_span=span,
+                            sort_text=("0" if name in _COMMON_EXP else "1") + name,
+                        )
+                    )
             return
         if j.attribute_of is not None:
             return
@@ -357,19 +589,41 @@ class _Completer:
                     definition, _ = _docs.merged_value(defs[:1], "definition")
                     fname, _ = _docs.merged_value(defs[:1], "friendly_name")
                     desc, _ = _docs.merged_value(defs[:1], "description")
-                    doc = "\n\n".join(x for x in (
-                        f"**{fname}**" if fname else None, desc,
-                        f"```sql\n{definition}\n```" if definition else None,
-                        f"Defined in `{where}`",
-                    ) if x)
-                self.add(CompletionItem(slug, "function", detail=where, documentation=doc,
-                                        insert_text=f"{slug}({q}$1{q})", is_snippet=True,
-                                        replace_span=span, sort_text=f"0{slug}", filter_text=slug))
+                    doc = "\n\n".join(
+                        x
+                        for x in (
+                            f"**{fname}**" if fname else None,
+                            desc,
+                            f"```sql\n{definition}\n```" if definition else None,
+                            f"Defined in `{where}`",
+                        )
+                        if x
+                    )
+                self.add(
+                    CompletionItem(
+                        slug,
+                        "function",
+                        detail=where,
+                        documentation=doc,
+                        insert_text=f"{slug}({q}$1{q})",
+                        is_snippet=True,
+                        replace_span=span,
+                        sort_text=f"0{slug}",
+                        filter_text=slug,
+                    )
+                )
         for var in ("parameters", "experiment"):
             if var in scope:
-                self.add(CompletionItem(var, "parameter" if var == "parameters" else "experiment_attribute",
-                                        detail="template variable", insert_text=var, replace_span=span,
-                                        sort_text=f"1{var}"))
+                self.add(
+                    CompletionItem(
+                        var,
+                        "parameter" if var == "parameters" else "experiment_attribute",
+                        detail="template variable",
+                        insert_text=var,
+                        replace_span=span,
+                        sort_text=f"1{var}",
+                    )
+                )
 
     def _parameters(self, span: tuple[int, int]) -> None:
         if self.scope is None:
@@ -378,14 +632,49 @@ class _Completer:
             d = defs[0]
             p = d.table.to_python() if isinstance(d.table, Table) else {}
             where = _docs.rel(self.ws, d.path)
-            doc = "\n\n".join(x for x in (
-                f"**{p['friendly_name']}**" if p.get("friendly_name") else None,
-                p.get("description"),
-                f"Default: {_docs._parameter_default(p['default'])}" if p.get("default") is not None else None,
-                f"Declared in `{where}`",
-            ) if isinstance(x, str) and x)
-            self.add(CompletionItem(name, "parameter", detail=where, documentation=doc, insert_text=name,
-                                    replace_span=span, sort_text=name))
+            doc = "\n\n".join(
+                x
+                for x in (
+                    f"**{p['friendly_name']}**" if p.get("friendly_name") else None,
+                    p.get("description"),
+                    f"Default: {_docs._parameter_default(p['default'])}" if p.get("default") is not None else None,
+                    f"Declared in `{where}`",
+                )
+                if isinstance(x, str) and x
+            )
+            self.add(
+                CompletionItem(
+                    name,
+                    "parameter",
+                    detail=where,
+                    documentation=doc,
+                    insert_text=name,
+                    replace_span=span,
+                    sort_text=name,
+                )
+            )
+
+
+_DIRECTIVE_AT = re.compile(r"#\s*jetls\s*:(?:.*\s)?([a-z-]*)(?:=([\w, -]*))?$")
+_DIRECTIVES = {
+    "disable": "Silence codes on this line (a trailing comment) or on the next line: `# jetls: disable=JET201`.",
+    "disable-file": "Silence codes in the whole file: `# jetls: disable-file=JET534`.",
+    "platform": "The platform this experiment config is analysed on: `# jetls: platform=fenix`.",
+    "kind": "The kind of a file outside the metric-hub layout: `# jetls: kind=experiment`.",
+}
+
+
+def _first_sentence(doc: str, limit: int = 80) -> str:
+    """The first sentence of a doc (a period inside backticks does not end it)."""
+    ticks = 0
+    for i, ch in enumerate(doc):
+        if ch == "`":
+            ticks += 1
+        elif ch == "." and ticks % 2 == 0 and (i + 1 == len(doc) or doc[i + 1] in " \n"):
+            doc = doc[:i]
+            break
+    doc = " ".join(doc.split())
+    return doc if len(doc) <= limit else doc[: limit - 1] + "…"
 
 
 def _inner_quote(style: str) -> str:
@@ -404,7 +693,7 @@ def _schema_root(kind: FileKind) -> Section | None:
 
 _SKELETON_BODY = {
     "metric": 'friendly_name = "$1"\ndescription = "$2"\nselect_expression = "$3"\ndata_source = "$4"\n'
-              "\n[metrics.{slug}.statistics.bootstrap_mean]\n",
+    "\n[metrics.{slug}.statistics.bootstrap_mean]\n",
     "data_source": 'from_expression = "$1"\nexperiments_column_type = "${2|none,simple,native,glean,events_stream|}"\n',
     "segment": 'select_expression = "$1"\ndata_source = "$2"\n',
     "segment_data_source": 'from_expression = "$1"\nwindow_start = ${2:0}\nwindow_end = ${3:0}\n',
@@ -412,10 +701,11 @@ _SKELETON_BODY = {
 
 _TABLE_SKELETONS = {
     "metric": '[metrics.${1:slug}]\nfriendly_name = "$2"\ndescription = "$3"\nselect_expression = "$4"\n'
-              'data_source = "$5"\n\n[metrics.${1:slug}.statistics.bootstrap_mean]\n',
+    'data_source = "$5"\n\n[metrics.${1:slug}.statistics.bootstrap_mean]\n',
     "data_source": '[data_sources.${1:slug}]\nfrom_expression = "$2"\n',
     "segment": '[segments.${1:slug}]\nselect_expression = "$2"\ndata_source = "$3"\n',
 }
+
 
 def complete(ws: Workspace, path: str, offset: int, with_docs: bool = True) -> list[CompletionItem]:
     """Completion items at ``offset`` of ``path`` (absolute str index). `with_docs=False` leaves
@@ -432,11 +722,18 @@ def complete(ws: Workspace, path: str, offset: int, with_docs: bool = True) -> l
         from .columns import complete as columns
 
         found = columns(ws, file.path, offset, ctx) or []
-        items = [CompletionItem(c.label, "column", c.detail, c.documentation, replace_span=c.replace_span,
-                                sort_text=c.sort_text) for c in found] + items
+        items = [
+            CompletionItem(
+                c.label, "column", c.detail, c.documentation, replace_span=c.replace_span, sort_text=c.sort_text
+            )
+            for c in found
+        ] + items
         seen = {(i.label, i.kind) for i in items}
-        items += [CompletionItem(**vars(x)) for x in sql_help.completions(ws, file.path, offset, ctx)
-                  if (x.label, x.kind) not in seen]
+        items += [
+            CompletionItem(**vars(x))
+            for x in sql_help.completions(ws, file.path, offset, ctx)
+            if (x.label, x.kind) not in seen
+        ]
     return items
 
 

@@ -12,7 +12,6 @@ from typing import Any
 
 from jetls.schema import FileKind, lookup
 from jetls.syntax import Array, InlineTable, Invalid, KeyValue, Scalar, String, SyntaxTree, parse
-
 from jetls.workspace import Workspace
 
 # Where the cursor is.
@@ -46,6 +45,7 @@ class CursorContext:
     replace_span: tuple[int, int] | None = None  # absolute span of the word to replace
     is_array_header: bool = False
     in_array: bool = False
+    before_item: bool = False  # an insertion slot right before an existing array item
     array_index: int | None = None  # element index (or insertion index between elements)
     array_items: tuple[Any, ...] = ()  # the array's item nodes (chunk-relative)
     string: String | None = None  # string node holding the cursor (chunk-relative offsets)
@@ -151,7 +151,9 @@ class _Builder:
             return frozenset(tables[-1].items)
         return frozenset()
 
-    def make(self, location: str, table_path: tuple[str, ...], key_path: tuple[str, ...] | None, **kw: Any) -> CursorContext:
+    def make(
+        self, location: str, table_path: tuple[str, ...], key_path: tuple[str, ...] | None, **kw: Any
+    ) -> CursorContext:
         return CursorContext(
             offset=self.offset,
             kind=self.kind,
@@ -202,8 +204,9 @@ class _Builder:
             if s <= off <= e:
                 prefix = p.name[: max(0, off - s - (1 if p.quoted else 0))]
                 path = tuple(parents)
-                return self.make(HEADER, path, path + (p.name,), prefix=prefix, replace_span=(s, e),
-                                 is_array_header=header.is_array)
+                return self.make(
+                    HEADER, path, path + (p.name,), prefix=prefix, replace_span=(s, e), is_array_header=header.is_array
+                )
             if e <= off:
                 parents.append(p.name)
         path = tuple(parents)
@@ -229,8 +232,16 @@ class _Builder:
             return self.make(NONE, base + names[:-1], base + names)
         return self.in_value(value, d, base + names[:-1], base + names, in_array=False)
 
-    def in_value(self, value: Any, d: int, table_path: tuple[str, ...], key_path: tuple[str, ...],
-                 in_array: bool, array_index: int | None = None, array_items: tuple = ()) -> CursorContext | None:
+    def in_value(
+        self,
+        value: Any,
+        d: int,
+        table_path: tuple[str, ...],
+        key_path: tuple[str, ...],
+        in_array: bool,
+        array_index: int | None = None,
+        array_items: tuple = (),
+    ) -> CursorContext | None:
         off = self.offset
         vs, ve = value.start + d, value.end + d
         common = dict(in_array=in_array, array_index=array_index, array_items=array_items, delta=d, value=value)
@@ -243,9 +254,15 @@ class _Builder:
             idx = _decoded_index(value, off - d)
             span = (cs, content_end)
             return self.make(
-                VALUE, table_path, key_path,
-                prefix=value.value[:idx], replace_span=span,
-                string=value, string_index=idx, string_span=span, string_closed=closed,
+                VALUE,
+                table_path,
+                key_path,
+                prefix=value.value[:idx],
+                replace_span=span,
+                string=value,
+                string_index=idx,
+                string_span=span,
+                string_closed=closed,
                 jinja=jinja_at(value.value, idx, value, d),
                 **common,
             )
@@ -254,6 +271,21 @@ class _Builder:
                 return self.make(NONE, table_path, key_path, **common)
             items = value.items
             for i, item in enumerate(items):
+                if off == item.start + d and isinstance(item, (String, Scalar)):
+                    # before an item's first character (`[|"x"]`): a new item goes here
+                    return self.make(
+                        VALUE,
+                        table_path,
+                        key_path,
+                        prefix="",
+                        replace_span=(off, off),
+                        in_array=True,
+                        array_index=i,
+                        array_items=items,
+                        delta=d,
+                        value=value,
+                        before_item=True,
+                    )
                 if item.start + d <= off <= item.end + d and not (isinstance(item, Invalid) and item.start == item.end):
                     ctx = self.in_value(item, d, table_path, key_path, True, i, items)
                     if ctx is not None and ctx.location != NONE:
@@ -261,8 +293,18 @@ class _Builder:
                     if ctx is not None and isinstance(item, (Array, InlineTable, String)):
                         return ctx
             index = sum(1 for it in items if it.end + d <= off)
-            return self.make(VALUE, table_path, key_path, prefix="", replace_span=(off, off),
-                             in_array=True, array_index=index, array_items=items, delta=d, value=value)
+            return self.make(
+                VALUE,
+                table_path,
+                key_path,
+                prefix="",
+                replace_span=(off, off),
+                in_array=True,
+                array_index=index,
+                array_items=items,
+                delta=d,
+                value=value,
+            )
         if isinstance(value, InlineTable):
             if not (vs < off and (off < ve or not value.closed)):
                 return self.make(NONE, table_path, key_path, **common)
@@ -271,7 +313,9 @@ class _Builder:
                     ctx = self.in_kv(kv, d, key_path)
                     if ctx is not None:
                         return ctx
-            return self.make(KEY, key_path, key_path, prefix="", replace_span=(off, off))
+            return self.make(
+                KEY, key_path, key_path, prefix="", replace_span=(off, off), value=value, delta=d, in_array=in_array
+            )
         if isinstance(value, (Scalar, Invalid)):
             if not (vs <= off <= ve):
                 return self.make(NONE, table_path, key_path, **common)
@@ -279,8 +323,13 @@ class _Builder:
         return None
 
 
-def analyze(source: str | SyntaxTree, offset: int, kind: FileKind | str = FileKind.PLAIN, doc: Any = None,
-            tool: str | None = None) -> CursorContext:
+def analyze(
+    source: str | SyntaxTree,
+    offset: int,
+    kind: FileKind | str = FileKind.PLAIN,
+    doc: Any = None,
+    tool: str | None = None,
+) -> CursorContext:
     """Context at ``offset`` of a text or syntax tree (``doc``: its document model, optional)."""
     tree = parse(source) if isinstance(source, str) else source
     offset = max(0, min(offset, len(tree.text)))

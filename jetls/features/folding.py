@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from jetls.syntax import Array, InlineTable, String
-
 from jetls.workspace import Workspace
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from jetls.schema import PRE_TREATMENTS, STATISTICS, FileKind, Section, lookup
-
 from jetls.workspace import Workspace
 from jetls.workspace.scope import Resolution, Scope, scope_of
 from jetls.workspace.search import Occurrence, symbol_at
@@ -116,6 +115,14 @@ def hover(ws: Workspace, path: str, offset: int) -> Hover | None:
                 pass
             return Hover(_docs.node_markdown(name, node), span[0], span[1])
         return None
+    kp = ctx.key_path or ()
+    if (
+        ctx.location == VALUE
+        and ctx.string is not None
+        and kp[-2:] == ("pre_treatments", "name")
+        and ctx.string.value in PRE_TREATMENTS
+    ):
+        return Hover(_pre_treatment_md(ctx.string.value), *ctx.string_span)
     if ctx.location == VALUE and ctx.schema is not None:
         node = ctx.schema
         value = getattr(ctx.value, "value", None)
@@ -124,19 +131,25 @@ def hover(ws: Workspace, path: str, offset: int) -> Hover | None:
             span = ctx.string_span
         ref = getattr(node, "reference", None)
         if ref == "pre_treatment" and isinstance(value, str) and value in PRE_TREATMENTS:
-            pt = PRE_TREATMENTS[value]
-            lines = [f"**`{value}`** — pre-treatment", "", pt.doc]
-            for p in pt.params.values():
-                lines.append(f"- `{p.name}`: {p.doc}")
-            return Hover("\n".join(lines), span[0], span[1])
+            return Hover(_pre_treatment_md(value), span[0], span[1])
         enum = getattr(node, "enum", None)
         if enum and isinstance(value, str) and value in enum:
             doc = (getattr(node, "enum_docs", None) or {}).get(value, "")
             md = f"**`{value}`** — value of `{ctx.key_path[-1]}`" + (f"\n\n{doc}" if doc else "")
             return Hover(md, span[0], span[1])
         if isinstance(value, bool):
-            return Hover(_docs.node_markdown(ctx.key_path[-1], node), ctx.value.start + ctx.delta, ctx.value.end + ctx.delta)
+            return Hover(
+                _docs.node_markdown(ctx.key_path[-1], node), ctx.value.start + ctx.delta, ctx.value.end + ctx.delta
+            )
     return None
+
+
+def _pre_treatment_md(name: str) -> str:
+    pt = PRE_TREATMENTS[name]
+    lines = [f"**`{name}`** — pre-treatment", "", pt.doc]
+    for p in pt.params.values():
+        lines.append(f"- `{p.name}`: {p.doc}")
+    return "\n".join(lines)
 
 
 def _tool(ws: Workspace, file) -> str | None:

@@ -44,8 +44,11 @@ def references(ws: Workspace, path: str, offset: int, include_declaration: bool 
         return []
     occ, res = hit
     symbol = res.symbol
-    out = [Location(o.path, o.span[0], o.span[1]) for o in find_occurrences(ws, symbol)
-           if include_declaration or not o.definition]
+    out = [
+        Location(o.path, o.span[0], o.span[1])
+        for o in find_occurrences(ws, symbol)
+        if include_declaration or not o.definition
+    ]
     if include_declaration and symbol.kind == "outcome":
         out[:0] = [Location(d.path, 0, 0) for d in res.globals]
     return out

@@ -15,7 +15,9 @@ from jetls.workspace import KIND_LABELS, Workspace
 from jetls.workspace.scope import MISSING, Symbol, scope_of
 from jetls.workspace.search import Occurrence, candidate_paths, classify, find_occurrences, occurrences_in, symbol_at
 
-RENAMEABLE = frozenset({"metric", "data_source", "segment", "segment_data_source", "function", "parameter", "dimension"})
+RENAMEABLE = frozenset(
+    {"metric", "data_source", "segment", "segment_data_source", "function", "parameter", "dimension"}
+)
 
 
 class RenameError(ValueError):
@@ -29,13 +31,16 @@ def _target(ws: Workspace, path: str, offset: int):
     occ, res = hit
     label = KIND_LABELS.get(occ.kind, occ.kind)
     if occ.kind == "outcome":
-        raise RenameError("an outcome is named by its file: rename `jetstream/outcomes/<platform>/"
-                          f"{occ.slug}.toml` to rename the outcome `{occ.slug}`")
+        raise RenameError(
+            "an outcome is named by its file: rename `jetstream/outcomes/<platform>/"
+            f"{occ.slug}.toml` to rename the outcome `{occ.slug}`"
+        )
     if occ.kind not in RENAMEABLE:
         raise RenameError(f"a {label} cannot be renamed")
     if not res.resolved and not res.local and not res.globals:
-        raise RenameError(f"{label} `{occ.slug}` does not resolve here, so there is nothing to rename; "
-                          "fix the reference instead")
+        raise RenameError(
+            f"{label} `{occ.slug}` does not resolve here, so there is nothing to rename; fix the reference instead"
+        )
     return occ, res
 
 
@@ -54,8 +59,10 @@ def rename(ws: Workspace, path: str, offset: int, new_name: str) -> dict[str, li
     invalid name, a symbol that cannot be renamed, or a rename that would change what some file
     resolves to."""
     if not is_valid_slug(new_name or ""):
-        raise RenameError(f"`{new_name}` is not a valid slug: use only letters, digits and `_` "
-                          "(the reference silently drops other names)")
+        raise RenameError(
+            f"`{new_name}` is not a valid slug: use only letters, digits and `_` "
+            "(the reference silently drops other names)"
+        )
     t = _target(ws, path, offset)
     if t is None:
         raise RenameError("there is no slug here to rename")
@@ -95,7 +102,8 @@ def _refuse_split(ws: Workspace, symbol: Symbol, found: list[Occurrence]) -> Non
                 raise RenameError(
                     f"{label} `{symbol.slug}` in `{_rel(ws, path)}` also merges with its table in "
                     f"`{_rel(ws, d.path)}`, which is a separate definition there: renaming one without the "
-                    "other would change what both resolve to; rename them one at a time, in both files")
+                    "other would change what both resolve to; rename them one at a time, in both files"
+                )
 
 
 #: Kinds that predefined tables refer to: a local table of the same slug replaces the predefined
@@ -114,9 +122,11 @@ def _refuse_unshadow(ws: Workspace, symbol: Symbol, found: list[Occurrence]) -> 
         for path in dict.fromkeys(o.path for o in found):
             scope = scope_of(ws, path)
             if scope is not None and scope.globals(symbol.kind, symbol.slug):
-                raise RenameError(f"this {label} `{symbol.slug}` replaces the predefined one of that name in "
-                                  f"`{_rel(ws, path)}`, also for the predefined tables that use it: renaming it "
-                                  "would change what they use")
+                raise RenameError(
+                    f"this {label} `{symbol.slug}` replaces the predefined one of that name in "
+                    f"`{_rel(ws, path)}`, also for the predefined tables that use it: renaming it "
+                    "would change what they use"
+                )
         return
     for path in candidate_paths(ws, symbol.kind, symbol.slug):
         for d in ws.index.file(path).named(symbol.kind, symbol.slug):
@@ -124,8 +134,10 @@ def _refuse_unshadow(ws: Workspace, symbol: Symbol, found: list[Occurrence]) -> 
                 continue
             scope = scope_of(ws, path)
             if scope is not None and scope.platform == symbol.home:
-                raise RenameError(f"`{_rel(ws, path)}` defines its own {label} `{symbol.slug}`, which replaces this one "
-                                  "there, also for the predefined tables it uses: renaming this one would undo that")
+                raise RenameError(
+                    f"`{_rel(ws, path)}` defines its own {label} `{symbol.slug}`, which replaces this one "
+                    "there, also for the predefined tables it uses: renaming this one would undo that"
+                )
 
 
 def _refuse_conflict(ws: Workspace, symbol: Symbol, found: list[Occurrence], new: str) -> None:
@@ -141,16 +153,20 @@ def _refuse_conflict(ws: Workspace, symbol: Symbol, found: list[Occurrence], new
         res = scope.resolve(kind, new)
         if res.status != MISSING:
             where = res.targets[0] if res.targets else (res.local + res.globals)[0]
-            raise RenameError(f"a {label} `{new}` is already visible in `{_rel(ws, path)}` (defined in "
-                              f"`{_rel(ws, where.path)}`): the rename would merge two {label}s")
+            raise RenameError(
+                f"a {label} `{new}` is already visible in `{_rel(ws, path)}` (defined in "
+                f"`{_rel(ws, where.path)}`): the rename would merge two {label}s"
+            )
     anchors = {symbol.home} if symbol.local else set()
     for path in candidate_paths(ws, kind, new):
         scope = scope_of(ws, path)
         if scope is None:
             continue
-        sees = (path in users
-                or (not symbol.local and (symbol.home is None or scope.platform == symbol.home))
-                or any(layer.path in anchors for layer in scope.layers))
+        sees = (
+            path in users
+            or (not symbol.local and (symbol.home is None or scope.platform == symbol.home))
+            or any(layer.path in anchors for layer in scope.layers)
+        )
         if not sees:
             continue
         written = occurrences_in(ws.file(path), kind, new)
@@ -158,6 +174,12 @@ def _refuse_conflict(ws: Workspace, symbol: Symbol, found: list[Occurrence], new
             o = written[0]
             line = ws.file(path).tree.lines.line_of(o.span[0]) + 1
             state = classify(ws, o)
-            what = "where it does not resolve today" if state is not None and not state.resolved else "where it names another " + label
-            raise RenameError(f"`{new}` is already written in `{_rel(ws, path)}` (line {line}), {what}: after the "
-                              f"rename it would mean this {label}")
+            what = (
+                "where it does not resolve today"
+                if state is not None and not state.resolved
+                else "where it names another " + label
+            )
+            raise RenameError(
+                f"`{new}` is already written in `{_rel(ws, path)}` (line {line}), {what}: after the "
+                f"rename it would mean this {label}"
+            )

@@ -41,8 +41,11 @@ def render_select(scope: Scope, res: Resolution) -> tuple[str | None, str | None
         return None, None
     text = _render(scope, expr, "metric_select" if res.kind == "metric" else "segment_select")
     ds, _ = merged_value(res.targets, "data_source")
-    from_expr = _from(scope, "data_source" if res.kind == "metric" else "segment_data_source", ds) \
-        if isinstance(ds, str) else None
+    from_expr = (
+        _from(scope, "data_source" if res.kind == "metric" else "segment_data_source", ds)
+        if isinstance(ds, str)
+        else None
+    )
     return text, from_expr
 
 

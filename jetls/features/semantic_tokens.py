@@ -7,13 +7,23 @@
 from __future__ import annotations
 
 import re
+
 from jetls.schema import lookup
 from jetls.syntax import Array, String
 from jetls.workspace import Workspace
 from jetls.workspace.search import occurrences_in
 
 #: Token types legend (standard LSP names so themes colour them).
-TOKEN_TYPES: tuple[str, ...] = ("variable", "type", "enumMember", "function", "parameter", "macro", "namespace", "property")
+TOKEN_TYPES: tuple[str, ...] = (
+    "variable",
+    "type",
+    "enumMember",
+    "function",
+    "parameter",
+    "macro",
+    "namespace",
+    "property",
+)
 #: Token modifiers legend.
 MODIFIERS: tuple[str, ...] = ("definition", "defaultLibrary", "deprecated")
 
@@ -57,8 +67,13 @@ def tokens(ws: Workspace, path: str) -> list[tuple[int, int, str, tuple[str, ...
             node = None
         if node is None or not getattr(node, "template", None) or getattr(node, "template", None) == "format":
             continue
-        strings = [entry.value] if isinstance(entry.value, String) else \
-            [i for i in entry.value.items if isinstance(i, String)] if isinstance(entry.value, Array) else []
+        strings = (
+            [entry.value]
+            if isinstance(entry.value, String)
+            else [i for i in entry.value.items if isinstance(i, String)]
+            if isinstance(entry.value, Array)
+            else []
+        )
         for s in strings:
             value = s.value
             if "{" not in value:
@@ -71,7 +86,9 @@ def tokens(ws: Workspace, path: str) -> list[tuple[int, int, str, tuple[str, ...
                     out.append((s.offset_of(a) + d, s.offset_of(a + len(m.group())) + d, "macro", ()))
                 for m in _VARS.finditer(body):
                     a = tag.start() + m.start(1)
-                    out.append((s.offset_of(a) + d, s.offset_of(a + len(m.group(1))) + d, "variable", ("defaultLibrary",)))
+                    out.append(
+                        (s.offset_of(a) + d, s.offset_of(a + len(m.group(1))) + d, "variable", ("defaultLibrary",))
+                    )
                 if "experiment" in (getattr(node, "template_scope", ()) or ()):
                     for m in _ATTR.finditer(body):
                         a, b = tag.start() + m.start(1), tag.start() + m.end(1)

@@ -14,7 +14,6 @@ from typing import Any
 
 from jetls.sql.functions import NAMESPACES, Function, catalog, first_form, lookup, params_of, routine_key
 from jetls.sql.lexer import lex, tokenize
-
 from jetls.workspace.scope import scope_of
 
 from ._docs import merged_value, rel
@@ -128,8 +127,9 @@ def completions(ws: Any, path: str, offset: int, ctx: CursorContext | None = Non
             if ns not in NAMESPACES:
                 continue
         label = (f"{qualifier}." if q == "SAFE" else "") + (name.lower() if lower else name)
-        out.append(SqlCompletion(label, "function", fn.signature, _function_doc(fn), label, False, span,
-                                 f"0{name}", label))
+        out.append(
+            SqlCompletion(label, "function", fn.signature, _function_doc(fn), label, False, span, f"0{name}", label)
+        )
     routines = _routines(ws)
     if routines is not None:
         for key, r in routines.routines.items():
@@ -141,15 +141,26 @@ def completions(ws: Any, path: str, offset: int, ctx: CursorContext | None = Non
                 project, ds, name = key.split(".")
                 label = key
                 insert = f"`{project}`.{ds}.{name}"
-            out.append(SqlCompletion(label, "function", r.signature, _routine_doc(r), insert, False, span,
-                                     f"1{label}", prefix if prefix.startswith("`") else label))
+            out.append(
+                SqlCompletion(
+                    label,
+                    "function",
+                    r.signature,
+                    _routine_doc(r),
+                    insert,
+                    False,
+                    span,
+                    f"1{label}",
+                    prefix if prefix.startswith("`") else label,
+                )
+            )
     return out
 
 
 def _jinja_helpers(ws: Any, path: str, ctx: CursorContext) -> list[SqlCompletion]:
     span = ctx.jinja.prefix_span
     out = []
-    for slug, (definition, doc) in sorted(_helpers(ws, path).items()):
+    for slug, (_definition, doc) in sorted(_helpers(ws, path).items()):
         out.append(SqlCompletion(slug, "function", f"{slug}(select_expr)", doc, slug, False, span, f"0{slug}", slug))
     return out
 
@@ -165,12 +176,16 @@ def _helpers(ws: Any, path: str) -> dict[str, tuple[str, str]]:
         fname, _ = merged_value(defs[:1], "friendly_name")
         desc, _ = merged_value(defs[:1], "description")
         definition = definition if isinstance(definition, str) else ""
-        doc = "\n\n".join(x for x in (
-            f"**{fname}**" if isinstance(fname, str) and fname else None,
-            desc if isinstance(desc, str) and desc else None,
-            f"Expands to:\n\n```sql\n{definition}\n```" if definition else None,
-            f"Defined in `{rel(ws, defs[0].path)}`",
-        ) if x)
+        doc = "\n\n".join(
+            x
+            for x in (
+                f"**{fname}**" if isinstance(fname, str) and fname else None,
+                desc if isinstance(desc, str) and desc else None,
+                f"Expands to:\n\n```sql\n{definition}\n```" if definition else None,
+                f"Defined in `{rel(ws, defs[0].path)}`",
+            )
+            if x
+        )
         out[slug] = (definition, doc)
     return out
 
@@ -278,7 +293,7 @@ def hover(ws: Any, path: str, offset: int, ctx: CursorContext | None = None) -> 
     left = _NAME_TAIL.search(value[:index]).group()
     right = _NAME_HEAD.match(value, index).group()
     word = left + right
-    if not word or not value[index + len(right):].lstrip().startswith("("):
+    if not word or not value[index + len(right) :].lstrip().startswith("("):
         return None
     if not _in_code(value[: index - len(left)]):
         return None

@@ -2,15 +2,30 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
-from jetls.document import Entry
+
+from jetls.document import Entry, Table
 from jetls.schema import WINDOWS
 from jetls.workspace import Workspace
 from jetls.workspace.search import slug_table
 
 #: Values of ``Symbol.kind``.
-SYMBOL_KINDS = ("table", "metric", "data_source", "segment", "segment_data_source", "statistic", "window",
-                "function", "parameter", "dimension", "alert", "key", "outcome")
+SYMBOL_KINDS = (
+    "table",
+    "metric",
+    "data_source",
+    "segment",
+    "segment_data_source",
+    "statistic",
+    "window",
+    "function",
+    "parameter",
+    "dimension",
+    "alert",
+    "key",
+    "outcome",
+)
 
 
 @dataclass
@@ -140,37 +155,59 @@ def document_symbols(ws: Workspace, path: str) -> list[Symbol]:
                         part = inner.key.parts[0]
                         sp = full + (part.name,)
                         if sp not in by_path:
-                            sym = Symbol(part.name, "statistic", "", inner.start + d, inner.end + d, part.start + d, part.end + d)
+                            sym = Symbol(
+                                part.name, "statistic", "", inner.start + d, inner.end + d, part.start + d, part.end + d
+                            )
                             by_path[sp] = sym
                             (owner.children if owner else roots).append(sym)
     return roots
 
 
-def _matches(query: str, name: str) -> bool:
-    if not query:
-        return True
-    q, n = query.lower(), name.lower()
+def _score(query: str, name: str) -> int | None:
+    """How well `name` matches `query`, lower is better, None for no match: exact, prefix,
+    substring, then every word of the query found in order (`activ hours` finds `active_hours`),
+    then a subsequence. Case, spaces and `_` do not matter."""
+    q, n = query.lower().strip(), name.lower()
+    if not q:
+        return 5
+    if q == n:
+        return 0
+    if n.startswith(q):
+        return 1
     if q in n:
-        return True
-    i = 0
-    for ch in n:
-        if i < len(q) and ch == q[i]:
+        return 2
+    words = [w for w in re.split(r"[\s_.]+", q) if w]
+    pos = 0
+    for w in words:
+        i = n.find(w, pos)
+        if i < 0:
+            break
+        pos = i + len(w)
+    else:
+        return 3
+    flat, i = q.replace(" ", "").replace("_", ""), 0
+    for ch in n.replace("_", ""):
+        if i < len(flat) and ch == flat[i]:
             i += 1
-    return i == len(q)
+    return 4 if i == len(flat) else None
 
 
 def workspace_symbols(ws: Workspace, query: str, limit: int = 500) -> list[WorkspaceSymbol]:
-    """Definitions (metrics, data sources, segments, functions, …) whose slug matches ``query``
-    (substring or subsequence, case-insensitive); exact/prefix matches first."""
-    out: list[WorkspaceSymbol] = []
+    """Definitions (metrics, data sources, segments, functions, outcomes, …) whose slug or
+    friendly name matches ``query`` (see `_score`), best matches first."""
+    scored: list[tuple[int, WorkspaceSymbol]] = []
     for f in ws.files.values():
         container = f.info.rel
         for d in f.index.definitions:
-            if d.kind == "outcome":
-                if _matches(query, d.slug):
-                    out.append(WorkspaceSymbol(d.slug, "outcome", f.path, 0, 0, container))
-            elif _matches(query, d.slug):
-                out.append(WorkspaceSymbol(d.slug, d.kind, f.path, d.span[0], d.span[1], container))
-    q = query.lower()
-    out.sort(key=lambda s: (s.name.lower() != q, not s.name.lower().startswith(q), s.name, s.container))
-    return out[:limit]
+            score = _score(query, d.slug)
+            if score is None and isinstance(d.table, Table):
+                friendly = d.table.items.get("friendly_name")
+                if isinstance(friendly, Entry) and isinstance(friendly.to_python(), str):
+                    score = _score(query, friendly.to_python())
+                    score = None if score is None else score + 1
+            if score is None:
+                continue
+            start, end = (0, 0) if d.kind == "outcome" else d.span
+            scored.append((score, WorkspaceSymbol(d.slug, d.kind, f.path, start, end, container)))
+    scored.sort(key=lambda x: (x[0], x[1].name, x[1].container))
+    return [s for _, s in scored[:limit]]

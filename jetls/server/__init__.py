@@ -30,7 +30,11 @@ def serve(tcp: tuple[str, int] | None = None, stdio: bool = True) -> None:
     # interleaved, on firefox_desktop.toml: keystroke median 11.8 -> 10.1 ms, p95 19.6 -> 14.1 ms.
     gc.set_threshold(20_000, 20, 20)
     level = os.environ.get("JETLS_LOG", "WARNING").upper()
-    logging.basicConfig(level=getattr(logging, level, logging.WARNING), stream=sys.stderr, format="jetls %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=getattr(logging, level, logging.WARNING),
+        stream=sys.stderr,
+        format="jetls %(levelname)s %(name)s: %(message)s",
+    )
     server = create_server()
     if tcp is not None:
         host, port = tcp

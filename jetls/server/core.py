@@ -38,8 +38,21 @@ def warm_up() -> None:
     them (measured in the server on firefox_desktop.toml: checking a keystroke 14.4 -> 11.0 ms)."""
     importlib.import_module("jetls.checks")
     importlib.import_module("jetls.sql.syntax")._sqlglot()
-    for name in ("completion", "hover", "navigation", "rename", "symbols", "folding", "semantic_tokens", "code_actions",
-                 "rendered_sql", "sql_help"):
+    for name in (
+        "completion",
+        "hover",
+        "navigation",
+        "rename",
+        "symbols",
+        "folding",
+        "semantic_tokens",
+        "code_actions",
+        "rendered_sql",
+        "sql_help",
+        "inlay_hints",
+        "code_lens",
+        "structure",
+    ):
         feature(name)
     gc.freeze()
 
@@ -87,7 +100,7 @@ def load_workspace(root: str, options: Options) -> Workspace:
     # full collection would scan the hundreds of thousands of new objects for nothing.
     with bulk_allocation():
         ws = Workspace.load(root, options)
-        ws.index  # built here, in the indexing thread, not on the first keystroke
+        _ = ws.index  # built here, in the indexing thread, not on the first keystroke
         if options.bigquery_etl and options.sql:  # the routine catalog too (read once per path)
             from jetls.sql.routines import load_routines
 

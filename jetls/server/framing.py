@@ -23,8 +23,13 @@ _CONTENT_LENGTH = re.compile(rb"content-length[ \t]*:[ \t]*(\d{1,15})[ \t]*\r?\n
 MAX_MESSAGE = 256 * 1024 * 1024
 
 
-async def run_async(stop_event, reader, protocol, logger: logging.Logger | None = None,
-                    error_handler: Callable[[Exception, Any], Any] | None = None) -> None:
+async def run_async(
+    stop_event,
+    reader,
+    protocol,
+    logger: logging.Logger | None = None,
+    error_handler: Callable[[Exception, Any], Any] | None = None,
+) -> None:
     """Same contract as `pygls.io_.run_async`."""
     from pygls.exceptions import JsonRpcException
 

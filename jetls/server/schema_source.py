@@ -36,8 +36,12 @@ async def _load(ls, path: str) -> None:
         try:
             await asyncio.wait_for(ls.work_done_progress.create_async(token), 5)
             progress = True
-            ls.work_done_progress.begin(token, lsp.WorkDoneProgressBegin(
-                title="jetls: bigquery-etl schemas", message=path, percentage=0, cancellable=False))
+            ls.work_done_progress.begin(
+                token,
+                lsp.WorkDoneProgressBegin(
+                    title="jetls: bigquery-etl schemas", message=path, percentage=0, cancellable=False
+                ),
+            )
         except Exception as exc:  # noqa: BLE001 — progress is a courtesy
             log.debug("progress create failed: %s", exc)
             progress = False
@@ -48,8 +52,9 @@ async def _load(ls, path: str) -> None:
         pct = int(100 * fraction) if fraction is not None else None
         if progress and pct != last[0]:
             last[0] = pct
-            loop.call_soon_threadsafe(ls.work_done_progress.report, token,
-                                      lsp.WorkDoneProgressReport(message=message, percentage=pct))
+            loop.call_soon_threadsafe(
+                ls.work_done_progress.report, token, lsp.WorkDoneProgressReport(message=message, percentage=pct)
+            )
 
     def finished(state) -> None:  # on the loading thread
         loop.call_soon_threadsafe(lambda: done.done() or done.set_result(state))
@@ -58,7 +63,7 @@ async def _load(ls, path: str) -> None:
     state = await done
     cat = state.catalog
     if progress:
-        end = (f"{len(cat.names()):,} tables, snapshot of {cat.date}" if cat is not None else "not loaded")
+        end = f"{len(cat.names()):,} tables, snapshot of {cat.date}" if cat is not None else "not loaded"
         ls.work_done_progress.end(token, lsp.WorkDoneProgressEnd(message=end))
     message = sources.summary(state)
     if message:
@@ -72,8 +77,10 @@ async def _load(ls, path: str) -> None:
         except Exception as exc:  # noqa: BLE001 — no transport (shutting down)
             log.debug("showMessage failed: %s", exc)
     if cat is not None:
-        ls.log(f"jetls: bigquery-etl source {path}: {cat.describe()}, snapshot of {cat.date} "
-               f"({cat.load_seconds:.2f} s, {cat.parsed} files parsed)")
+        ls.log(
+            f"jetls: bigquery-etl source {path}: {cat.describe()}, snapshot of {cat.date} "
+            f"({cat.load_seconds:.2f} s, {cat.parsed} files parsed)"
+        )
         # snapshots memoise their diagnostics: new ones see the columns
         for root in ls.roots:
             if hasattr(root.ws, "with_options"):

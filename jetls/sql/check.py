@@ -3,9 +3,8 @@ BigQuery functions and, with a routine catalog, Mozilla routines. Cached by cont
 
 from __future__ import annotations
 
-import functools
-
 from jetls.diagnostics import Problem
+from jetls.lru import weighed_lru
 
 from .lexer import lex
 from .syntax import FROM_PREFIX, KINDS, MAX_SQL, hint, parse_problems, strict_problems
@@ -32,7 +31,7 @@ def clear_caches() -> None:
     _check_cached.cache_clear()
 
 
-@functools.lru_cache(maxsize=16384)
+@weighed_lru(2_000_000, lambda problems, sql, kind, routines: len(sql) + 200 * len(problems) + 150)
 def _check_cached(sql: str, kind: str, routines) -> tuple[Problem, ...]:
     if len(sql) > MAX_SQL:
         return (hint(sql, f"SQL not validated: longer than {MAX_SQL:,} characters"),)

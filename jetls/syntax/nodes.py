@@ -65,6 +65,7 @@ class String(Value):
 
     __slots__ = ("value", "style", "content_start", "raw")
     kind = "string"
+    closed = True  # see UnterminatedString
 
     def __init__(self, value: str, style: str, start: int, end: int, content_start: int, raw: str | None) -> None:
         self.value = value
@@ -87,6 +88,14 @@ class String(Value):
         if index >= len(table):
             return self.start + table[-1] if table else self.content_start
         return self.start + table[index]
+
+
+class UnterminatedString(String):
+    """A string whose closing quote is missing (a syntax error is reported for it): its text is
+    being typed, so what it names is not judged."""
+
+    __slots__ = ()
+    closed = False
 
 
 class Array(Value):
@@ -173,7 +182,8 @@ class ChunkTree:
     multi-line string): an edit anywhere after it must re-parse it.
     """
 
-    __slots__ = ("base", "end", "header", "entries", "comments", "problems", "tail_dependent")
+    # __weakref__: caches of later stages hold chunk trees weakly (jetls/document/replay.py)
+    __slots__ = ("base", "end", "header", "entries", "comments", "problems", "tail_dependent", "__weakref__")
 
     def __init__(
         self,

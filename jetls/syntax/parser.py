@@ -26,6 +26,7 @@ from jetls.syntax.nodes import (
     Scalar,
     String,
     SyntaxProblem,
+    UnterminatedString,
     Value,
 )
 from jetls.syntax.strings import decode_basic, decode_ml_literal
@@ -387,7 +388,7 @@ class _ChunkParser:
                 self.error(pos + 1 + s, pos + 1 + e, msg)
             self.check_ctrl(pos + 1, pos + 1 + len(content), multiline=False)
             raw = text[pos:end] if "\\" in content else None
-            return String(value, "basic", pos, end, pos + 1, raw), end
+            return (String if m.group(2) else UnterminatedString)(value, "basic", pos, end, pos + 1, raw), end
         m = _literal_at(text, pos)
         content = m.group(1)
         end = m.end()
@@ -398,7 +399,7 @@ class _ChunkParser:
                 "unterminated literal string: add the closing \"'\" on this line (use ''' for a multi-line string)",
             )
         self.check_ctrl(pos + 1, pos + 1 + len(content), multiline=False)
-        return String(content, "literal", pos, end, pos + 1, None), end
+        return (String if m.group(2) else UnterminatedString)(content, "literal", pos, end, pos + 1, None), end
 
     def ml_string(self, pos: int, q: str) -> tuple[String, int]:
         text = self.text
@@ -432,9 +433,8 @@ class _ChunkParser:
         else:
             value, _ = decode_ml_literal(content)
             raw = text[pos:end] if "\r" in content else None
-        if raw is not None:
-            return String(value, style, pos, end, content_start, raw), end
-        return String(value, style, pos, end, content_start, None), end
+        cls = String if close is not None else UnterminatedString
+        return cls(value, style, pos, end, content_start, raw), end
 
     def find_ml_close(self, i: int, q: str) -> tuple[int, int] | None:
         """(content end, string end) of the multi-line string whose content starts at i."""

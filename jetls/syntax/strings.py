@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+
+from jetls.lru import weighed_lru
 
 _ESCAPES = {"b": "\b", "t": "\t", "n": "\n", "f": "\f", "r": "\r", '"': '"', "\\": "\\"}
 _WS_NL = re.compile(r"[ \t]*(?:\r?\n[ \t]*)*")
@@ -113,7 +114,9 @@ def decode_ml_literal(content: str, want_map: bool = False) -> tuple[str, list[i
     return "".join(out), offsets
 
 
-@lru_cache(maxsize=256)
+# an entry holds a tuple of len(raw) ints (~36 bytes each): typing in a long string with escapes
+# or CRLF line ends makes each one bigger, hence a weight bound (about bytes), not a count
+@weighed_lru(4_000_000, lambda table, raw, style, content_rel: 37 * len(raw) + 200)
 def offset_map(raw: str, style: str, content_rel: int) -> tuple[int, ...]:
     """Map decoded index -> offset relative to the string's start, for a string's `raw` text."""
     q = 3 if style.startswith("ml") else 1

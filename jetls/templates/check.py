@@ -35,7 +35,6 @@ expression maps to the whole ``{{ ... }}`` tag.
 from __future__ import annotations
 
 import difflib
-import functools
 import re
 from dataclasses import replace
 from typing import Any, Iterable
@@ -43,6 +42,7 @@ from typing import Any, Iterable
 import jinja2
 from jinja2.exceptions import SecurityError, UndefinedError
 
+from jetls.lru import weighed_lru
 from jetls.schema.experiment import EXPERIMENT, EXPERIMENT_ATTRIBUTES
 
 from .format import apply_format, compose
@@ -318,7 +318,7 @@ def _ctx_from_key(key: tuple) -> TemplateContext:
     return TemplateContext(dict(functions), None if parameters is None else dict(parameters), experiment, fld, dataset)
 
 
-@functools.lru_cache(maxsize=8192)
+@weighed_lru(4_000_000, lambda r, source, key: len(source) + 2 * len(r.text or "") + 64 * len(r.segments) + 500)
 def _render_cached(source: str, key: tuple) -> Rendered:
     try:
         return _render(source, _ctx_from_key(key))
@@ -459,7 +459,7 @@ def check_templated_sql(source: str, ctx: TemplateContext, sql_kind: str, routin
             return (problem("JET409", 0, len(source), f"template check failed: {type(exc).__name__}: {exc}"),)
 
 
-@functools.lru_cache(maxsize=8192)
+@weighed_lru(2_000_000, lambda problems, source, key, kind, routines: len(source) + 200 * len(problems) + 250)
 def _check_templated_cached(source: str, key: tuple, sql_kind: str, routines) -> tuple[Problem, ...]:
     try:
         return _check_templated(source, _ctx_from_key(key), sql_kind, routines)

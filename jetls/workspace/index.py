@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Callable, Iterable, Iterator, Mapping, Protocol, cast
 
-from jetls.document import Entry, Table, TomlDocument, unit_key
+from jetls.document import Entry, Table, TomlDocument
+from jetls.document.replay import ReplayCache
 from jetls.schema import PLATFORMS, WINDOWS, FileKind
 from jetls.syntax import Array, String
 
@@ -186,13 +187,15 @@ def string_span(value: String, delta: int) -> tuple[int, int]:
 
 
 def string_items(entry: Entry) -> Iterator[tuple[str, tuple[int, int]]]:
-    """(value, content span) of a string entry, or of each string element of an array entry."""
+    """(value, content span) of a string entry, or of each string element of an array entry.
+    A string still being typed (its closing quote missing: a syntax error says so) names nothing."""
     v = entry.value
     if isinstance(v, String):
-        yield v.value, string_span(v, entry.delta)
+        if v.closed:
+            yield v.value, string_span(v, entry.delta)
     elif isinstance(v, Array):
         for item in v.items:
-            if isinstance(item, String):
+            if isinstance(item, String) and item.closed:
                 yield item.value, string_span(item, entry.delta)
 
 
@@ -247,10 +250,9 @@ def template_refs(value: String, delta: int) -> Iterator[tuple[str, str, tuple[i
 
 # A `[section.<slug>]` table's contribution depends only on its own content: it is computed once
 # per content (`unit_key`: the chunk trees that built it, which survive edits elsewhere) and
-# replayed, shifted, on later keystrokes. Records: ("d", kind, slug, relative span, item name or
-# None for the table itself) and ("r", kind, slug, relative span, where).
-_UNIT_CACHE: dict = {}
-_UNIT_CACHE_MAX = 20000
+# replayed, shifted, on later keystrokes, while those trees live. Records: ("d", kind, slug,
+# relative span, item name or None for the table itself) and ("r", kind, slug, relative span, where).
+_UNIT_RECORDS = ReplayCache("index records per unit")
 
 
 def _refs_of(e: Entry | None, k: str, where: str, out: list) -> None:
@@ -322,19 +324,13 @@ _UNITS = {
 
 def _unit_records(section: str, name: str, t: Table) -> tuple:
     base = t.delta
-    uk = unit_key(t)
-    key = (section, name, uk) if uk is not None else None
-    if key is not None:
-        hit = _UNIT_CACHE.get(key)
-        if hit is not None:
-            return hit
+    hit = _UNIT_RECORDS.get(t, (section, name))
+    if hit is not None:
+        return hit
     out: list = []
     _UNITS[section](name, t, out)
     rel = tuple((r[0], r[1], r[2], (r[3][0] - base, r[3][1] - base), r[4]) for r in out)
-    if key is not None:
-        if len(_UNIT_CACHE) >= _UNIT_CACHE_MAX:
-            _UNIT_CACHE.clear()
-        _UNIT_CACHE[key] = rel
+    _UNIT_RECORDS.put(t, (section, name), rel)
     return rel
 
 
@@ -400,6 +396,11 @@ def file_index(sf: IndexedFile) -> FileIndex:
 # ------------------------------------------------------------------------------------------
 # The reduction (whole workspace)
 # ------------------------------------------------------------------------------------------
+
+
+#: A slugs() answer not asked for again is patched on demand with the keys changed since; past
+#: this many it is dropped (recomputed when asked) rather than carried from keystroke to keystroke.
+_STALE_MAX = 2048
 
 
 def _rank(defn: Definition) -> int:
@@ -584,7 +585,11 @@ class SlugIndex:
         for ckey, (val, t) in self._stale.items():
             if ckey in out._cache or ckey in stale:
                 continue
-            stale[ckey] = (val, t | touched_set if ckey[1] in kinds else t)
+            if ckey[1] in kinds:
+                t = t | touched_set
+                if len(t) > _STALE_MAX:  # (typing a new slug touches a key per keystroke) recompute instead
+                    continue
+            stale[ckey] = (val, t)
         # definitions(): looked up lazily in this index's memo (one level: each hit is copied
         # into the new memo, so the working set survives a run of keystrokes)
         out._dparent = (self._dcache, touched)

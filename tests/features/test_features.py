@@ -503,3 +503,65 @@ def test_completion_offers_exactly_the_slugs_that_resolve():
             others = {s for (k, s) in idx._defs if k == kind} - set(offered)
             for slug in sorted(others)[:40]:
                 assert scope.resolve(kind, slug).status in (MISSING, UNATTACHED), (f.info.rel, kind, slug)
+
+
+# -- completion gaps (issue 15) ------------------------------------------------------------------
+
+
+def test_completion_before_an_item_of_a_filled_list_inserts_a_new_item(fx):
+    path, off = fx.edit(EXP, '[experiment]\noutcomes = [$0"networking"]\n')
+    (item,) = complete(fx.ws, path, off)
+    assert item.label == "networking" and item.insert_text == '"networking", '
+
+
+def test_completion_of_pre_treatment_keys_follows_its_name(fx):
+    path, off = fx.edit(EXP, '[metrics.x.statistics.bootstrap_mean]\npre_treatments = [{name = "log", $0}]\n')
+    assert labels(complete(fx.ws, path, off)) == ["base"]
+    path, off = fx.edit(EXP, '[metrics.x.statistics.bootstrap_mean]\npre_treatments = [{$0}]\n')
+    assert labels(complete(fx.ws, path, off)) == ["name"]
+    path, off = fx.edit(EXP, '[metrics.x.statistics.bootstrap_mean]\npre_treatments = [{name = "$0"}]\n')
+    assert "censor_highest_values" in labels(complete(fx.ws, path, off))
+
+
+def test_completion_in_jetls_directives(fx):
+    path, off = fx.edit(EXP, "# jetls: platform=fe$0\n[experiment]\n")
+    items = complete(fx.ws, path, off)
+    assert "fenix" in labels(items) and items[0].replace_span == (off - 2, off)
+    path, off = fx.edit(EXP, "# jetls: $0\n")
+    assert labels(complete(fx.ws, path, off)) == ["disable", "disable-file", "platform", "kind"]
+    path, off = fx.edit(EXP, "[metrics]\nweekly = []  # jetls: disable=JET20$0\n")
+    assert "JET201" in labels(complete(fx.ws, path, off))
+
+
+def test_completion_of_a_table_value_and_of_top_level_tables(fx):
+    path, off = fx.edit(EXP, "[experiment]\nexposure_signal = $0\n")
+    (item,) = complete(fx.ws, path, off)
+    assert item.insert_text.startswith('{ name = "$1"') and "select_expression" in item.insert_text
+    path, off = fx.edit(EXP, "$0")
+    items = complete(fx.ws, path, off)
+    assert next(i for i in items if i.label == "experiment").insert_text == "[experiment]\n$0"
+    skeleton = next(i for i in items if i.label == "[metrics.slug]")
+    assert skeleton.insert_text.startswith('[metrics]\nweekly = ["${1:slug}"]')  # listed: no JET534 after it
+    path, off = fx.edit(EXP, "[metrics]\nweekly = []\n\n$0")
+    assert not next(i for i in complete(fx.ws, path, off) if i.label == "[metrics.slug]").insert_text.startswith("[metrics]\n")
+
+
+def test_completion_details_keep_whole_first_sentences_and_deprecated_metrics_rank_last(fx):
+    path, off = fx.edit(EXP, "[$0")
+    details = {i.label: i.detail for i in complete(fx.ws, path, off)}
+    assert "[segments.<slug>]" in details["segments"]
+    path, off = fx.edit(EXP, '[metrics]\nweekly = ["$0"]\n')
+    items = complete(fx.ws, path, off)
+    old = next(i for i in items if i.label == "days_of_use")
+    assert old.deprecated and old.sort_text > max(i.sort_text for i in items if not i.deprecated)
+
+
+def test_hover_on_a_pre_treatment_name_in_an_inline_table(fx):
+    path, off = fx.edit(EXP, '[metrics.x.statistics.bootstrap_mean]\npre_treatments = [{name = "lo$0g"}]\n')
+    assert hover(fx.ws, path, off).markdown.startswith("**`log`** — pre-treatment")
+
+
+def test_workspace_symbols_match_words_in_order(fx):
+    names = [s.name for s in workspace_symbols(fx.ws, "activ hours")]
+    assert names[0] == "active_hours"
+    assert [s.name for s in workspace_symbols(fx.ws, "URIs visited")] == ["uri_count"]  # its friendly name

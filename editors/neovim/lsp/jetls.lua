@@ -58,6 +58,7 @@ return {
       extraDefinitionRoots = {},
       sql = { enabled = true },
       severityOverrides = vim.empty_dict(),
+      -- bigqueryEtl = '~/src/bigquery-etl', -- table schemas and routines (docs/columns.md)
     },
   },
   -- initializationOptions mirror settings.jetls (after any vim.lsp.config overrides).

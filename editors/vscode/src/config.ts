@@ -159,6 +159,7 @@ export interface JetlsSettings {
   extraDefinitionRoots: string[];
   sql: { enabled: boolean };
   severityOverrides: Record<string, Severity>;
+  bigqueryEtl: string | null;
 }
 
 export const DEFAULT_SETTINGS: JetlsSettings = Object.freeze({
@@ -166,6 +167,7 @@ export const DEFAULT_SETTINGS: JetlsSettings = Object.freeze({
   extraDefinitionRoots: [],
   sql: { enabled: true },
   severityOverrides: {},
+  bigqueryEtl: null,
 }) as JetlsSettings;
 
 /** Reads one setting, like `vscode.WorkspaceConfiguration.get` (keys relative to `jetls.`). */
@@ -248,7 +250,15 @@ export function buildServerSettings(
     }
   }
 
-  return { platform, extraDefinitionRoots, sql: { enabled: sqlEnabled }, severityOverrides };
+  const bqRaw = get("bigqueryEtl");
+  let bigqueryEtl: string | null = null;
+  if (typeof bqRaw === "string" && bqRaw.trim() !== "") {
+    bigqueryEtl = expandPath(bqRaw.trim(), ctx);
+  } else if (bqRaw !== null && bqRaw !== undefined && bqRaw !== "") {
+    warn(`jetls.bigqueryEtl: expected a folder path or null, got ${JSON.stringify(bqRaw)}`);
+  }
+
+  return { platform, extraDefinitionRoots, sql: { enabled: sqlEnabled }, severityOverrides, bigqueryEtl };
 }
 
 /** Keys whose change needs a server restart (the rest are pushed live). */

@@ -80,6 +80,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand("jetls.restartServer", () => restart("restart requested")),
     vscode.commands.registerCommand("jetls.showOutput", () => output.show(true)),
     vscode.commands.registerCommand("jetls.showRenderedSql", showRenderedSql),
+    vscode.commands.registerCommand("jetls.showReferences", showReferences),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (RESTART_KEYS.some((k) => e.affectsConfiguration(k))) {
         void restart("server settings changed");
@@ -419,9 +420,24 @@ function restart(reason: string): Promise<void> {
   return restarting;
 }
 
-async function showRenderedSql(): Promise<void> {
+/** Code lens "used by N configs": the server's locations in VS Code's references peek. */
+async function showReferences(uri: string, position: { line: number; character: number }, locations: unknown[]): Promise<void> {
+  if (!client) {
+    return;
+  }
+  const conv = client.protocol2CodeConverter;
+  await vscode.commands.executeCommand(
+    "editor.action.showReferences",
+    vscode.Uri.parse(uri),
+    new vscode.Position(position.line, position.character),
+    (locations as Parameters<typeof conv.asLocation>[0][]).map((l) => conv.asLocation(l)),
+  );
+}
+
+/** The command palette (cursor position) or a code lens (its uri and position as arguments). */
+async function showRenderedSql(lensUri?: string, lensPos?: { line: number; character: number }): Promise<void> {
   const editor = vscode.window.activeTextEditor;
-  if (!editor) {
+  if (!editor && !lensUri) {
     void vscode.window.showInformationMessage("jetls: open a metric-hub TOML file first.");
     return;
   }
@@ -429,8 +445,8 @@ async function showRenderedSql(): Promise<void> {
     void vscode.window.showWarningMessage("jetls: the server is not running for this file.");
     return;
   }
-  const pos = editor.selection.active;
-  const uri = editor.document.uri.toString();
+  const pos = lensPos ?? editor!.selection.active;
+  const uri = typeof lensUri === "string" ? lensUri : editor!.document.uri.toString();
   let result: unknown;
   try {
     result = await client.sendRequest(ExecuteCommandRequest.type, {

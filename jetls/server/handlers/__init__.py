@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from jetls.server.handlers import commands, diagnostics, language, lifecycle, sync
+from jetls.server.handlers import commands, diagnostics, editing, language, lifecycle, sync
 
 
 def register_all(server) -> None:
-    for module in (lifecycle, sync, diagnostics, language, commands):
+    for module in (lifecycle, sync, diagnostics, language, editing, commands):
         module.register(server)

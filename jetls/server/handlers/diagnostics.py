@@ -59,7 +59,15 @@ def register(server: JetlsServer) -> None:
                 report = await document_report(ls, uri, previous.get(uri))
                 version = doc.version if doc is not None else None
                 if isinstance(report, lsp.RelatedUnchangedDocumentDiagnosticReport):
-                    items.append(lsp.WorkspaceUnchangedDocumentDiagnosticReport(uri=uri, version=version, result_id=report.result_id))
+                    items.append(
+                        lsp.WorkspaceUnchangedDocumentDiagnosticReport(
+                            uri=uri, version=version, result_id=report.result_id
+                        )
+                    )
                 else:
-                    items.append(lsp.WorkspaceFullDocumentDiagnosticReport(uri=uri, version=version, items=report.items, result_id=report.result_id))
+                    items.append(
+                        lsp.WorkspaceFullDocumentDiagnosticReport(
+                            uri=uri, version=version, items=report.items, result_id=report.result_id
+                        )
+                    )
         return lsp.WorkspaceDiagnosticReport(items=items)

@@ -9,7 +9,6 @@ from typing import Any
 from lsprotocol import types as lsp
 from pygls.exceptions import JsonRpcException
 
-
 from jetls.server import convert, core
 from jetls.server.server import Context, JetlsServer, guard
 from jetls.syntax import LineIndex
@@ -55,13 +54,6 @@ SYMBOL_KINDS = {
     "key": lsp.SymbolKind.Property,
     "outcome": lsp.SymbolKind.Module,
 }
-
-
-def _legend() -> lsp.SemanticTokensLegend:
-    mod = core.feature("semantic_tokens")
-    types_ = list(mod.TOKEN_TYPES)
-    mods = list(mod.MODIFIERS)
-    return lsp.SemanticTokensLegend(token_types=types_, token_modifiers=mods)
 
 
 # ----------------------------------------------------------------------------- helpers
@@ -119,7 +111,10 @@ def _symbol(ls: JetlsServer, s: Any, lines: LineIndex) -> lsp.DocumentSymbol:
     rng = convert.range_(lines, s.start, s.end, enc)
     sel = convert.range_(lines, s.selection_start, s.selection_end, enc)
     # selectionRange must be contained in range
-    if (sel.start.line, sel.start.character) < (rng.start.line, rng.start.character) or (sel.end.line, sel.end.character) > (
+    if (sel.start.line, sel.start.character) < (rng.start.line, rng.start.character) or (
+        sel.end.line,
+        sel.end.character,
+    ) > (
         rng.end.line,
         rng.end.character,
     ):
@@ -219,6 +214,7 @@ def register(server: JetlsServer) -> None:
                     sort_text=it.sort_text,
                     filter_text=it.filter_text if it.filter_text != it.label else None,
                     data=data,
+                    tags=[lsp.CompletionItemTag.Deprecated] if it.deprecated else None,
                 )
             )
         defaults = None
@@ -236,7 +232,11 @@ def register(server: JetlsServer) -> None:
         mod = core.feature("completion")
         if not isinstance(data, dict):
             return item
-        found = _at(ls, str(data.get("uri")), lsp.Position(line=int(data.get("line", 0)), character=int(data.get("character", 0))))
+        found = _at(
+            ls,
+            str(data.get("uri")),
+            lsp.Position(line=int(data.get("line", 0)), character=int(data.get("character", 0))),
+        )
         if found is None:
             return item
         ctx, offset = found
@@ -288,8 +288,8 @@ def register(server: JetlsServer) -> None:
         if found is None:
             return None
         ctx, offset = found
-        locs = [_location(ls, ctx, l.path, l.start, l.end) for l in mod.definition(ctx.ws, ctx.path, offset)]
-        return [l for l in locs if l is not None] or None
+        locs = [_location(ls, ctx, t.path, t.start, t.end) for t in mod.definition(ctx.ws, ctx.path, offset)]
+        return [loc for loc in locs if loc is not None] or None
 
     @server.feature(lsp.TEXT_DOCUMENT_REFERENCES)
     @guard(None, name="textDocument/references")
@@ -301,8 +301,8 @@ def register(server: JetlsServer) -> None:
         ctx, offset = found
         include = bool(params.context.include_declaration) if params.context else True
         result = await ls.in_executor(mod.references, ctx.ws, ctx.path, offset, include)
-        locs = [_location(ls, ctx, l.path, l.start, l.end) for l in result]
-        return [l for l in locs if l is not None]
+        locs = [_location(ls, ctx, r.path, r.start, r.end) for r in result]
+        return [loc for loc in locs if loc is not None]
 
     @server.feature(lsp.TEXT_DOCUMENT_PREPARE_RENAME)
     @guard(None, name="textDocument/prepareRename")
@@ -319,7 +319,9 @@ def register(server: JetlsServer) -> None:
         if r is None:
             return None
         start, end, placeholder = r
-        return lsp.PrepareRenamePlaceholder(range=convert.range_(ctx.lines, start, end, ls.encoding), placeholder=placeholder)
+        return lsp.PrepareRenamePlaceholder(
+            range=convert.range_(ctx.lines, start, end, ls.encoding), placeholder=placeholder
+        )
 
     @server.feature(lsp.TEXT_DOCUMENT_RENAME, lsp.RenameOptions(prepare_provider=True))
     async def rename(ls: JetlsServer, params: lsp.RenameParams):
@@ -393,40 +395,15 @@ def register(server: JetlsServer) -> None:
         return out
 
     @server.feature(
-        lsp.TEXT_DOCUMENT_SEMANTIC_TOKENS_FULL,
-        lsp.SemanticTokensRegistrationOptions(legend=_legend(), full=True, document_selector=[lsp.TextDocumentFilterLanguage(language="toml")]),
-    )
-    @guard(None, name="textDocument/semanticTokens/full")
-    def semantic_tokens(ls: JetlsServer, params: lsp.SemanticTokensParams):
-        mod = core.feature("semantic_tokens")
-        ctx = ls.context(params.text_document.uri)
-        if ctx is None or ctx.ws is None:
-            return lsp.SemanticTokens(data=[])
-        types_ = list(mod.TOKEN_TYPES)
-        mods = list(mod.MODIFIERS)
-        lines = ctx.lines
-        enc = ls.encoding
-        data: list[int] = []
-        prev_line = prev_col = 0
-        for start, end, typ, modifiers in mod.tokens(ctx.ws, ctx.path):
-            line, col = lines.position(start, enc)
-            eline, ecol = lines.position(end, enc)
-            length = ecol - col if eline == line else lines.position(lines.starts[line + 1] - 1, enc)[1] - col
-            if length <= 0 or typ not in types_:
-                continue
-            bits = 0
-            for m in modifiers:
-                if m in mods:
-                    bits |= 1 << mods.index(m)
-            dl = line - prev_line
-            dc = col - prev_col if dl == 0 else col
-            data += [dl, dc, length, types_.index(typ), bits]
-            prev_line, prev_col = line, col
-        return lsp.SemanticTokens(data=data)
-
-    @server.feature(
         lsp.TEXT_DOCUMENT_CODE_ACTION,
-        lsp.CodeActionOptions(code_action_kinds=[lsp.CodeActionKind.QuickFix, lsp.CodeActionKind.Refactor, lsp.CodeActionKind.RefactorRewrite, lsp.CodeActionKind.Source]),
+        lsp.CodeActionOptions(
+            code_action_kinds=[
+                lsp.CodeActionKind.QuickFix,
+                lsp.CodeActionKind.Refactor,
+                lsp.CodeActionKind.RefactorRewrite,
+                lsp.CodeActionKind.Source,
+            ]
+        ),
     )
     @guard(None, name="textDocument/codeAction")
     def code_action(ls: JetlsServer, params: lsp.CodeActionParams):
@@ -440,13 +417,18 @@ def register(server: JetlsServer) -> None:
         # the fixes travel with the core's diagnostics (memoised per snapshot); the client's copies
         # are only matched back to be named in each action
         core_diags = ls.diagnose(ctx.ws, ctx.path, ctx.tree, ctx.root, ls.options)
-        sent = {(d.range.start.line, d.range.start.character, d.range.end.line, d.range.end.character, str(d.code)): d
-                for d in params.context.diagnostics if d.source in (None, convert.SOURCE)}
+        sent = {
+            (d.range.start.line, d.range.start.character, d.range.end.line, d.range.end.character, str(d.code)): d
+            for d in params.context.diagnostics
+            if d.source in (None, convert.SOURCE)
+        }
         only = params.context.only
         out = []
         for a in mod.code_actions(ctx.ws, ctx.path, start, end, core_diags):
             kind = lsp.CodeActionKind(a.kind) if a.kind in {k.value for k in lsp.CodeActionKind} else a.kind
-            if only and not any(str(getattr(kind, "value", kind)).startswith(str(getattr(o, "value", o))) for o in only):
+            if only and not any(
+                str(getattr(kind, "value", kind)).startswith(str(getattr(o, "value", o))) for o in only
+            ):
                 continue
             diags = []
             for d in a.diagnostics:

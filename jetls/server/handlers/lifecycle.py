@@ -28,12 +28,16 @@ def read_client_features(server: JetlsServer, caps: lsp.ClientCapabilities) -> N
     c = server.client
     c.pull_diagnostics = _get(caps, "text_document.diagnostic") is not None
     c.diagnostic_refresh = bool(_get(caps, "workspace.diagnostics.refresh_support", False))
-    c.related_information = bool(_get(caps, "text_document.publish_diagnostics.related_information", False)) or c.pull_diagnostics
+    c.related_information = (
+        bool(_get(caps, "text_document.publish_diagnostics.related_information", False)) or c.pull_diagnostics
+    )
     c.work_done_progress = bool(_get(caps, "window.work_done_progress", False))
     c.configuration = bool(_get(caps, "workspace.configuration", False))
     c.watched_files_dynamic = bool(_get(caps, "workspace.did_change_watched_files.dynamic_registration", False))
     c.document_changes = bool(_get(caps, "workspace.workspace_edit.document_changes", False))
-    c.hierarchical_symbols = bool(_get(caps, "text_document.document_symbol.hierarchical_document_symbol_support", False))
+    c.hierarchical_symbols = bool(
+        _get(caps, "text_document.document_symbol.hierarchical_document_symbol_support", False)
+    )
     c.semantic_tokens_refresh = bool(_get(caps, "workspace.semantic_tokens.refresh_support", False))
 
 
@@ -63,7 +67,9 @@ async def fetch_configuration(server: JetlsServer) -> bool:
         return False
     try:
         result = await asyncio.wait_for(
-            server.workspace_configuration_async(lsp.ConfigurationParams(items=[lsp.ConfigurationItem(section="jetls")])),
+            server.workspace_configuration_async(
+                lsp.ConfigurationParams(items=[lsp.ConfigurationItem(section="jetls")])
+            ),
             5,
         )
     except Exception as exc:
@@ -165,7 +171,11 @@ def register(server: JetlsServer) -> None:
         for f in params.event.removed:
             p = uris.to_fs_path(f.uri)
             if p:
-                ls.roots = [r for r in ls.roots if not (r.contains(p) or r.path == p) or any(d.root is r for d in ls.docs.values())]
+                ls.roots = [
+                    r
+                    for r in ls.roots
+                    if not (r.contains(p) or r.path == p) or any(d.root is r for d in ls.docs.values())
+                ]
         new = []
         for f in params.event.added:
             p = uris.to_fs_path(f.uri)
@@ -209,8 +219,11 @@ def register(server: JetlsServer) -> None:
 def _log_roots(ls: JetlsServer, folder: str, roots: list[str]) -> None:
     """Say which checkout a workspace folder was mapped to (or why none was)."""
     if not roots:
-        ls.log(f"jetls: no metric-hub checkout (a folder holding `definitions/` or `jetstream/`) in or above "
-               f"{folder}: its TOML files get syntax checks only", lsp.MessageType.Warning)
+        ls.log(
+            f"jetls: no metric-hub checkout (a folder holding `definitions/` or `jetstream/`) in or above "
+            f"{folder}: its TOML files get syntax checks only",
+            lsp.MessageType.Warning,
+        )
     for root in roots:
         note = "" if root == folder else f" (workspace folder {folder})"
         ls.log(f"jetls: metric-hub checkout {root}{note}", lsp.MessageType.Info)

@@ -78,7 +78,7 @@ describe("extension activation (fake vscode)", () => {
       const ext = require("../extension");
       const context = { subscriptions: [] as unknown[] };
       await ext.activate(context);
-      assert.deepEqual(commands.sort(), ["jetls.restartServer", "jetls.showOutput", "jetls.showRenderedSql"]);
+      assert.deepEqual(commands.sort(), ["jetls.restartServer", "jetls.showOutput", "jetls.showReferences", "jetls.showRenderedSql"]);
       assert.ok(
         logs.some((l) => l.includes("No metric-hub checkout")),
         logs.join("\n"),

@@ -94,6 +94,7 @@ describe("extension + vscode-languageclient against a fake server", { skip: proc
       extraDefinitionRoots: [],
       sql: { enabled: true },
       severityOverrides: { JET201: "warning" },
+      bigqueryEtl: null,
     };
     const init = await waitFor(() => readLog(logFile).find((e) => e.event === "initialize"), "initialize");
     assert.deepEqual(init.initializationOptions, expected);

@@ -125,7 +125,16 @@ describe("buildServerSettings", () => {
       extraDefinitionRoots: [],
       sql: { enabled: true },
       severityOverrides: {},
+      bigqueryEtl: null,
     });
+  });
+
+  it("expands the bigquery-etl path and drops a non-string", () => {
+    assert.equal(buildServerSettings(getter({ bigqueryEtl: "~/src/bigquery-etl" }), { homeDir: "/home/u" }).bigqueryEtl,
+      "/home/u/src/bigquery-etl");
+    const warnings: string[] = [];
+    assert.equal(buildServerSettings(getter({ bigqueryEtl: 3 }), {}, (m) => warnings.push(m)).bigqueryEtl, null);
+    assert.equal(warnings.length, 1);
   });
 
   it("maps every option", () => {

@@ -30,7 +30,7 @@ _FOUND = Replayed("mixed arrays")
 
 def on_file(ctx) -> None:
     for chunk in ctx.sf.tree.chunks:
-        _FOUND.run(ctx, chunk.tree, chunk.delta, partial(_in_chunk, ctx, chunk.tree, chunk.delta))
+        _FOUND.run(ctx, chunk.tree, (), chunk.delta, partial(_in_chunk, ctx, chunk.tree, chunk.delta))
 
 
 def _in_chunk(ctx, tree, delta: int) -> None:
