@@ -203,6 +203,14 @@ class Context:
 
     def statistics_of(self, slug: str) -> bool:
         """Whether the metric has statistics in the file's layers or the global definitions."""
+        key = ("statistics of", slug)
+        found = self._memo.get(key)
+        if found is None:
+            found = self._memo[key] = self._statistics_of(slug)
+        self._reads_context = True
+        return found
+
+    def _statistics_of(self, slug: str) -> bool:
         for t, _ in self.spec_tables("metric", slug):
             s = sub(t, "statistics", True)
             if s is not None and s.items:
@@ -218,6 +226,14 @@ class Context:
         """An experiment config's metric: its tables with statistics in outcomes not attached."""
         if self.kind is not FileKind.EXPERIMENT:
             return []
+        key = ("outcome statistics", slug)
+        found = self._memo.get(key)
+        if found is None:
+            found = self._memo[key] = self._outcome_statistics(slug)
+        self._reads_context = True
+        return found
+
+    def _outcome_statistics(self, slug: str) -> list[Definition]:
         attached = {of.path for _, of in self.attached}
         out = []
         for d in self.idx.definitions("metric", slug, self.platform, layers=(LAYER_OUTCOME,)):

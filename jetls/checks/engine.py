@@ -26,7 +26,7 @@ from .codes import DEFAULT_SEVERITY
 from .context import Context
 from .context import strings as _strings
 from .hooks import LocalMetric, MetricRef, Ref, StatisticAt, StringValue, Upstream
-from .registry import HANDLERS, SUPERSEDES
+from .registry import SUPERSEDES, handlers_for
 from .replay import Replayed
 from .schema_walk import walk
 from .suppressions import finish
@@ -60,11 +60,11 @@ def check_file(ws: Workspace, path: str, options: Options | None = None) -> File
         r = hit[2]  # the same immutable snapshot, file and options: the same answer
         return FileReport(list(r.diagnostics), r.platform, r.platform_reason)
     if len(sf.text) > MAX_FULL_CHECK_CHARS:
-        c = Traversal(ws, sf, options, DEFAULT_SEVERITY, HANDLERS, analyse=False)
+        c = Traversal(ws, sf, options, DEFAULT_SEVERITY, handlers_for(options), analyse=False)
         c.fire("toml")
         c.fire("too_large", MAX_FULL_CHECK_CHARS)
         return FileReport(finish(c.out, sf, options), None, None)
-    c = Traversal(ws, sf, options, DEFAULT_SEVERITY, HANDLERS)
+    c = Traversal(ws, sf, options, DEFAULT_SEVERITY, handlers_for(options))
     c.run()
     diags = finish(_superseded(c.out), sf, options)
     choice = c.choice
@@ -235,13 +235,12 @@ class Traversal(Context):
         root = self._root
         local_ds = frozenset(n for n, _ in tables(root.items.get("data_sources")))
         for name, t in tables(root.items.get("metrics")):
-            m = LocalMetric(name, t, True, is_full_metric([t]))
             _DEFINITIONS_METRICS.run(  # (its checks rarely read beyond the table: see Replayed)
                 self,
                 t,
                 (("definitions metric", name, local_ds, self.info.layer), self.replay_context),
                 t.delta,
-                partial(self.definitions_metric, m, local_ds),
+                partial(self.definitions_metric, name, t, local_ds),
                 pure_only=True,
             )
         for name, t in tables(root.items.get("data_sources")):
@@ -269,8 +268,8 @@ class Traversal(Context):
                 self.fire("reference", Ref("data_source", e.value.value, string_span(e.value, e.delta), "dimension"))
         self.alerts()
 
-    def definitions_metric(self, m: LocalMetric, local_ds: frozenset) -> None:
-        t = m.table
+    def definitions_metric(self, name: str, t: Table, local_ds: frozenset) -> None:
+        m = LocalMetric(name, t, True, is_full_metric([t]))
         self.fire("slug", "metric", m.name, t)
         e = entry(t, "data_source", True)
         if e is not None and isinstance(e.value, String) and e.value.value not in local_ds:
@@ -329,7 +328,8 @@ class Traversal(Context):
                 if sql_on
                 else templates.render(src, context).problems
             )
-            self.string(StringValue(e, context, problems, owner, downgrade))
+            if problems or (owner is not None and self._handlers["sql_string"]):  # (else: nothing to say)
+                self.string(StringValue(e, context, problems, owner, downgrade))
 
         context = templates.TemplateContext(functions, self.scope.parameter_values(), False, "metric_select")
         for name, t in tables(root.items.get("metrics")):

@@ -1,14 +1,15 @@
 """The points of the traversal where rules run: a rule module's `on_<hook>(ctx, ...)` function
 is called at each one (`jetls.checks.engine` fires them; `jetls.checks.registry` collects them).
 
-Each hook names the arguments its functions receive after the `Context`.
+Each hook names the arguments its functions receive after the `Context`. The payloads are values:
+nothing changes them once made (they are slotted, not frozen: thousands are made per check).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import Enum
-from typing import cast
+from typing import NamedTuple, cast
 
 from jetls.diagnostics import Problem
 from jetls.document import Entry, Item, Table
@@ -70,8 +71,9 @@ class In(Enum):
     STATISTIC_PART = "statistic part"  # another table inside a statistic's parameters
 
 
-@dataclass(frozen=True)
-class Place:
+class Place(NamedTuple):
+    """Where a key is (part of the replay key of a table's walk: a tuple hashes fast)."""
+
     at: In = In.SECTION
     statistic: str | None = None  # the statistic, in STATISTIC
 
@@ -92,7 +94,7 @@ class Place:
         return self.at is In.STATISTIC
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class KeyAt:
     """A key met by the schema walk."""
 
@@ -105,7 +107,7 @@ class KeyAt:
     place: Place
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class TableAt:
     table: Table
     span: tuple[int, int]
@@ -114,7 +116,7 @@ class TableAt:
     place: Place
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class ValueAt:
     """A value of a known key, and what the walk judged of its type: `issue` is None when the
     key takes it, else one of ISSUES."""
@@ -143,7 +145,7 @@ ISSUES = (
 )
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class StringAt:
     """A string value, or a string element of an array value, of a known key."""
 
@@ -162,7 +164,7 @@ class StringAt:
 # -- the traversal of a file's definitions and references (`jetls.checks.engine`) -----------------
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class MetricRef:
     """A metric the analysis of this file computes: a window lists it (`where` = "window
     <name>"), or a local table only adds to it and so refers to it (`where` = "table")."""
@@ -174,7 +176,7 @@ class MetricRef:
     note: str = ""  # appended to the message (why the severity is lowered)
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Ref:
     """A slug to resolve: `kind` is data_source, segment, segment_data_source, dimension or
     metric (an OpMon project's); `site` says where it is written (each rule words its message
@@ -188,7 +190,7 @@ class Ref:
     note: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class LocalMetric:
     """A `[metrics.<slug>]` table the file defines."""
 
@@ -206,7 +208,7 @@ class LocalMetric:
         return "" if self.used else " (this metric is in no window, so the reference never checks it)"
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Upstream:
     """An entry of a metric's `depends_on`."""
 
@@ -215,7 +217,7 @@ class Upstream:
     span: tuple[int, int]
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class StatisticAt:
     metric: str
     name: str
@@ -226,7 +228,7 @@ class StatisticAt:
 # -- templated and SQL strings --------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class StringValue:
     """A templated or SQL string of the file (`entry`), rendered with `context`, and the problems
     the libraries found in it (offsets into the decoded string)."""

@@ -13,7 +13,8 @@ rust-analyzer's `ide-diagnostics/src/handlers/<name>.rs`):
 - the check: functions `on_<hook>(ctx, ...)` that the traversal calls at each hook (see
   `jetls.checks.hooks`), or `FOUND_BY`, the library that finds the problems it reports;
 - optionally `SUPERSEDES`: codes whose diagnostics inside one of its own are dropped (the rule
-  knows better what that value does).
+  knows better what that value does), and `enabled(options)`: whether it runs at all with these
+  options (a rule that needs a data source: its hooks are not even fired without one).
 
 Adding a code is adding a module: the registry, `docs/diagnostics.md` (generated) and the
 example test follow from it.
@@ -26,7 +27,7 @@ import pkgutil
 import re
 from dataclasses import dataclass, field
 from types import ModuleType
-from typing import Callable
+from typing import Any, Callable
 
 from jetls.checks import hooks, rules
 
@@ -52,6 +53,7 @@ class Rule:
     found_by: str | None = None
     supersedes: tuple[str, ...] = ()
     options: tuple[str, ...] = ()  # `jetls check` options its example needs
+    enabled: Callable[[Any], bool] | None = None  # with these `Options` (None: always)
 
     @property
     def examples(self) -> tuple[Example, ...]:
@@ -84,6 +86,7 @@ def _rule(mod: ModuleType) -> Rule:
         found_by,
         tuple(getattr(mod, "SUPERSEDES", ())),
         tuple(getattr(mod, "EXAMPLE_OPTIONS", ())),
+        getattr(mod, "enabled", None),
     )
 
 
@@ -109,3 +112,23 @@ HANDLERS: dict[str, tuple[Callable, ...]] = {
 
 #: code -> codes its diagnostics supersede.
 SUPERSEDES: dict[str, tuple[str, ...]] = {c: r.supersedes for c, r in RULES.items() if r.supersedes}
+
+_BY_OPTIONS: dict[int, tuple[object, dict[str, tuple[Callable, ...]]]] = {}
+
+
+def handlers_for(options: Any) -> dict[str, tuple[Callable, ...]]:
+    """`HANDLERS` less those of the rules not `enabled` with `options` (memoised per options
+    object: a server has one at a time, `jetls check` one)."""
+    hit = _BY_OPTIONS.get(id(options))
+    if hit is not None and hit[0] is options:
+        return hit[1]
+    off = {c for c, r in RULES.items() if r.enabled is not None and not r.enabled(options)}
+    out = (
+        HANDLERS
+        if not off
+        else {h: tuple(r.hooks[h] for r in RULES.values() if h in r.hooks and r.code not in off) for h in hooks.HOOKS}
+    )
+    if len(_BY_OPTIONS) >= 64:
+        _BY_OPTIONS.clear()
+    _BY_OPTIONS[id(options)] = (options, out)
+    return out

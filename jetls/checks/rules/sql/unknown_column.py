@@ -43,6 +43,10 @@ SEVERITY = "warning"
 EXAMPLE_OPTIONS = ("--bigquery-etl", "../bigquery-etl")
 
 
+def enabled(options) -> bool:
+    return bool(options.sql and options.bigquery_etl)
+
+
 def on_sql_string(ctx, s) -> None:
     columns = ctx.shared("columns", _checker)
     if columns is None:
@@ -54,8 +58,6 @@ def on_sql_string(ctx, s) -> None:
 
 def _checker(ctx):
     """The column check of this file (jetls.checks.columns), while a schema source is loaded."""
-    if not ctx.options.bigquery_etl:
-        return None
     from jetls.checks.columns import checker
 
     return checker(ctx.ws, ctx.sf, ctx.options)
