@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from jetls.document import Entry, Table
 from jetls.schema import WINDOWS
+from jetls.syntax import InlineTable
 from jetls.workspace import Workspace
 from jetls.workspace.search import slug_table
 
@@ -148,7 +149,7 @@ def document_symbols(ws: Workspace, path: str) -> list[Symbol]:
                 (parent.children if parent else roots).append(sym)
             # inline statistics: statistics = { bootstrap_mean = {} }
             v = kv.value
-            if type(v).__name__ == "InlineTable" and full[-1:] == ("statistics",):
+            if isinstance(v, InlineTable) and full[-1:] == ("statistics",):
                 owner = by_path.get(full[:-1])
                 for inner in v.entries:
                     if inner.key.parts:
@@ -202,8 +203,9 @@ def workspace_symbols(ws: Workspace, query: str, limit: int = 500) -> list[Works
             score = _score(query, d.slug)
             if score is None and isinstance(d.table, Table):
                 friendly = d.table.items.get("friendly_name")
-                if isinstance(friendly, Entry) and isinstance(friendly.to_python(), str):
-                    score = _score(query, friendly.to_python())
+                name = friendly.to_python() if isinstance(friendly, Entry) else None
+                if isinstance(name, str):
+                    score = _score(query, name)
                     score = None if score is None else score + 1
             if score is None:
                 continue
