@@ -139,9 +139,7 @@ def hover(ws: Workspace, path: str, offset: int) -> Hover | None:
             md = f"**`{value}`** — value of `{kp[-1]}`" + (f"\n\n{doc}" if doc else "")
             return Hover(md, span[0], span[1])
         if isinstance(value, bool):
-            return Hover(
-                _docs.node_markdown(kp[-1], node), ctx.value.start + ctx.delta, ctx.value.end + ctx.delta
-            )
+            return Hover(_docs.node_markdown(kp[-1], node), ctx.value.start + ctx.delta, ctx.value.end + ctx.delta)
     return None
 
 
