@@ -39,6 +39,9 @@ class FileReport:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     platform: str | None = None
     platform_reason: str | None = None
+    #: How the platform was chosen: "option", "directive", "inferred", "default" (experiment
+    #: configs) or "path".
+    platform_source: str | None = None
 
 
 # Real configs are at most ~100 KB; far bigger input (generated or hostile) gets TOML checks only,
@@ -58,7 +61,7 @@ def check_file(ws: Workspace, path: str, options: Options | None = None) -> File
     hit = memo.get(key) if memo is not None else None
     if hit is not None and hit[0] is options and hit[1] is sf:
         r = hit[2]  # the same immutable snapshot, file and options: the same answer
-        return FileReport(list(r.diagnostics), r.platform, r.platform_reason)
+        return FileReport(list(r.diagnostics), r.platform, r.platform_reason, r.platform_source)
     if len(sf.text) > MAX_FULL_CHECK_CHARS:
         c = Traversal(ws, sf, options, DEFAULT_SEVERITY, handlers_for(options), analyse=False)
         c.fire("toml")
@@ -68,9 +71,9 @@ def check_file(ws: Workspace, path: str, options: Options | None = None) -> File
     c.run()
     diags = finish(_superseded(c.out), sf, options)
     choice = c.choice
-    report = FileReport(diags, choice.platform if choice else None, choice.reason if choice else None)
+    report = FileReport(diags, *((choice.platform, choice.reason, choice.source) if choice else (None, None, None)))
     if memo is not None:
-        memo[key] = (options, sf, FileReport(list(diags), report.platform, report.platform_reason))
+        memo[key] = (options, sf, FileReport(list(diags), report.platform, report.platform_reason, report.platform_source))
     return report
 
 

@@ -83,7 +83,7 @@ CASES = {
         "jetstream/my-experiment.toml",
         """
         [data_sources.clients_daily]
-        #             ^^^^^^^^^^^^^ information JET209 replaces the predefined data source
+        #             ^^^^^^^^^^^^^ hint JET209 replaces the predefined data source
         from_expression = "my.table"
         [metrics]
         weekly = ["r"]
@@ -674,9 +674,8 @@ def test_platform_info(tmp_path):
     """,
     )
     assert report.platform == "fenix"
-    assert "only defined for fenix" in report.platform_reason
-    info = [d for d in report.diagnostics if d.code == "JET530"]
-    assert info and "fenix" in info[0].message
+    assert "only defined for fenix" in report.platform_reason and report.platform_source == "inferred"
+    assert not [d for d in report.diagnostics if d.severity.label == "information"]  # an inlay hint, not a note
     report, _ = check_fixture(tmp_path, EXP, "[experiment]\nenrollment_period = 7\n", options=Options(platform="fenix"))
     assert report.platform == "fenix"
 
