@@ -73,7 +73,11 @@ def check_file(ws: Workspace, path: str, options: Options | None = None) -> File
     choice = c.choice
     report = FileReport(diags, *((choice.platform, choice.reason, choice.source) if choice else (None, None, None)))
     if memo is not None:
-        memo[key] = (options, sf, FileReport(list(diags), report.platform, report.platform_reason, report.platform_source))
+        memo[key] = (
+            options,
+            sf,
+            FileReport(list(diags), report.platform, report.platform_reason, report.platform_source),
+        )
     return report
 
 
