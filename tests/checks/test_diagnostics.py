@@ -690,3 +690,27 @@ def test_codes_registry_covers_docs():
     for code in CODES:
         assert f'<a id="{code.lower()}"></a>' in doc, code
     assert doc == render(), "docs/diagnostics.md is stale: python -m jetls.checks.catalogue > docs/diagnostics.md"
+
+
+def test_a_metric_listed_twice_in_a_window(tmp_path):
+    report, _ = check_fixture(tmp_path, EXP, """
+        [metrics]
+        weekly = ["active_hours", "days_of_use", "active_hours"]
+        #                                        ^^^^^^^^^^^^^^ warning JET540 listed twice in `weekly`
+        overall = ["active_hours"]
+    """)
+    (d,) = [d for d in report.diagnostics if d.code == "JET540"]
+    (fix,) = d.fixes
+    ((_, (edit,)),) = fix.edits
+    text = (tmp_path / EXP).read_text()
+    assert text[: edit.start] + text[edit.end :] == text.replace(', "active_hours"]', "]", 1)
+
+
+def test_an_invalid_day_says_what_is_wrong(tmp_path):
+    check_fixture(tmp_path, EXP, """
+        [experiment]
+        start_date = "2025-02-30"
+        #             ^^^^^^^^^^ error JET109 `2025-02-30` is not a valid date: February 2025 has 28 days
+        end_date = "2025-13-01"
+        #           ^^^^^^^^^^ error JET109 there is no month 13
+    """)
