@@ -71,9 +71,19 @@ class Fix:
     def shifted(self, delta: int) -> "Fix":
         if not delta:
             return self
-        return Fix(self.title, tuple(
-            (path, edits if path is not None else tuple(TextEdit(e.start + delta, e.end + delta, e.new_text) for e in edits))
-            for path, edits in self.edits), self.preferred)
+        return Fix(
+            self.title,
+            tuple(
+                (
+                    path,
+                    edits
+                    if path is not None
+                    else tuple(TextEdit(e.start + delta, e.end + delta, e.new_text) for e in edits),
+                )
+                for path, edits in self.edits
+            ),
+            self.preferred,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,8 +111,7 @@ class Diagnostic:
             self.end + delta,
             self.message,
             tuple(
-                r if r.path is not None else Related(r.start + delta, r.end + delta, r.message)
-                for r in self.related
+                r if r.path is not None else Related(r.start + delta, r.end + delta, r.message) for r in self.related
             ),
             self.tags,
             self.data,

@@ -2,9 +2,10 @@
 
 One file per source folder: `$XDG_CACHE_HOME/jetls/bigquery/<hash of the folder>.cache` (or
 `~/.cache/jetls/...`). It maps each file of the source to (size, mtime_ns, content digest,
-kind, parsed value): a header, then the values' bytes, which a reader maps instead of reading. A restart re-parses only the files whose content changed: a file whose
-size and mtime are unchanged is taken as is; otherwise its content digest decides (a fresh
-clone of the same commit re-parses nothing).
+kind, parsed value): a header, then the values' bytes, which a reader maps instead of reading.
+A restart re-parses only the files whose content changed: a file whose size and mtime are
+unchanged is taken as is; otherwise its content digest decides (a fresh clone of the same commit
+re-parses nothing).
 
 The header is `marshal` (plain values only, nothing executable) behind a magic line naming the
 format and Python version; anything unexpected reads as "no cache". Writes go to a temporary file
@@ -22,9 +23,9 @@ import sys
 import tempfile
 from pathlib import Path
 
-log = logging.getLogger(__name__)
-
 from .source import COLUMNS, FORMAT
+
+log = logging.getLogger(__name__)
 
 _MAGIC = f"jetls-bigquery-cache {FORMAT} py{sys.version_info[0]}.{sys.version_info[1]}\n".encode()
 
@@ -41,10 +42,6 @@ def cache_file(root: str) -> Path:
     return cache_dir() / f"{key}.cache"
 
 
-def digest(data: bytes) -> bytes:
-    return hashlib.blake2b(data, digest_size=16).digest()
-
-
 def read(path: Path) -> dict | None:
     """{"root": str, "files": {rel: (size, mtime_ns, digest, kind, value, problem)}} or None.
 
@@ -56,12 +53,12 @@ def read(path: Path) -> dict | None:
     except (OSError, ValueError):  # missing, unreadable, or empty
         return None
     try:
-        if mm[:len(_MAGIC)] != _MAGIC:
+        if mm[: len(_MAGIC)] != _MAGIC:
             return None
         start = len(_MAGIC) + 8
-        n = int.from_bytes(mm[len(_MAGIC):start], "little")
-        header = marshal.loads(mm[start:start + n])
-        data = memoryview(mm)[start + n:]
+        n = int.from_bytes(mm[len(_MAGIC) : start], "little")
+        header = marshal.loads(mm[start : start + n])
+        data = memoryview(mm)[start + n :]
         if not isinstance(header, dict) or header.get("size") != len(data):
             return None  # truncated or not ours
         files = {}
@@ -77,9 +74,9 @@ def _value(kind: str, ref, data: memoryview):
         return None
     if kind == COLUMNS:
         date, tables = ref
-        return (date, tuple((name, data[off:off + size]) for name, off, size in tables))
+        return (date, tuple((name, data[off : off + size]) for name, off, size in tables))
     off, size = ref
-    return data[off:off + size]
+    return data[off : off + size]
 
 
 def write(path: Path, doc: dict) -> str | None:
@@ -96,6 +93,7 @@ def write(path: Path, doc: dict) -> str | None:
 
     files = {}
     for rel, (size, mtime, dig, kind, value, problem) in doc["files"].items():
+        ref: object
         if value is None:
             ref = None
         elif kind == COLUMNS:

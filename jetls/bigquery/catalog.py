@@ -15,14 +15,14 @@ import sys
 import threading
 import time
 import zlib
+from collections.abc import Mapping
 from datetime import datetime, timezone
 from types import MappingProxyType
-from collections.abc import Mapping
-from typing import Callable, Iterable
+from typing import Callable, Iterable, cast
 
 from . import cache
 from .model import Column, Table, canonical, split_name
-from .source import COLUMNS, METADATA, SCHEMA, VIEW, Listed, SourceProblem, parse_many, scan, unpack
+from .source import COLUMNS, METADATA, SCHEMA, VIEW, Listed, SourceProblem, digest, parse_many, scan, unpack
 
 log = logging.getLogger(__name__)
 
@@ -38,8 +38,15 @@ class Catalog:
     """An immutable view of one loaded source. Thread-safe for readers: decoded tables are
     memoised (two threads decoding the same table at once both get an equal answer)."""
 
-    def __init__(self, root: str, files: Mapping[str, tuple[str, str | None, object]], date: str | None,
-                 problems: Iterable[str] = (), load_seconds: float = 0.0, parsed: int = 0) -> None:
+    def __init__(
+        self,
+        root: str,
+        files: Mapping[str, tuple[str, str | None, object]],
+        date: str | None,
+        problems: Iterable[str] = (),
+        load_seconds: float = 0.0,
+        parsed: int = 0,
+    ) -> None:
         self.root = root
         #: Date of the snapshot (YYYY-MM-DD): named in every message, since schemas drift.
         self.date = date
@@ -56,9 +63,9 @@ class Catalog:
                 if kind == VIEW and table:
                     self._views[table] = rel
             elif kind == SCHEMA and table:
-                self._schemas[table] = (rel, value)
+                self._schemas[table] = (rel, cast(bytes, value))
             elif kind == METADATA and table:
-                self._meta[table] = value
+                self._meta[table] = cast(bytes, value)
             elif kind == COLUMNS and isinstance(value, tuple):
                 for name, blob in value[1]:
                     self._json.setdefault(name, (rel, blob))
@@ -121,9 +128,9 @@ class Catalog:
         if hit is not None:
             rel, blob = hit
             return Table(key, _columns(blob, key, ()), "columns JSON", os.path.join(self.root, rel), *meta)
-        rel = self._views.get(key)
-        if rel is not None:
-            path = os.path.join(self.root, rel)
+        view = self._views.get(key)
+        if view is not None:
+            path = os.path.join(self.root, view)
             try:
                 with open(path, encoding="utf-8", errors="replace") as fh:
                     sql = fh.read()
@@ -146,8 +153,10 @@ class Catalog:
             return (None, None, False)
 
     def describe(self) -> str:
-        return (f"{len(self._schemas)} schema.yaml, {len(self._json)} tables from columns JSON, "
-                f"{len(set(self._views) - set(self._schemas) - set(self._json))} views resolved from view.sql")
+        return (
+            f"{len(self._schemas)} schema.yaml, {len(self._json)} tables from columns JSON, "
+            f"{len(set(self._views) - set(self._schemas) - set(self._json))} views resolved from view.sql"
+        )
 
 
 def _columns(blob: bytes, table: str, parent: tuple[str, ...]) -> Mapping[str, Column]:
@@ -222,7 +231,7 @@ def load(root: str, progress: Progress | None = None, jobs: int | None = None) -
         else:
             todo.append(item)
     if todo:
-        for item, (ok, value, d) in zip(todo, _parse_all(root, todo, progress, jobs)):
+        for item, (ok, value, d) in zip(todo, _parse_all(root, todo, progress, jobs), strict=False):
             files[item.rel] = (item.size, item.mtime_ns, d, item.kind, value if ok else None, None if ok else value)
     if changed:
         err = cache.write(cpath, {"root": root, "files": files})
@@ -230,21 +239,22 @@ def load(root: str, progress: Progress | None = None, jobs: int | None = None) -
             log.info("jetls: %s", err)
     tables = {i.rel: (i.kind, i.table, files[i.rel][4]) for i in listed}
     problems = sorted(v[5] for v in files.values() if v[5])
-    return Catalog(root, tables, _snapshot_date(root, listed, tables), problems,
-                   time.perf_counter() - t0, len(todo))
+    return Catalog(root, tables, _snapshot_date(root, listed, tables), problems, time.perf_counter() - t0, len(todo))
 
 
 def _digest_of(path: str) -> bytes | None:
     try:
         with open(path, "rb") as fh:
-            return cache.digest(fh.read())
+            return digest(fh.read())
     except OSError:
         return None
 
 
-def _parse_all(root: str, todo: list[Listed], progress: Progress | None, jobs: int | None) -> list[tuple[bool, object, bytes]]:
+def _parse_all(
+    root: str, todo: list[Listed], progress: Progress | None, jobs: int | None
+) -> list[tuple[bool, object, bytes]]:
     work = [(i.kind, os.path.join(root, i.rel), i.rel) for i in todo]
-    chunks = [work[i:i + _CHUNK] for i in range(0, len(work), _CHUNK)]
+    chunks = [work[i : i + _CHUNK] for i in range(0, len(work), _CHUNK)]
     n = jobs if jobs is not None else min(os.cpu_count() or 1, 4)
     results: list[list] = [None] * len(chunks)  # type: ignore[list-item]
     done = 0
@@ -284,8 +294,13 @@ def _in_workers(chunks: list[tuple[int, list]], n: int):
             share = chunks[k::n]
             if not share:
                 continue
-            p = subprocess.Popen([sys.executable, "-m", "jetls.bigquery._worker"], stdin=subprocess.PIPE,
-                                 stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
+            p = subprocess.Popen(
+                [sys.executable, "-m", "jetls.bigquery._worker"],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+                env=env,
+            )
             procs.append(p)
             threading.Thread(target=_feed_and_read, args=(p, share, answers), daemon=True).start()
         for _ in range(len(chunks)):
@@ -303,6 +318,7 @@ def _in_workers(chunks: list[tuple[int, list]], n: int):
 def _feed_and_read(p: subprocess.Popen, share: list, answers) -> None:
     import marshal
 
+    assert p.stdin is not None and p.stdout is not None  # (opened with pipes)
     try:
         p.stdin.write(marshal.dumps(share))
         p.stdin.close()
@@ -319,8 +335,9 @@ def _snapshot_date(root: str, listed: list[Listed], tables: Mapping[str, tuple])
     """The checkout's commit date, else a columns JSON's `source.date`, else the newest file."""
     if os.path.exists(os.path.join(root, ".git")):
         try:
-            r = subprocess.run(["git", "-C", root, "log", "-1", "--format=%cs"], capture_output=True, text=True,
-                               timeout=5, check=False)
+            r = subprocess.run(
+                ["git", "-C", root, "log", "-1", "--format=%cs"], capture_output=True, text=True, timeout=5, check=False
+            )
             if r.returncode == 0 and r.stdout.strip():
                 return r.stdout.strip()
         except (OSError, subprocess.SubprocessError):

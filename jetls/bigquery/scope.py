@@ -30,9 +30,18 @@ log = logging.getLogger(__name__)
 #: Columns of Jetstream's `enrollments e` relation, joined beside `ds` in the metrics query:
 #: unqualified, they are known; qualified with `e.`, anything is accepted (it also holds the
 #: segment columns of the experiment).
-ENROLLMENT_COLUMNS = ("analysis_id", "client_id", "profile_group_id", "branch", "enrollment_date",
-                      "num_enrollment_events", "exposure_date", "num_exposure_events",
-                      "analysis_window_start", "analysis_window_end")
+ENROLLMENT_COLUMNS = (
+    "analysis_id",
+    "client_id",
+    "profile_group_id",
+    "branch",
+    "enrollment_date",
+    "num_enrollment_events",
+    "exposure_date",
+    "num_exposure_events",
+    "analysis_window_start",
+    "analysis_window_end",
+)
 
 _PREFIX = "SELECT * FROM "
 _MEMO_MAX = 20000
@@ -249,14 +258,16 @@ class _Analyser:
                     if r.columns is not None:
                         cands += [c.name for c in r.columns.values()]
                     tables += [t for t in r.tables if t not in tables]
-            self.unknown.append(Unknown(sp[0], sp[1], ident.name, None, tuple(tables), tuple(dict.fromkeys(cands)),
-                                        qualifier))
+            self.unknown.append(
+                Unknown(sp[0], sp[1], ident.name, None, tuple(tables), tuple(dict.fromkeys(cands)), qualifier)
+            )
             return
         fields = _fields_of(parent) or {}
         record = parent.value if isinstance(parent, Relation) else parent
-        tables = parent.tables if isinstance(parent, Relation) else ((parent.table,) if parent.table else ())
-        self.unknown.append(Unknown(sp[0], sp[1], ident.name, record, tuple(tables),
-                                    tuple(c.name for c in fields.values())))
+        owners = parent.tables if isinstance(parent, Relation) else ((parent.table,) if parent.table else ())
+        self.unknown.append(
+            Unknown(sp[0], sp[1], ident.name, record, tuple(owners), tuple(c.name for c in fields.values()))
+        )
 
     # -- expressions ------------------------------------------------------------------------
     def expr(self, node, scope: _Scope) -> None:
@@ -360,8 +371,11 @@ class _Analyser:
 
     def star(self, qualifier: str | None, star, scope: _Scope) -> list[Column] | None:
         exp = self.exp
-        except_ = {e.name.lower() for e in (star.args.get("except_") or star.args.get("except") or ())
-                   if isinstance(e, (exp.Column, exp.Identifier))}
+        except_ = {
+            e.name.lower()
+            for e in (star.args.get("except_") or star.args.get("except") or ())
+            if isinstance(e, (exp.Column, exp.Identifier))
+        }
         replace = {a.alias.lower(): a.alias for a in (star.args.get("replace") or ()) if isinstance(a, exp.Alias)}
         for a in star.args.get("replace") or ():
             if isinstance(a, exp.Alias):
@@ -426,8 +440,8 @@ class _Analyser:
             ta = item.args.get("alias")
             value_alias = None
             if ta is not None:
-                cols = ta.args.get("columns") or []
-                value_alias = (cols[0].name if cols else ta.name or None)
+                alias_columns = ta.args.get("columns") or []
+                value_alias = alias_columns[0].name if alias_columns else ta.name or None
             value_alias = value_alias.lower() if value_alias else None
             offset = item.args.get("offset")
             if isinstance(offset, exp.Identifier):
@@ -442,8 +456,11 @@ class _Analyser:
                 target = self.column_of(arr, scope)
                 return _element(value_alias, target)
             self.expr(arr, scope)
-            if isinstance(arr, exp.Array) and all(isinstance(x, exp.Literal) for x in arr.expressions) \
-                    or type(arr).__name__ in ("GenerateDateArray", "GenerateSeries", "GenerateTimestampArray"):
+            if (
+                isinstance(arr, exp.Array)
+                and all(isinstance(x, exp.Literal) for x in arr.expressions)
+                or type(arr).__name__ in ("GenerateDateArray", "GenerateSeries", "GenerateTimestampArray")
+            ):
                 return Relation(value_alias, MappingProxyType({}), value=Column(value_alias or "value"))
             return Relation(value_alias, None, value=Column(value_alias or "value") if value_alias else None)
         for child in item.iter_expressions():
@@ -472,8 +489,9 @@ def _fields_of(target) -> Mapping[str, Column] | None:
         if target.open:
             return None
         if target.value is not None:
-            return target.value.fields if target.value.fields is not None else (
-                target.columns if target.columns else None)
+            return (
+                target.value.fields if target.value.fields is not None else (target.columns if target.columns else None)
+            )
         return target.columns
     if isinstance(target, Column):
         return target.fields
@@ -484,8 +502,9 @@ def _element(alias: str | None, array: Column | None) -> Relation:
     """The relation of `UNNEST(array) AS alias`: a record's fields are columns too."""
     if array is None:
         return Relation(alias, None, value=Column(alias or "value") if alias else None)
-    element = Column(alias or array.name, array.type, None, array.description, array.fields, array.table,
-                     array.path, array.line)
+    element = Column(
+        alias or array.name, array.type, None, array.description, array.fields, array.table, array.path, array.line
+    )
     if array.fields is not None:
         return Relation(alias, array.fields, (array.table,) if array.table else (), element)
     if array.type is not None and array.type not in ("RECORD", "STRUCT", "JSON"):
@@ -573,7 +592,11 @@ def data_source_relation(from_sql: str, catalog, alias: str = "ds") -> Relation 
 def _relation(from_sql: str, catalog, alias: str) -> Relation | None:
     _, exp = _sqlglot()
     tree = parse_sql(_PREFIX + from_sql)
-    if not isinstance(tree, exp.Select) or tree.args.get("joins") or (tree.args.get("from_") or tree.args.get("from")) is None:
+    if (
+        not isinstance(tree, exp.Select)
+        or tree.args.get("joins")
+        or (tree.args.get("from_") or tree.args.get("from")) is None
+    ):
         return None
     a = _Analyser(catalog, record=False)
     scope = _Scope()
@@ -610,6 +633,7 @@ def metric_scope(relation: Relation) -> tuple[Relation, ...]:
 def analyse_expression(sql: str, relations: tuple[Relation, ...], catalog, references: bool = False) -> Analysis | None:
     """Unknown column references of a select expression against `relations` (see
     `metric_scope`), and with `references` the resolved ones; None when it does not parse."""
+
     def compute():
         tree = parse_sql(sql)
         if tree is None:
@@ -652,8 +676,9 @@ class Candidates:
     record: Column | Relation | None = None
 
 
-def candidates_at(sql: str, start: int, end: int, relations: tuple[Relation, ...] = (), catalog=None,
-                  kind: str = "expression") -> Candidates | None:
+def candidates_at(
+    sql: str, start: int, end: int, relations: tuple[Relation, ...] = (), catalog=None, kind: str = "expression"
+) -> Candidates | None:
     """The names that fit where `sql[start:end]` (the word being typed, maybe empty) stands.
     `kind` "expression": a select expression over `relations`; "from": a from_expression (its
     own FROM clauses). None when nothing is known there."""
@@ -675,6 +700,7 @@ def _candidates_at(sql: str, start: int, end: int, relations, catalog, kind: str
             scope = _Scope()
             scope.rels.extend(relations)
             a.expr(tree, scope)
+    qualifiers: list | None
     if a.probe_found is not None:
         qualifiers, scope = a.probe_found
     elif kind == "expression" and relations:
@@ -724,12 +750,32 @@ def _candidates(qualifiers: list, scope: _Scope) -> Candidates | None:
     return Candidates(tuple(fields.values()), (), target)
 
 
-def references_in(sql: str, relations: tuple[Relation, ...], catalog, kind: str = "expression") -> tuple[Reference, ...]:
+def references_in(
+    sql: str, relations: tuple[Relation, ...], catalog, kind: str = "expression"
+) -> tuple[Reference, ...]:
     """Every resolved name of `sql` (for hover and go to definition)."""
-    a = analyse_from(sql, catalog, kind, True) if kind in ("from", "query") else \
-        analyse_expression(sql, relations, catalog, True)
+    a = (
+        analyse_from(sql, catalog, kind, True)
+        if kind in ("from", "query")
+        else analyse_expression(sql, relations, catalog, True)
+    )
     return a.references if a is not None else ()
 
 
-__all__ = ["Analysis", "Candidates", "PLACEHOLDER", "candidates_at", "references_in", "ENROLLMENT_COLUMNS", "Reference", "Relation", "Unknown", "analyse_expression",
-           "analyse_from", "data_source_relation", "metric_scope", "parse_sql", "view_columns"]
+__all__ = [
+    "Analysis",
+    "Candidates",
+    "PLACEHOLDER",
+    "candidates_at",
+    "references_in",
+    "ENROLLMENT_COLUMNS",
+    "Reference",
+    "Relation",
+    "Unknown",
+    "analyse_expression",
+    "analyse_from",
+    "data_source_relation",
+    "metric_scope",
+    "parse_sql",
+    "view_columns",
+]

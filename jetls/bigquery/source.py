@@ -18,6 +18,7 @@ A file that cannot be parsed raises `SourceProblem` with a message naming the fi
 
 from __future__ import annotations
 
+import hashlib
 import json
 import marshal
 import os
@@ -48,6 +49,11 @@ class Listed:
     table: str | None  # project.dataset.table (lower case) for per-table files
     size: int
     mtime_ns: int
+
+
+def digest(data: bytes) -> bytes:
+    """The content digest of a file of the source (the cache's identity of what was parsed)."""
+    return hashlib.blake2b(data, digest_size=16).digest()
 
 
 def scan(root: str) -> list[Listed]:
@@ -84,7 +90,9 @@ def scan(root: str) -> list[Listed]:
         for f in sorted(os.scandir(d), key=lambda e: e.name):
             if f.name.endswith(".json") and f.is_file():
                 st = f.stat()
-                out.append(Listed(f"{folder}/{f.name}" if folder else f.name, COLUMNS, None, st.st_size, st.st_mtime_ns))
+                out.append(
+                    Listed(f"{folder}/{f.name}" if folder else f.name, COLUMNS, None, st.st_size, st.st_mtime_ns)
+                )
     if not out and not os.path.isdir(sql):
         raise SourceProblem(f"{root} is not a bigquery-etl checkout: it has no sql/ folder and no columns JSON file")
     return out
@@ -130,8 +138,6 @@ def _parse(kind: str, data: bytes, rel: str) -> object:
 def parse_many(jobs: list[tuple[str, str, str]]) -> list[tuple[bool, object, bytes]]:
     """`parse` over (kind, path, rel) triples: (True, value, digest) or (False, message, digest)
     each, with the content digest of what was parsed (b"" when unreadable)."""
-    from .cache import digest
-
     out: list[tuple[bool, object, bytes]] = []
     for kind, path, rel in jobs:
         d = b""
@@ -220,8 +226,9 @@ def parse_metadata(data: bytes, rel: str = "metadata.yaml") -> bytes:
     if not isinstance(doc, dict):
         return marshal.dumps((None, None, False))
     fn, desc = doc.get("friendly_name"), doc.get("description")
-    return marshal.dumps((fn if isinstance(fn, str) else None, desc if isinstance(desc, str) else None,
-                          doc.get("deprecated") is True))
+    return marshal.dumps(
+        (fn if isinstance(fn, str) else None, desc if isinstance(desc, str) else None, doc.get("deprecated") is True)
+    )
 
 
 def parse_columns_json(data: bytes, rel: str = "columns.json") -> tuple | None:
@@ -244,9 +251,17 @@ def parse_columns_json(data: bytes, rel: str = "columns.json") -> tuple | None:
 
 def _json_fields(cols: dict) -> tuple:
     # Leaves carry no type: `None` fields means "not known to be a record".
-    return tuple((str(name), "RECORD" if isinstance(v, dict) else None, None, None, None,
-                  pack(_json_fields(v)) if isinstance(v, dict) else None)
-                 for name, v in cols.items())
+    return tuple(
+        (
+            str(name),
+            "RECORD" if isinstance(v, dict) else None,
+            None,
+            None,
+            None,
+            pack(_json_fields(v)) if isinstance(v, dict) else None,
+        )
+        for name, v in cols.items()
+    )
 
 
 def pack(fields: tuple) -> bytes:

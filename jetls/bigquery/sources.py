@@ -18,7 +18,8 @@ import threading
 from dataclasses import dataclass, field
 from typing import Callable
 
-from .catalog import Catalog, Progress, load as _load
+from .catalog import Catalog, Progress
+from .catalog import load as _load
 from .source import SourceProblem
 
 log = logging.getLogger(__name__)
@@ -80,7 +81,7 @@ def load(path: str, progress: Progress | None = None) -> State:
     with _lock:
         s = _states.get(key)
         owner = s is None
-        if owner:
+        if s is None:
             s = _states[key] = State(key)
     if not owner:
         s.done.wait()
@@ -89,8 +90,9 @@ def load(path: str, progress: Progress | None = None) -> State:
     return s
 
 
-def start(path: str, progress: Progress | None = None, finished: Callable[[State], None] | None = None,
-          reload: bool = False) -> State:
+def start(
+    path: str, progress: Progress | None = None, finished: Callable[[State], None] | None = None, reload: bool = False
+) -> State:
     """Load `path` on a background thread (unless it is loaded or loading); `finished(state)` is
     called on that thread when done (also at once when it was loaded already)."""
     key = _key(path)
@@ -103,8 +105,9 @@ def start(path: str, progress: Progress | None = None, finished: Callable[[State
             s = _states[key] = State(key)
     if not owner:
         if finished is not None:
-            threading.Thread(target=lambda: (s.done.wait(), finished(s)), daemon=True,
-                             name="jetls-bigquery-wait").start()
+            threading.Thread(
+                target=lambda: (s.done.wait(), finished(s)), daemon=True, name="jetls-bigquery-wait"
+            ).start()
         return s
 
     def work() -> None:
@@ -149,6 +152,8 @@ def summary(s: State) -> str | None:
     if cat is not None and cat.problems:
         n = len(cat.problems)
         more = f" (and {n - 1} more, listed in the log)" if n > 1 else ""
-        return (f"{n} file{'s' if n != 1 else ''} of the bigquery-etl source could not be read; their tables "
-                f"are not checked: {cat.problems[0]}{more}")
+        return (
+            f"{n} file{'s' if n != 1 else ''} of the bigquery-etl source could not be read; their tables "
+            f"are not checked: {cat.problems[0]}{more}"
+        )
     return None

@@ -29,6 +29,7 @@ def default_jobs() -> int:
 
 
 def _work(share: Sequence[str]) -> list[tuple[str, FileReport]]:
+    assert _STATE is not None  # (set before the workers are forked)
     ws, options = _STATE
     return [(p, check_file(ws, p, options)) for p in share]
 
@@ -38,7 +39,7 @@ def check_files(ws, paths: Sequence[str], options: Options | None = None, jobs: 
     paths = list(paths)
     if jobs > 1 and len(paths) >= 2 * jobs and "fork" in multiprocessing.get_all_start_methods():
         global _STATE
-        ws.index  # build the shared parts once, before forking
+        _ = ws.index  # build the shared parts once, before forking
         if options.sql:
             from jetls.sql.syntax import _sqlglot
 

@@ -1,4 +1,5 @@
-"""The single registry of diagnostic codes: code → (default severity, summary).
+"""Every diagnostic code: code → (default severity, summary), read from the rule modules
+(`jetls.checks.registry`); nothing here is kept by hand.
 
 Numbering: JET0xx syntax/TOML, JET1xx schema (keys, types, values), JET2xx references,
 JET3xx statistics and pre-treatments, JET4xx templates and SQL, JET5xx cross-field and
@@ -7,94 +8,16 @@ runtime rules. `docs/diagnostics.md` is the catalogue of these codes.
 
 from __future__ import annotations
 
-from jetls.checks.templates import CODES as TEMPLATE_CODES
+from jetls.checks.registry import RULES
 from jetls.diagnostics import Severity
 
-_OWN: dict[str, tuple[str, str]] = {
-    # --- JET0xx syntax / TOML ------------------------------------------------------------
-    "JET001": ("error", "TOML syntax error"),
-    "JET002": ("error", "TOML semantic error (duplicate key or table, redefinition)"),
-    "JET003": ("error", "array mixing value types (the reference TOML parser rejects it or drops elements)"),
-    "JET004": ("information", "file too large for the full analysis: only TOML syntax is checked"),
-    "JET005": ("information", "too many diagnostics for one document: the editor is shown the first 1000"),
-    "JET006": ("warning", "a `# jetls:` comment that does nothing: misspelled directive, unknown code, kind or platform"),
-    # --- JET1xx schema -------------------------------------------------------------------
-    "JET101": ("error", "unexpected top-level key (rejected by the top-level whitelist)"),
-    "JET102": ("warning", "unknown key, silently ignored by the reference parser"),
-    "JET103": ("error", "unknown key where the reference parser rejects unknown keys"),
-    "JET104": ("warning", "key that has no effect here (ignored by the reference parser)"),
-    "JET105": ("error", "value of the wrong type"),
-    "JET106": ("warning", "value silently converted to the expected type"),
-    "JET107": ("warning", "non-boolean value for a boolean: any non-empty value means true"),
-    "JET108": ("error", "value not in the allowed set"),
-    "JET109": ("error", "invalid date (expected YYYY-MM-DD)"),
-    "JET110": ("error", "required key missing"),
-    "JET112": ("error", "not a window: only daily, weekly, 28_day, overall, preenrollment_weekly, preenrollment_days28 (and no windows in outcomes)"),
-    "JET113": ("warning", "invalid slug (only letters, digits and `_`): silently dropped"),
-    "JET114": ("warning", "value out of its meaningful range"),
-    "JET115": ("warning", "deprecated or ineffective key"),
-    "JET116": ("error", "array element of the wrong type"),
-    # --- JET2xx references ---------------------------------------------------------------
-    "JET201": ("error", "unknown metric"),
-    "JET202": ("information", "metric only defined by an outcome that is not attached"),
-    "JET203": ("error", "metric table without a full definition and no predefined metric of that slug"),
-    "JET204": ("error", "unknown upstream metric in `depends_on`"),
-    "JET205": ("error", "unknown data source"),
-    "JET206": ("error", "unknown segment"),
-    "JET207": ("error", "unknown segment data source"),
-    "JET208": ("error", "outcome not available for the platform"),
-    "JET209": ("information", "local definition shadows a predefined one"),
-    "JET213": ("error", "alert refers to a metric not defined in the file"),
-    "JET214": ("error", "`default_metrics` entry not defined in the outcome"),
-    "JET215": ("hint", "reference to a deprecated metric"),
-    "JET216": ("error", "unknown dimension"),
-    "JET217": ("error", "OpMon project: grouping dimension or metric group member not listed in the project"),
-    # --- JET3xx statistics ---------------------------------------------------------------
-    "JET301": ("error", "unknown statistic"),
-    "JET302": ("error", "unknown statistic parameter"),
-    "JET303": ("error", "required statistic parameter missing"),
-    "JET304": ("error", "statistic parameter of the wrong type or value"),
-    "JET305": ("error", "unknown pre-treatment"),
-    "JET306": ("error", "invalid pre-treatment parameters"),
-    "JET307": ("error", "invalid covariate adjustment period"),
-    "JET308": ("warning", "covariate adjustment without the matching pre-enrollment window: falls back to unadjusted"),
-    "JET309": ("error", "`kernel_density_estimate.adjust` other than 1.0 is no longer supported"),
-    "JET310": ("error", "covariate adjustment of a metric with `depends_on`"),
-    "JET311": ("warning", "`population_ratio` numerator/denominator not in `depends_on`"),
-    "JET312": ("error", "metric used in an analysis has no statistics"),
-    "JET313": ("error", "upstream metric of `depends_on` has no statistics"),
-    # --- JET46x columns (needs a bigquery-etl schema source) --------------------------------
-    "JET460": ("warning", "unknown column: not in the table of the data source (bigquery-etl snapshot)"),
-    # --- JET5xx cross-field / runtime ----------------------------------------------------
-    "JET501": ("error", "`is_private = true` without `dataset_id`"),
-    "JET502": ("error", "analysis unit incompatible with the enrollments query type"),
-    "JET503": ("information", "exposure window note"),
-    "JET504": ("error", "segment data source `window_start` after `window_end`"),
-    "JET505": ("error", "partial data source override (no `from_expression`) breaks the metrics using it"),
-    "JET506": ("warning", "experiment-level `[parameters]` are dropped by Jetstream"),
-    "JET509": ("error", "parameter value shape does not match `distinct_by_branch`"),
-    "JET510": ("error", "invalid alert"),
-    "JET513": ("warning", "key of a reference (statistics-only) metric table is ignored"),
-    "JET515": ("error", "wildcard metric key breaks resolution"),
-    "JET517": ("error", "custom enrollment query uses the other analysis unit's column"),
-    "JET519": ("error", "enrollment period longer than the analysis dates"),
-    "JET520": ("error", "metric analysis units not supported by its data source"),
-    "JET530": ("information", "platform used to resolve the file"),
-    "JET531": ("warning", "file location makes the reference parser read it as another kind"),
-    "JET534": ("hint", "metric table not used by any window: never validated by the reference"),
-    "JET535": ("warning", "experiment will not be analysed"),
-    "JET536": ("warning", "false, 0, \"\" or [] cannot override a value an earlier layer sets"),
-}
-
 #: Every code jetls emits: code → (default severity name, summary).
-CODES: dict[str, tuple[str, str]] = dict(sorted({**_OWN, **TEMPLATE_CODES}.items()))
+CODES: dict[str, tuple[str, str]] = {c: (r.severity, r.summary) for c, r in RULES.items()}
 
-SEVERITIES = {
-    "error": Severity.ERROR,
-    "warning": Severity.WARNING,
-    "information": Severity.INFORMATION,
-    "hint": Severity.HINT,
-}
+#: code -> default severity name
+DEFAULT_SEVERITY: dict[str, str] = {c: r.severity for c, r in RULES.items()}
+
+SEVERITIES = {s.label: s for s in Severity}
 
 
 def severity(code: str) -> Severity:

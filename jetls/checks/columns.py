@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from jetls import templates
 from jetls.bigquery import sources
 from jetls.document import Entry, Table
 from jetls.schema import FileKind
@@ -24,8 +25,7 @@ from jetls.workspace import Workspace
 from jetls.workspace.index import entry, sub
 from jetls.workspace.scope import merged_value, scope_of
 
-from . import templates as T
-from .schema_walk import suggest
+from .suggest import suggest
 
 log = logging.getLogger(__name__)
 
@@ -33,8 +33,12 @@ CODE = "JET460"
 SUMMARY = "unknown column: not in the table of the data source (bigquery-etl snapshot)"
 
 #: Sections whose `select_expression` reads a data source, and the kind of that data source.
-OWNERS = {"metrics": "data_source", "segments": "segment_data_source", "exposure_signal": "data_source",
-          "dimensions": "data_source"}
+OWNERS = {
+    "metrics": "data_source",
+    "segments": "segment_data_source",
+    "exposure_signal": "data_source",
+    "dimensions": "data_source",
+}
 
 
 @dataclass(frozen=True)
@@ -70,8 +74,9 @@ def data_source_of(ws: Workspace, sf: Any, section: str, table: Table | None) ->
     return found
 
 
-def _data_source_of(ws: Workspace, sf: Any, section: str, kind: str, slug: str | None,
-                    name: str | None) -> DataSource | None:
+def _data_source_of(
+    ws: Workspace, sf: Any, section: str, kind: str, slug: str | None, name: str | None
+) -> DataSource | None:
     scope = scope_of(ws, sf.path)
     if scope is None:
         return None
@@ -79,26 +84,26 @@ def _data_source_of(ws: Workspace, sf: Any, section: str, kind: str, slug: str |
     # sources may be another platform's (other tables), so only its own are checked
     guessed = _guessed_platform(ws, sf)
     if slug is None and section == "metrics" and name:
-        slug, _ = merged_value(scope.resolve("metric", name).targets, "data_source")
-        slug = slug if isinstance(slug, str) else None
+        merged, _ = merged_value(scope.resolve("metric", name).targets, "data_source")
+        slug = merged if isinstance(merged, str) else None
     if slug is None:
         return None
     for d in scope.resolve(kind, slug).targets:
         t = d.table
-        if guessed and d.path != sf.path:
+        if guessed and d.path != sf.path or not isinstance(t, Table):
             continue
-        fe = entry(t, "from_expression", True) if isinstance(t, Table) else None
+        fe = entry(t, "from_expression", True)
         if fe is None or not isinstance(fe.value, String):
             continue
         joins = sub(t, "joins", True)
         if joins is not None and joins.items:
             return None  # the joined data sources' columns are visible too: not modelled, so silent
         r = render_from(ws, sf, t, kind)
-        return DataSource(slug, kind, r.text, t, d.path) if r is not None else None
+        return DataSource(slug, kind, r.text, t, d.path) if r is not None and r.text is not None else None
     return None
 
 
-def render_from(ws: Workspace, sf: Any, t: Table, kind: str = "data_source") -> T.Rendered | None:
+def render_from(ws: Workspace, sf: Any, t: Table, kind: str = "data_source") -> templates.Rendered | None:
     """The `from_expression` of the data source table `t` rendered as Jetstream does for `sf`
     (`{dataset}`: the platform's app dataset, else `default_dataset`). None without one, when it
     does not render, or when `{dataset}` depends on a platform that is only a guess."""
@@ -113,7 +118,7 @@ def render_from(ws: Workspace, sf: Any, t: Table, kind: str = "data_source") -> 
     dataset = scope.app_dataset() or _string(entry(t, "default_dataset", True))
     fld = "segment_from" if kind == "segment_data_source" else "data_source_from"
     functions = ws.index.functions(scope.function_view)
-    r = T.render(fe.value.value, T.TemplateContext(functions, None, True, fld, dataset))
+    r = templates.render(fe.value.value, templates.TemplateContext(functions, None, True, fld, dataset))
     if r.text is None or any(p.severity == "error" for p in r.problems):
         return None
     return r
@@ -171,7 +176,7 @@ class ColumnChecker:
         self._sources: dict = {}
         self._memos: dict = {}
 
-    def _memo(self, ctx: T.TemplateContext) -> dict:
+    def _memo(self, ctx: templates.TemplateContext) -> dict:
         """The catalog's memo of results for strings rendered with `ctx` (by content, so it
         survives keystrokes: a context's key is hashed once per check, not once per string)."""
         hit = self._memos.get(id(ctx))
@@ -185,8 +190,9 @@ class ColumnChecker:
             hit = self._memos[id(ctx)] = (ctx, memo)
         return hit[1]
 
-    def __call__(self, section: str, table: Table | None, e: Entry,
-                 ctx: T.TemplateContext) -> list[tuple[str, tuple[int, int], str, dict | None]]:
+    def __call__(
+        self, section: str, table: Table | None, e: Entry, ctx: templates.TemplateContext
+    ) -> list[tuple[str, tuple[int, int], str, dict | None]]:
         """JET460 diagnostics (code, file span, message, data) of the SQL string `e` of `table`
         (a `select_expression` of an `OWNERS` section, or a `from_expression` of a
         `FROM_OWNERS` one), rendered as `ctx` says. Never raises: a failure is logged and
@@ -197,7 +203,7 @@ class ColumnChecker:
             log.exception("jetls: the column check of %s failed", self.sf.path)
             return []
 
-    def _check(self, section: str, table: Table | None, e: Entry, ctx: T.TemplateContext):
+    def _check(self, section: str, table: Table | None, e: Entry, ctx: templates.TemplateContext):
         if table is None or not isinstance(e.value, String):
             return []
         src = e.value.value
@@ -207,7 +213,7 @@ class ColumnChecker:
                 return []  # the table depends on a platform that is only a guess
             found = memo.get(src)
             if found is None:
-                rendered = T.render(src, ctx)
+                rendered = templates.render(src, ctx)
                 found = memo[src] = _unknown_in_from(self.catalog, rendered.text) if rendered.text is not None else ()
         else:
             slug = _string(entry(table, "data_source", True))
@@ -222,11 +228,11 @@ class ColumnChecker:
             k = (src, ds.from_sql, ds.slug)
             found = memo.get(k)
             if found is None:
-                text = T.render(src, ctx).text if "{" in src else src
+                text = templates.render(src, ctx).text if "{" in src else src
                 found = memo[k] = _unknown(self.catalog, text, ds.from_sql, ds.slug) if text is not None else ()
         if not found:
             return []
-        rendered = T.render(src, ctx)
+        rendered = templates.render(src, ctx)
         out = []
         for start, end, name, message, replacement in found:
             s, en, labels = rendered.source_span(start, end)
@@ -266,13 +272,22 @@ def _compute(catalog, sql: str, from_sql: str, slug: str) -> tuple:
         s = suggest(u.name, u.candidates) if u.candidates else None
         if u.record is not None:
             where = f"`{'.'.join(u.record.path) or u.record.name}`"
-            msg = f"`{u.name}` is not a field of {where}" + (f" in {_names(u.tables)}" if u.tables else "") + f" ({snapshot})"
+            msg = (
+                f"`{u.name}` is not a field of {where}"
+                + (f" in {_names(u.tables)}" if u.tables else "")
+                + f" ({snapshot})"
+            )
         elif u.qualifier:
-            msg = (f"unknown name `{u.name}`: no column or table alias of that name is visible here (the metric "
-                   f"reads data source `{slug}` as `ds`; aliases inside its from_expression are not visible) "
-                   f"({snapshot})")
+            msg = (
+                f"unknown name `{u.name}`: no column or table alias of that name is visible here (the metric "
+                f"reads data source `{slug}` as `ds`; aliases inside its from_expression are not visible) "
+                f"({snapshot})"
+            )
         else:
-            msg = f"unknown column `{u.name}`: data source `{slug}` reads {ds_tables}, which has no such column ({snapshot})"
+            msg = (
+                f"unknown column `{u.name}`: data source `{slug}` reads {ds_tables}, which has no such column "
+                f"({snapshot})"
+            )
         if s:
             msg += f"; did you mean `{s}`?"
         out.append((u.start, u.end, u.name, msg, s))
@@ -300,11 +315,16 @@ def _compute_from(catalog, sql: str) -> tuple:
         s = suggest(u.name, u.candidates) if u.candidates else None
         if u.record is not None:
             where = f"`{'.'.join(u.record.path) or u.record.name}`"
-            msg = f"`{u.name}` is not a field of {where}" + (f" in {_names(u.tables)}" if u.tables else "") + f" ({snapshot})"
+            msg = (
+                f"`{u.name}` is not a field of {where}"
+                + (f" in {_names(u.tables)}" if u.tables else "")
+                + f" ({snapshot})"
+            )
         elif u.qualifier:
             msg = f"unknown name `{u.name}`: no column or table alias of that name is visible here ({snapshot})"
         else:
-            msg = f"unknown column `{u.name}`: {_names(u.tables)} {'has' if len(u.tables) == 1 else 'have'} no such column ({snapshot})"
+            have = "has" if len(u.tables) == 1 else "have"
+            msg = f"unknown column `{u.name}`: {_names(u.tables)} {have} no such column ({snapshot})"
         if s:
             msg += f"; did you mean `{s}`?"
         out.append((u.start, u.end, u.name, msg, s))

@@ -1,56 +1,37 @@
-"""`check_file`: every offline diagnostic of one file of a workspace snapshot."""
+"""`check_file`: every offline diagnostic of one file of a workspace snapshot.
+
+The traversal: it walks the file and fires the hooks (`jetls.checks.hooks`) at which the rules
+(`jetls.checks.rules`, one module per code) run; then severity overrides, suppression comments
+and the relations rules declare between codes (`SUPERSEDES`) apply.
+"""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
-from datetime import date, datetime
-from typing import Iterable
+from dataclasses import dataclass, field
+from functools import partial
 
-from jetls.diagnostics import Diagnostic, Fix, Related, Severity, Tag, TextEdit
-from jetls.document import Entry, Table, unit_key
-from jetls.document.edits import (
-    append_tables,
-    append_to_array,
-    insert_after_table,
-    insert_entry,
-    remove_entry,
-    section_end,
-)
-from jetls.document.replay import ReplayCache
+from jetls import templates
+from jetls.diagnostics import Diagnostic
+from jetls.document import Entry, Table
 from jetls.options import Options
-from jetls.schema import PLATFORMS, FileKind, file_schema, is_valid_slug, lookup, toml_literal
+from jetls.schema import FileKind, file_schema, is_valid_slug
 from jetls.syntax import String
-
-from jetls.workspace import (
-    ANALYSABLE,
-    KIND_LABELS,
-    Definition,
-    SourceFile,
-    Workspace,
-    key_span,
-    norm,
-    string_span,
-)
+from jetls.workspace import Workspace, key_span, string_span
 from jetls.workspace.index import entry, string_items, sub, tables
 from jetls.workspace.paths import LAYER_OUTCOME
-from jetls.workspace.scope import LOCAL, PARTIAL, UNATTACHED, Resolution, Scope, is_full_metric, scope_of
+from jetls.workspace.scope import UNATTACHED, is_full_metric
 
-from . import templates as T
-from .codes import CODES, SEVERITIES
-from .schema_walk import SchemaWalker, mixed_arrays, suggest
+from .codes import DEFAULT_SEVERITY
+from .context import Context
+from .context import strings as _strings
+from .hooks import LocalMetric, MetricRef, Ref, StatisticAt, StringValue, Upstream
+from .registry import SUPERSEDES, handlers_for
+from .replay import Replayed
+from .schema_walk import walk
+from .suppressions import finish
 
 _WILDCARD = re.compile(r"[*?\[]")
-_SECTION_PATH = {
-    "metric": ("metrics",),
-    "data_source": ("data_sources",),
-    "segment": ("segments",),
-    "segment_data_source": ("segments", "data_sources"),
-    "parameter": ("parameters",),
-    "dimension": ("dimensions",),
-}
-# keys of a metric table that a reference (non-full) table keeps (spec §1.5)
-_REFERENCE_KEYS = {"statistics", "analysis_bases", "analysis_units", "name", "depends_on"}
 
 
 @dataclass
@@ -58,6 +39,14 @@ class FileReport:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     platform: str | None = None
     platform_reason: str | None = None
+    #: How the platform was chosen: "option", "directive", "inferred", "default" (experiment
+    #: configs) or "path".
+    platform_source: str | None = None
+
+
+# Real configs are at most ~100 KB; far bigger input (generated or hostile) gets TOML checks only,
+# so that one file cannot stall the server for seconds on every keystroke.
+MAX_FULL_CHECK_CHARS = 2_000_000
 
 
 def check_file(ws: Workspace, path: str, options: Options | None = None) -> FileReport:
@@ -72,47 +61,36 @@ def check_file(ws: Workspace, path: str, options: Options | None = None) -> File
     hit = memo.get(key) if memo is not None else None
     if hit is not None and hit[0] is options and hit[1] is sf:
         r = hit[2]  # the same immutable snapshot, file and options: the same answer
-        return FileReport(list(r.diagnostics), r.platform, r.platform_reason)
+        return FileReport(list(r.diagnostics), r.platform, r.platform_reason, r.platform_source)
     if len(sf.text) > MAX_FULL_CHECK_CHARS:
-        return _syntax_only(sf, options)
-    c = _Checker(ws, sf, options)
+        c = Traversal(ws, sf, options, DEFAULT_SEVERITY, handlers_for(options), analyse=False)
+        c.fire("toml")
+        c.fire("too_large", MAX_FULL_CHECK_CHARS)
+        return FileReport(finish(c.out, sf, options), None, None)
+    c = Traversal(ws, sf, options, DEFAULT_SEVERITY, handlers_for(options))
     c.run()
-    diags = _finish(c.out, sf, options)
+    diags = finish(_superseded(c.out), sf, options)
     choice = c.choice
-    report = FileReport(diags, choice.platform if choice else None, choice.reason if choice else None)
+    report = FileReport(diags, *((choice.platform, choice.reason, choice.source) if choice else (None, None, None)))
     if memo is not None:
-        memo[key] = (options, sf, FileReport(list(diags), report.platform, report.platform_reason))
+        memo[key] = (
+            options,
+            sf,
+            FileReport(list(diags), report.platform, report.platform_reason, report.platform_source),
+        )
     return report
 
 
-# Real configs are at most ~100 KB; far bigger input (generated or hostile) gets TOML checks only,
-# so that one file cannot stall the server for seconds on every keystroke.
-MAX_FULL_CHECK_CHARS = 2_000_000
-
-
-def _syntax_only(sf: SourceFile, options: Options) -> FileReport:
-    note = Diagnostic(
-        "JET004", Severity.INFORMATION, 0, 0,
-        f"this file has {len(sf.text):,} characters: above {MAX_FULL_CHECK_CHARS:,} jetls checks only its TOML syntax",
-    )
-    return FileReport(_finish(sf.doc.syntax_diagnostics() + [note], sf, options), None, None)
-
-
-# ------------------------------------------------------------------------------------------
-
-
-def _truthy(item) -> bool:
-    if item is None:
-        return False
-    if isinstance(item, Entry):
-        v = item.to_python()
-        return bool(v)
-    return True
-
-
-def _strings(e: Entry | None):
-    """(value, span) of a string entry or of each string of an array entry; nothing for None."""
-    return string_items(e) if e is not None else ()
+def _superseded(diags: list[Diagnostic]) -> list[Diagnostic]:
+    """Drop what a rule's `SUPERSEDES` says its diagnostics replace: a diagnostic of a superseded
+    code that starts inside one of the rule's own."""
+    spans: dict[str, list[tuple[int, int]]] = {}
+    for d in diags:
+        for code in SUPERSEDES.get(d.code, ()):
+            spans.setdefault(code, []).append((d.start, d.end))
+    if not spans:
+        return diags
+    return [d for d in diags if not any(s <= d.start < e for s, e in spans.get(d.code, ()))]
 
 
 def _routines(options: Options):
@@ -124,144 +102,23 @@ def _routines(options: Options):
     return load_routines(options.bigquery_etl)
 
 
-def _layer_label(sf: SourceFile) -> str:
-    return sf.info.rel
+# The checks of a definitions metric, replayed across keystrokes when they read only its table.
+_DEFINITIONS_METRICS = Replayed("definitions metrics")
 
 
-# Per-table check results replayed across keystrokes (see `_Checker.replayable`).
-_UNIT_CHECKS = ReplayCache("per-table checks")
+class Traversal(Context):
+    """Walks one file and fires the hooks; what is reported is the rules' business."""
 
-
-class _Checker:
-    def __init__(self, ws: Workspace, sf: SourceFile, options: Options) -> None:
-        self._ws = ws
-        self.sf = sf
-        self.options = options
-        self._idx = ws.index
-        self._doc = sf.doc
-        self._root = sf.doc.root
-        self._reads_context = False
-        self.kind = sf.kind
-        self.info = sf.info
-        self.view = sf.info.view
-        self.out: list[Diagnostic] = []
-        self.choice = ws.platform_of(sf.path) if self.kind is not FileKind.PLAIN else None
-        self.P = self.choice.platform if self.choice else None
-        self._replay_context = (self.kind, self.P, self.info.layer, self.info.view, sf.platform)
-        first_line_end = sf.text.find("\n")
-        self.root_span = (0, first_line_end if first_line_end >= 0 else len(sf.text))
-        self._scope = scope_of(ws, sf.path) if self.kind is not FileKind.PLAIN else None
-        self._layers: list[SourceFile] = [sf]
-        self._attached: list[tuple[str, SourceFile]] = []
-        self.used_metrics: set[str] = set()
-        self.used_segments: set[str] = set()
-
-    # -- what a check reads beyond its own table ---------------------------------------------
-    # A per-table check that reads none of these depends only on the table's content (and the
-    # replay key): its diagnostics can be recorded once and replayed on later keystrokes.
-    @property
-    def ws(self) -> Workspace:
-        self._reads_context = True
-        return self._ws
-
-    @property
-    def idx(self):
-        self._reads_context = True
-        return self._idx
-
-    @property
-    def doc(self):
-        self._reads_context = True
-        return self._doc
-
-    @property
-    def root(self) -> Table:
-        self._reads_context = True
-        return self._root
-
-    @property
-    def layers(self) -> list[SourceFile]:
-        self._reads_context = True
-        return self._layers
-
-    @property
-    def attached(self) -> list[tuple[str, SourceFile]]:
-        self._reads_context = True
-        return self._attached
-
-    def replayable(self, key: tuple, t: Table, check) -> None:
-        """Run `check()` (the checks of table `t`), or replay what it emitted for a table of the
-        same content under the same `key` in an earlier snapshot, shifted to where `t` is now.
-        Only results that read nothing but `t` (no index, no other table) are kept."""
-        uk = unit_key(t)
-        if uk is None:
-            check()
-            return
-        full = (key, self._replay_context)
-        hit = _UNIT_CHECKS.get(t, full)
-        base = t.delta
-        if hit is None:
-            rec: list = []
-            outer = self._reads_context
-            self._reads_context = False
-
-            def record(code, span, message, related=(), tags=(), data=None, severity_name=None, fixes=()):
-                rel = None if span is None else (span[0] - base, span[1] - base)
-                rec.append((code, rel, message, tuple(related), tags, data, severity_name,
-                            tuple(f.shifted(-base) for f in fixes)))
-
-            self.emit = record
-            try:
-                check()
-            finally:
-                del self.emit  # back to the method (an instance attribute holding it would be a cycle)
-                pure = not self._reads_context
-                self._reads_context = outer
-            hit = tuple(rec)
-            if pure and all(r.path is None for x in hit for r in x[3]):
-                _UNIT_CHECKS.put(t, full, tuple(
-                    (c, sp, m, tuple(Related(r.start - base, r.end - base, r.message, None) for r in rl), tg, dt, sv, fx)
-                    for c, sp, m, rl, tg, dt, sv, fx in hit))
-            for c, sp, m, rl, tg, dt, sv, fx in hit:
-                self.emit(c, None if sp is None else (sp[0] + base, sp[1] + base), m, rl, tg, dt, sv,
-                          tuple(f.shifted(base) for f in fx))
-            return
-        for c, sp, m, rl, tg, dt, sv, fx in hit:
-            self.emit(c, None if sp is None else (sp[0] + base, sp[1] + base), m,
-                      tuple(Related(r.start + base, r.end + base, r.message, None) for r in rl), tg, dt, sv,
-                      tuple(f.shifted(base) for f in fx))
-
-    # -- emitting -----------------------------------------------------------------------------
-    def emit(self, code: str, span, message: str, related: Iterable[Related] = (), tags=(), data=None,
-             severity_name: str | None = None, fixes: Iterable[Fix] = ()) -> None:
-        sev = SEVERITIES[severity_name or CODES[code][0]]
-        s, e = span if span is not None else self.root_span
-        fixes = tuple(fixes)
-        rep = data.get("replacement") if data else None
-        if isinstance(rep, str) and rep:  # a did-you-mean: its fix replaces the flagged text
-            fixes = (Fix.here(f"Replace with `{rep}`", TextEdit(s, max(e, s), rep), preferred=True),) + fixes
-        self.out.append(Diagnostic(code, sev, s, max(e, s), message, tuple(related), tuple(tags), data, fixes))
-
-    def rel(self, d: Definition, message: str) -> Related:
-        return Related(d.span[0], d.span[1], message, None if d.path == self.sf.path else d.path)
-
-    # -- main ---------------------------------------------------------------------------------
     def run(self) -> None:
-        sf = self.sf
-        self.out.extend(self.doc.syntax_diagnostics())
+        self.fire("toml")
         if self.kind is FileKind.PLAIN:
             return
-        mixed_arrays(self._doc, self.emit)
+        self.fire("file")
         tool = self.info.tool
         schema = file_schema(self.kind, tool)
-        walker = SchemaWalker(self.emit, self.kind, tool, self.root_span, sf.text)
-        walker.walk(self.root, schema)
-        walker.required(self.root, schema, (), "")
-        if self.info.note:
-            self.emit("JET531", self.root_span, self.info.note)
+        walk(self, self._root, schema)
         k = self.kind
         if k in (FileKind.EXPERIMENT, FileKind.DEFAULTS, FileKind.OUTCOME):
-            self.setup_spec()
             self.jetstream_checks()
         elif k is FileKind.DEFINITIONS:
             self.definitions_checks()
@@ -269,1049 +126,303 @@ class _Checker:
             self.opmon_checks()
         if k is not FileKind.FEATMON:
             self.template_checks()
-        if k is FileKind.EXPERIMENT and self.choice is not None:
-            self.platform_note()
 
-    # -- spec assembly (§1.4) -----------------------------------------------------------------
-    def file_at(self, rel: str) -> SourceFile | None:
-        root = self.sf.root or self.ws.root
-        if root is None:
-            return None
-        return self.ws.file(norm(f"{root}/{rel}"))
-
-    def setup_spec(self) -> None:
-        """The file's own layers (spec §1.4): what the semantic layer's scope merges under it."""
-        for layer in self._scope.layers:
-            if layer is not self.sf:
-                self._layers.append(layer)
-        self._attached.extend(self._scope.attached)
-
-    def local_strings(self, path: tuple[str, ...], key: str):
-        t = self.doc.lookup(path) if path else self.root
-        e = entry(t if isinstance(t, Table) else None, key)
-        if e is None:
-            return []
-        return list(string_items(e))
-
-    @property
-    def scope(self) -> Scope:
-        self._reads_context = True
-        return self._scope
-
-    def spec_tables(self, kind: str, slug: str) -> list[tuple[Table, SourceFile]]:
-        """The slug's tables in the file's own layers, winner first."""
-        ws = self._ws
-        return [(d.table, ws.file(d.path)) for d in self.scope.local(kind, slug) if isinstance(d.table, Table)]
-
-    def global_defs(self, kind: str, slug: str) -> list[Definition]:
-        return list(self.scope.globals(kind, slug))
-
-    # -- metric resolution --------------------------------------------------------------------
-    @staticmethod
-    def _has(t: Table, key: str) -> bool:
-        return _truthy(entry(t, key, True))
-
-    @staticmethod
-    def metric_full(tables_: list[Table]) -> bool:
-        return is_full_metric(tables_)
-
-    @staticmethod
-    def metric_defs_full(defs: list[Definition]) -> bool:
-        return is_full_metric(d.table for d in defs)
-
-    def resolve_metric(self, slug: str) -> Resolution:
-        return self.scope.resolve("metric", slug)
-
-    def statistics_of(self, slug: str, seen=None) -> bool:
-        for t, _ in self.spec_tables("metric", slug):
-            s = sub(t, "statistics", True)
-            if s is not None and s.items:
-                return True
-        for d in self.global_defs("metric", slug):
-            if isinstance(d.table, Table):
-                s = sub(d.table, "statistics", True)
-                if s is not None and s.items:
-                    return True
-        return False
-
-    def outcome_statistics(self, slug: str) -> list[Definition]:
-        if self.kind is not FileKind.EXPERIMENT:
-            return []
-        attached = {of.path for _, of in self.attached}
-        out = []
-        for d in self.idx.definitions("metric", slug, self.P, layers=(LAYER_OUTCOME,)):
-            if d.path in attached or not isinstance(d.table, Table):
-                continue
-            st = sub(d.table, "statistics", True)
-            if st is not None and st.items:
-                out.append(d)
-        return out
-
-    def elsewhere(self, kind: str, slug: str) -> str:
-        plats = sorted(self.idx.platforms_defining(kind, slug) - {self.P})
-        if plats:
-            return f" (it is defined for {', '.join(plats)})"
-        return ""
-
-    def platform_phrase(self) -> str:
-        if self.kind is FileKind.DEFAULTS and self.sf.platform != self.P:
-            return f"on `{self.P}` (how Jetstream validates `{self.sf.platform}` defaults)"
-        return f"on `{self.P}`"
-
-    def check_metric_ref(self, slug: str, span, where: str, sev: str | None = None, note: str = "") -> None:
-        res = self.resolve_metric(slug)
-        state, glob, outs = res.status, list(res.globals), list(res.unattached)
-        if res.resolved:
-            if not self.statistics_of(slug):
-                outs = self.outcome_statistics(slug)
-                if outs:
-                    names = sorted({self.ws.file(d.path).stem for d in outs})
-                    self.emit("JET202", span, f"metric `{slug}` has statistics only in the outcome "
-                              f"{', '.join(f'`{n}`' for n in names)} on `{self.P}`: it resolves only if Experimenter "
-                              f"attaches outcome {names[0]} (else: \"No statistical treatment defined for metric "
-                              f"'{slug}'\")", related=[self.rel(d, "statistics here") for d in outs[:3]],
-                              data={"outcomes": names})
-                    return
-                self.emit("JET312", span, f"metric `{slug}` has no statistics: the reference fails with "
-                          f"\"No statistical treatment defined for metric '{slug}'\"; add "
-                          f"`[metrics.{slug}.statistics.<name>]`{note}", severity_name=sev,
-                          related=[self.rel(d, "defined here") for d in glob[:1]], fixes=self.add_statistic(slug))
-            for d in glob:
-                if isinstance(d.table, Table) and entry(d.table, "deprecated", True) is not None \
-                        and entry(d.table, "deprecated", True).to_python() is True:
-                    self.emit("JET215", span, f"metric `{slug}` is deprecated", tags=(Tag.DEPRECATED,),
-                              related=[self.rel(d, "marked deprecated here")])
-                    break
-            return
-        if state == PARTIAL:
-            rel = [Related(*key_span(d.table), "statistics-only table here") for d in res.local if d.path == self.sf.path]
-            rel += [self.rel(d, "partial definition here") for d in glob]
-            self.emit("JET203", span, f"metric `{slug}` has no full definition {self.platform_phrase()}: the tables "
-                      f"for it only set statistics or other options, and no predefined metric `{slug}` exists "
-                      f"(\"No default definition found for referenced metric {slug}\"){self.elsewhere('metric', slug)}"
-                      f"{note}", related=rel, severity_name=sev)
-            return
-        if state == UNATTACHED:
-            names = sorted({self.ws.file(d.path).stem for d in outs if self.ws.file(d.path)})
-            self.emit("JET202", span, f"metric `{slug}` is only defined by the outcome "
-                      f"{', '.join(f'`{n}`' for n in names)} on `{self.P}`: it resolves only if Experimenter attaches "
-                      f"outcome {names[0]} (or add it to `[experiment].outcomes`)",
-                      related=[self.rel(d, f"defined in outcome {self.ws.file(d.path).stem}") for d in outs[:3]],
-                      data={"outcomes": names})
-            return
-        cands = list(self.idx.slugs("metric", self.P)) + [n for n, _ in tables(self.root.items.get("metrics"))]
-        s = suggest(slug, cands)
-        self.emit("JET201", span, f"unknown metric `{slug}` {self.platform_phrase()}: the reference fails with "
-                  f"\"Could not locate metric {slug}\"{self.elsewhere('metric', slug)}"
-                  f"{'; did you mean `' + s + '`?' if s else ''}{note}", data={"replacement": s} if s else None,
-                  severity_name=sev, fixes=self.define_metric(slug))
-
-    def resolve_simple(self, kind: str, slug: str) -> Table | Definition | None:
-        """The winning table of a data source, segment or dimension: a local one, else a global
-        definition; None when it does not resolve."""
-        res = self.scope.resolve(kind, slug)
-        if res.status == LOCAL:
-            return res.local[0].table
-        return res.globals[0] if res.globals else None
-
-    def default_units(self) -> list[str]:
-        return ["client_id", "profile_group_id"] if self.P == "firefox_desktop" else ["client_id"]
-
-    def check_analysis_units(self, metric: str, t: Table, ds: str, sev: str | None, note: str) -> None:
-        """Spec §6.2 row 31: a metric's analysis units must all be supported by its data source."""
-        e = entry(t, "analysis_units", True)
-        if e is None:
-            return
-        units = [u for u, _ in string_items(e)]
-        found = self.resolve_simple("data_source", ds)
-        table = found.table if isinstance(found, Definition) else found
-        if not isinstance(table, Table):
-            return
-        de = entry(table, "analysis_units", True)
-        supported = [u for u, _ in string_items(de)] if de is not None else self.default_units()
-        missing = [u for u in units if u not in supported]
-        if missing:
-            self.emit("JET520", e.value_span,
-                      f"data source `{ds}` supports only {', '.join(f'`{u}`' for u in supported)}, not "
-                      f"{', '.join(f'`{u}`' for u in missing)}: the reference fails with \"data_source {ds} (app: "
-                      f"{self.P}) does not support all analysis_units specified by metric {metric}\"; set the data "
-                      f"source's `analysis_units` or drop {', '.join(missing)}{note}", severity_name=sev)
-
-    def check_simple_ref(self, kind: str, slug: str, span, code: str, error_text: str, sev: str | None = None,
-                         note: str = "") -> None:
-        found = self.resolve_simple(kind, slug)
-        if found is not None:
-            return
-        cands = list(self.idx.slugs(kind, self.P, view=self.view))
-        sp = _SECTION_PATH.get(kind)
-        if sp:
-            t = self.doc.lookup(sp)
-            cands += [n for n, _ in tables(t) if not (kind == "segment" and n == "data_sources")]
-        s = suggest(slug, cands)
-        self.emit(code, span, f"unknown {KIND_LABELS[kind]} `{slug}` {self.platform_phrase()}: {error_text}"
-                  f"{self.elsewhere(kind, slug)}{'; did you mean `' + s + '`?' if s else ''}{note}",
-                  data={"replacement": s} if s else None, severity_name=sev)
-
-    # -- Jetstream files ----------------------------------------------------------------------
+    # -- Jetstream files (configs, defaults, outcomes) -------------------------------------------
     def jetstream_checks(self) -> None:
-        root, P = self.root, self.P
-        k = self.kind
-        idx = self.idx
-        refs = idx.file(self.sf.path).references
-        metrics_t = root.items.get("metrics")
-        local_metrics = dict(tables(metrics_t)) if isinstance(metrics_t, Table) else {}
-        # used metrics: windows of the file and of the defaults, attached outcomes, closure over depends_on
-        used: set[str] = set()
-        if k is FileKind.OUTCOME:
-            used |= set(local_metrics)
-        for r in refs:
+        root, k = self._root, self.kind
+        for r in self.idx.file(self.sf.path).references:
             if r.kind == "metric" and r.where.startswith("window ") and r.where != "window days28":
-                used.add(r.slug)
-        for layer in self.layers[1:]:
-            for r in idx.file(layer.path).references:
-                if r.kind == "metric" and r.where.startswith("window ") and r.where != "window days28":
-                    used.add(r.slug)
-            if layer.kind is FileKind.OUTCOME:
-                used |= {n for n, _ in tables(layer.doc.root.items.get("metrics"))}
-        stack = list(used)
-        while stack:
-            m = stack.pop()
-            t = local_metrics.get(m)
-            if t is None:
-                continue
-            for up, _ in _strings(entry(t, "depends_on", True)):
-                if up not in used:
-                    used.add(up)
-                    stack.append(up)
-        self.used_metrics = used
-
-        # window references
-        for r in refs:
-            if r.kind == "metric" and r.where.startswith("window ") and r.where != "window days28":
-                self.check_metric_ref(r.slug, r.span, r.where)
-        # local metric tables
-        for name, t in local_metrics.items():
-            self.check_local_metric(name, t, name in used)
-        # data sources
+                self.fire("metric_reference", MetricRef(r.slug, r.span, r.where))
+        used = self.used_metrics
+        for name, t in tables(root.items.get("metrics")):
+            self.local_metric(LocalMetric(name, t, name in used, is_full_metric([t])))
         for name, t in tables(root.items.get("data_sources")):
-            self.check_local_data_source(name, t)
-        # segments
+            self.local_data_source(name, t)
         exp = sub(root, "experiment")
         if k is not FileKind.OUTCOME:
             for slug, span in self.local_strings(("experiment",), "segments"):
-                self.used_segments.add(slug)
-                self.check_simple_ref("segment", slug, span, "JET206",
-                                      f"the reference fails with \"Could not find definition for segment '{slug}'\"")
-            segs = root.items.get("segments")
-            for name, t in tables(segs):
+                self.fire("reference", Ref("segment", slug, span, "experiment"))
+            for name, t in tables(root.items.get("segments")):
                 if name == "data_sources":
                     for sname, st in tables(t):
-                        self.check_segment_data_source(sname, st)
+                        self.fire("segment_data_source", sname, st)
                     continue
-                self.check_slug("segment", name, t)
-                self.segment_window_keys(name, t)
+                self.fire("slug", "segment", name, t)
+                self.fire("segment", name, t)
                 e = entry(t, "data_source", True)
                 if e is not None and isinstance(e.value, String):
-                    used_seg = name in self.used_segments or k is FileKind.DEFAULTS
-                    self.check_simple_ref(
-                        "segment_data_source", e.value.value, string_span(e.value, e.delta), "JET207",
-                        f"the reference fails with \"Could not find definition for segment data source '{e.value.value}'\"",
-                        sev=None if used_seg else "warning",
-                        note="" if used_seg else " (this segment is not listed in `[experiment].segments`, so only "
-                        "Experimenter could select it)")
-            # outcomes
-            for slug, span in self.local_strings(("experiment",), "outcomes"):
-                if not idx.definitions("outcome", slug, P):
-                    plats = sorted(idx.platforms_defining("outcome", slug))
-                    cands = list(idx.slugs("outcome", P))
-                    s = suggest(slug, cands)
-                    extra = f" (it exists for {', '.join(plats)})" if plats else " (no such outcome exists)"
-                    self.emit("JET208", span, f"outcome `{slug}` doesn't support the platform `{P}`{extra}"
-                              f"{'; did you mean `' + s + '`?' if s else ''}", data={"replacement": s} if s else None)
+                    listed = name in self.used_segments or k is FileKind.DEFAULTS
+                    self.fire(
+                        "reference",
+                        Ref(
+                            "segment_data_source",
+                            e.value.value,
+                            string_span(e.value, e.delta),
+                            "segment",
+                            None if listed else "warning",
+                            ""
+                            if listed
+                            else " (this segment is not listed in `[experiment].segments`, so only "
+                            "Experimenter could select it)",
+                        ),
+                    )
         if exp is not None and k is not FileKind.OUTCOME:
-            es = sub(exp, "exposure_signal")
-            e = entry(es, "data_source")
+            e = entry(sub(exp, "exposure_signal"), "data_source")
             if e is not None and isinstance(e.value, String):
-                self.check_simple_ref("data_source", e.value.value, string_span(e.value, e.delta), "JET205",
-                                      f"the reference fails with \"No default definition for data source "
-                                      f"'{e.value.value}' [{P}] found\"")
-            self.experiment_rules(exp)
-        # parameters
-        params = root.items.get("parameters")
-        for name, t in tables(params):
-            self.check_parameter(name, t)
-        if k is FileKind.OUTCOME:
-            self.outcome_rules()
-        if k is FileKind.EXPERIMENT:
-            self.falsy_overrides()
+                self.fire(
+                    "reference", Ref("data_source", e.value.value, string_span(e.value, e.delta), "exposure signal")
+                )
+            self.fire("experiment", exp)
+        for name, t in tables(root.items.get("parameters")):
+            self.fire("parameter", name, t)
 
-    def falsy_overrides(self) -> None:
-        """Spec §1.4 / §6.4 #6: Jetstream merges a config over the defaults (and an outcome's
-        metrics under the config) key by key as `later or earlier`, so a later `false`, `0`, `""`
-        or `[]` never replaces a truthy earlier value, explicit or the key's default."""
-        root = self._root
-        earlier = self.layers[1:]
-        if not earlier:
-            return
-        sections = [(("experiment",), sub(root, "experiment"))]
-        for section in ("metrics", "data_sources"):
-            sections += [((section, name), t) for name, t in tables(root.items.get(section))]
-        for path, table in sections:
-            if table is None:
-                continue
-            reference_table = path[0] == "metrics" and not self.metric_full([table])
-            for e in table.entries():
-                value = e.to_python()
-                if value is None or value or isinstance(value, dict):
-                    continue
-                if reference_table and e.name.lower() not in _REFERENCE_KEYS:
-                    continue  # ignored anyway (JET513)
-                for layer in earlier:
-                    other = layer.doc.lookup(path)
-                    if not isinstance(other, Table):
-                        continue
-                    prior = entry(other, e.name, path[0] != "experiment")
-                    if prior is not None:
-                        before, how, where = prior.to_python(), "", prior.key_span
-                    else:
-                        f = lookup(FileKind.EXPERIMENT, path + (e.name,))
-                        before = getattr(f, "default", None)
-                        how, where = " (its default)", key_span(other) if path[0] != "experiment" else other.decl
-                    if not before:
-                        continue
-                    shown = toml_literal(value)
-                    table_name = "[" + ".".join(path) + "]"
-                    self.emit("JET536", e.span, f"`{e.name} = {shown}` has no effect: `{layer.info.rel}` also has "
-                              f"`{table_name}`, where `{e.name}` is {toml_literal(before)}{how}, and Jetstream merges "
-                              f"each key as `later or earlier`: a later false, 0, \"\" or [] cannot reset it",
-                              related=[Related(*(where or (0, 0)), f"`{e.name}` is {toml_literal(before)}{how} here",
-                                               layer.path)],
-                              tags=(Tag.UNNECESSARY,), fixes=self.removal(e))
-                    # the merged value is the earlier one: range checks of this value do not apply
-                    self.out = [d for d in self.out if not (d.code == "JET114" and e.span[0] <= d.start < e.span[1])]
-                    break
-
-    # -- fixes -------------------------------------------------------------------------------
-    def removal(self, item) -> tuple[Fix, ...]:
-        edit = remove_entry(self.sf.text, item) if isinstance(item, Entry) else None
-        return (Fix.here(f"Remove `{item.name}`", edit),) if edit is not None else ()
-
-    def define_metric(self, slug: str) -> tuple[Fix, ...]:
-        """An unknown metric: a skeleton of its definition at the end of this file."""
-        if not is_valid_slug(slug) or self.kind not in (FileKind.EXPERIMENT, FileKind.OUTCOME, FileKind.DEFAULTS,
-                                                          FileKind.DEFINITIONS) or self.doc.lookup(("metrics", slug)):
-            return ()
-        body = {"friendly_name": slug.replace("_", " ").capitalize(), "description": "", "select_expression": "",
-                "data_source": "", "statistics": {"bootstrap_mean": {}}}
-        return (Fix.here(f"Define metric `{slug}` here", append_tables(self.sf.text, {"metrics": {slug: body}})),)
-
-    def add_statistic(self, slug: str) -> tuple[Fix, ...]:
-        """A metric without statistics: add `[metrics.<slug>.statistics.bootstrap_mean]` (after its
-        table when this file has one; in an experiment config it adds statistics to a predefined
-        metric)."""
-        stat = {"metrics": {slug: {"statistics": {"bootstrap_mean": {}}}}}
-        text = self.sf.text
-        end = section_end(self.sf.tree, ("metrics", slug))
-        edit = insert_after_table(text, end, stat) if end is not None else append_tables(text, stat)
-        return (Fix.here(f"Add a statistic (`bootstrap_mean`) to `{slug}`", edit),)
-
-    def add_to_window(self, slug: str) -> tuple[Fix, ...]:
-        """A local metric in no window: list it in the `weekly` and `overall` windows."""
-        metrics = sub(self.root, "metrics")
-        fixes = []
-        for window in ("weekly", "overall"):
-            e = entry(metrics, window)
-            if e is not None:
-                edit = append_to_array(self.sf.text, e, slug)
-            elif metrics is not None and metrics.kind == "header":
-                edit = insert_entry(self.sf.text, metrics, window, [slug])
-            else:
-                edit = None
-            if edit is not None:
-                fixes.append(Fix.here(f"Add `{slug}` to the `{window}` window", edit, preferred=window == "weekly"))
-        return tuple(fixes)
-
-    def check_slug(self, kind: str, name: str, t: Table) -> None:
-        if is_valid_slug(name):
-            return
-        span = key_span(t)
-        if kind == "metric" and _WILDCARD.search(name) and self.kind is FileKind.EXPERIMENT:
-            self.emit("JET515", span, f"wildcard metric key `{name}`: the reference merges it into every matching "
-                      f"metric of the defaults and overwrites their name with `{name}`, so any match fails with "
-                      f"\"No default definition found for referenced metric {name}\"; list the metrics explicitly",
-                      severity_name=None if self.defaults_match(name) else "warning")
-            return
-        if kind == "data_source" and _WILDCARD.search(name):
-            return  # data source wildcards merge into matching definitions (spec §1.4)
-        fixed = re.sub(r"[^a-zA-Z0-9_]", "_", name)
-        self.emit("JET113", span, f"`{name}` is not a valid {KIND_LABELS[kind]} slug (only letters, digits and `_`): "
-                  f"the reference silently drops it when merging, so references to it fail; use `{fixed}`",
-                  data={"replacement": fixed},
-                  severity_name="error" if kind == "data_source" and self.kind is FileKind.DEFINITIONS else None)
-
-    def defaults_match(self, pattern: str) -> bool:
-        import fnmatch
-
-        for layer in self.layers[1:]:
-            for n, _ in tables(layer.doc.root.items.get("metrics")):
-                if fnmatch.fnmatch(n, pattern):
-                    return True
-        return False
-
-    def window_slugs(self) -> set[str]:
-        """Slugs this file lists in an analysis window (once per check: per metric it was O(n²))."""
-        slugs = self.__dict__.get("_window_slugs")
-        if slugs is None:
-            slugs = self._window_slugs = {r.slug for r in self.idx.file(self.sf.path).references
-                                          if r.where.startswith("window ")}
-        return slugs
-
-    def check_local_metric(self, name: str, t: Table, used: bool) -> None:
-        self.check_slug("metric", name, t)
+    def local_metric(self, m: LocalMetric) -> None:
+        name, t = m.name, m.table
+        self.fire("slug", "metric", name, t)
         if not is_valid_slug(name):
             return
-        sev = None if used else "warning"
-        note = "" if used else " (this metric is in no window, so the reference never checks it)"
-        full = self.metric_full([t])
-        span = key_span(t)
-        if not full:
-            merged_full = self.metric_full([x for x, _ in self.spec_tables("metric", name)])
-            glob = self.global_defs("metric", name)
-            if not merged_full:
-                ignored = [k for k in t.items if k.lower() not in _REFERENCE_KEYS]
-                if ignored and glob:
-                    for k in ignored:
-                        item = t.items[k]
-                        ks = item.key_span if isinstance(item, Entry) else key_span(item)
-                        self.emit("JET513", ks, f"`{k}` is ignored: `[metrics.{name}]` is not a full definition "
-                                  "(it needs both `select_expression` and `data_source`), so the predefined metric "
-                                  f"`{name}` is used and only `statistics`, `analysis_bases` and `analysis_units` "
-                                  "are taken from this table", tags=(Tag.UNNECESSARY,),
-                                  related=[self.rel(d, "predefined here") for d in glob[:2]],
-                                  fixes=self.removal(item))
-                if not (glob and self.metric_defs_full(glob)) and self.resolve_metric(name).status != UNATTACHED:
-                    in_window = name in self.window_slugs()
-                    if not in_window and self.kind is not FileKind.DEFAULTS:
-                        outs = self.idx.definitions("metric", name, self.P, layers=(LAYER_OUTCOME,))
-                        if outs and self.kind is FileKind.EXPERIMENT and not used:
-                            pass
-                        else:
-                            self.check_metric_ref(name, span, "table", sev=sev if self.kind is not FileKind.OUTCOME else None,
-                                                  note=note)
-                    elif not in_window:
-                        self.check_metric_ref(name, span, "table", sev="warning",
-                                              note=" (defaults apply only when an experiment uses this metric)")
-            elif self.kind is FileKind.OUTCOME:
-                pass
-        else:
-            if self.kind is FileKind.OUTCOME and not self.statistics_of(name):
-                self.emit("JET312", span, f"outcome metric `{name}` has no statistics: the reference fails with "
-                          f"\"No statistical treatment defined for metric '{name}'\"", fixes=self.add_statistic(name))
-            elif self.kind is FileKind.EXPERIMENT and not used:
-                self.emit("JET534", span, f"`[metrics.{name}]` is not listed in any window: it is never computed, "
-                          "and the reference does not validate it", fixes=self.add_to_window(name))
-            glob = self.global_defs("metric", name)
-            if glob and self.kind is not FileKind.DEFAULTS:
-                self.emit("JET209", span, f"`[metrics.{name}]` replaces the predefined metric `{name}` "
-                          f"{self.platform_phrase()} for this {'experiment' if self.kind is FileKind.EXPERIMENT else 'outcome'}",
-                          related=[self.rel(d, "predefined here") for d in glob[:2]])
-        # data source
+        self.fire("local_metric", m)
+        if not m.full:
+            self.reference_table(m)
         e = entry(t, "data_source", True)
         if e is not None and isinstance(e.value, String):
-            ds = e.value.value
-            self.check_simple_ref("data_source", ds, string_span(e.value, e.delta), "JET205",
-                                  f"the reference fails with \"No default definition for data source '{ds}' [{self.P}] found\"",
-                                  sev=sev, note=note)
-            self.check_analysis_units(name, t, ds, sev, note)
-        # depends_on
-        e = entry(t, "depends_on", True)
-        deps = [x for x, _ in string_items(e)] if e is not None else []
+            self.fire(
+                "reference",
+                Ref("data_source", e.value.value, string_span(e.value, e.delta), "metric", m.severity, m.note),
+            )
+        self.metric_parts(m)
+
+    def reference_table(self, m: LocalMetric) -> None:
+        """A metric table that is no full definition adds statistics or options to the metric of
+        its slug: it refers to it (and some of its keys are ignored)."""
+        name, t, k = m.name, m.table, self.kind
+        if is_full_metric([x for x, _ in self.spec_tables("metric", name)]):
+            return
+        glob = self.global_defs("metric", name)
+        if (glob and is_full_metric(d.table for d in glob)) or self.resolve_metric(name).status == UNATTACHED:
+            return
+        if name in self.window_slugs:
+            return  # (the window's reference is checked)
+        span = key_span(t)
+        if k is FileKind.DEFAULTS:
+            self.fire(
+                "metric_reference",
+                MetricRef(name, span, "table", "warning", " (defaults apply only when an experiment uses this metric)"),
+            )
+        elif not (
+            k is FileKind.EXPERIMENT
+            and not m.used
+            and self.idx.definitions("metric", name, self.platform, layers=(LAYER_OUTCOME,))
+        ):
+            self.fire(
+                "metric_reference",
+                MetricRef(name, span, "table", m.severity if k is not FileKind.OUTCOME else None, m.note),
+            )
+
+    def metric_parts(self, m: LocalMetric) -> None:
+        """A metric table's `depends_on` and statistics (Jetstream files and definitions)."""
+        e = entry(m.table, "depends_on", True)
+        deps = tuple(x for x, _ in string_items(e)) if e is not None else ()
         if e is not None:
-            for up, uspan in string_items(e):
-                glob = self.global_defs("metric", up)
-                spec = self.spec_tables("metric", up)
-                if not glob and not spec:
-                    s = suggest(up, list(self.idx.slugs("metric", self.P)) + [n for n, _ in tables(self.root.items.get("metrics"))])
-                    self.emit("JET204", uspan, f"unknown upstream metric `{up}` {self.platform_phrase()}: the reference "
-                              f"fails with \"No definition found for referenced upstream metric "
-                              f"MetricReference(name='{up}')\"{self.elsewhere('metric', up)}"
-                              f"{'; did you mean `' + s + '`?' if s else ''}{note}", severity_name=sev,
-                              data={"replacement": s} if s else None)
-                elif not self.statistics_of(up) and used:
-                    self.emit("JET313", uspan, f"upstream metric `{up}` has no statistics: the reference fails with "
-                              f"\"No statistical treatment defined for metric '{up}'\"; add "
-                              f"`[metrics.{up}.statistics.<name>]` (e.g. `bootstrap_mean`)",
-                              related=[self.rel(d, "defined here") for d in glob[:1]])
-        # statistics semantics
-        stats = sub(t, "statistics", True)
-        for sname, params in tables(stats):
-            self.check_statistic(name, sname, params, deps)
+            for up, span in string_items(e):
+                self.fire("upstream", Upstream(m, up, span))
+        for sname, params in tables(sub(m.table, "statistics", True)):
+            self.fire("statistic", StatisticAt(m.name, sname, params, deps))
 
-    def check_statistic(self, metric: str, sname: str, params: Table, deps: list[str]) -> None:
-        if sname == "population_ratio":
-            for p in ("numerator", "denominator"):
-                e = entry(params, p)
-                if e is not None and isinstance(e.value, String) and e.value.value not in deps:
-                    self.emit("JET311", string_span(e.value, e.delta),
-                              f"`{p}` `{e.value.value}` is not in `depends_on` of `{metric}`: the column is only "
-                              "present if the metric is computed alongside; add it to `depends_on`")
-        if sname == "kernel_density_estimate":
-            e = entry(params, "adjust")
-            if e is not None and isinstance(e.to_python(), (int, float)) and e.to_python() != 1.0:
-                self.emit("JET309", e.value_span, "`adjust` other than 1.0 fails at analysis time "
-                          "(\"KDE Adjust parameter no longer supported\"); remove it")
-        cov = sub(params, "covariate_adjustment")
-        if cov is not None:
-            if deps:
-                self.emit("JET310", key_span(cov), "metrics with `depends_on` cannot be covariate-adjusted "
-                          "(\"metrics with dependencies are not currently supported for covariate adjustment\")")
-            pe = entry(cov, "period")
-            period = pe.to_python() if pe is not None else None
-            window = {"preenrollment_week": "preenrollment_weekly",
-                      "preenrollment_days28": "preenrollment_days28"}.get(period)
-            if window and self.kind in (FileKind.EXPERIMENT, FileKind.DEFAULTS):
-                me = entry(cov, "metric")
-                target = me.to_python() if me is not None and isinstance(me.to_python(), str) else metric
-                listed = False
-                for layer in self.layers:
-                    for r in self.idx.file(layer.path).references:
-                        if r.where == f"window {window}" and r.slug == target:
-                            listed = True
-                            break
-                if not listed:
-                    self.emit("JET308", pe.value_span, f"`{target}` is not in the `{window}` window: Jetstream falls "
-                              f"back to unadjusted inferences; add it to `[metrics].{window}`")
-
-    def check_local_data_source(self, name: str, t: Table) -> None:
-        self.check_slug("data_source", name, t)
+    def local_data_source(self, name: str, t: Table) -> None:
+        self.fire("slug", "data_source", name, t)
         if _WILDCARD.search(name):
-            return
-        if self.kind in (FileKind.EXPERIMENT, FileKind.DEFAULTS, FileKind.OUTCOME):
-            if not self._has(t, "from_expression"):
-                glob = self.global_defs("data_source", name)
-                users = self.metrics_using(name)
-                if glob:
-                    msg = (f"`[data_sources.{name}]` has no `from_expression`: a local data source replaces the predefined "
-                           f"one entirely (data sources do not support partial overrides), so "
-                           + (f"metric{'s' if len(users) > 1 else ''} {', '.join(f'`{u}`' for u in users[:4])} "
-                              if users else "every metric using it ")
-                           + "fail with \"'from_expression' must be <class 'str'> (got None …)\"; copy the "
-                           "`from_expression` of the predefined data source")
-                    self.emit("JET505", key_span(t), msg, severity_name=None if users else "warning",
-                              related=[self.rel(d, "predefined here") for d in glob[:1]])
-                else:
-                    self.emit("JET110", key_span(t), f"`[data_sources.{name}]` requires `from_expression` when it is used "
-                              "(\"'from_expression' must be <class 'str'> (got None …)\")",
-                              severity_name=None if self.metrics_using(name) else "warning",
-                              data={"missing": "from_expression"})
-            else:
-                glob = self.global_defs("data_source", name)
-                if glob and self.kind is not FileKind.DEFAULTS:
-                    self.emit("JET209", key_span(t), f"`[data_sources.{name}]` replaces the predefined data source "
-                              f"`{name}` {self.platform_phrase()} — also for predefined metrics that use it",
-                              related=[self.rel(d, "predefined here") for d in glob[:1]])
+            return  # (data source wildcards merge into matching definitions)
+        self.fire("data_source", name, t)
         for jname, j in tables(sub(t, "joins", True)):
-            self.check_simple_ref("data_source", jname, key_span(j), "JET205", "the join target does not resolve")
+            self.fire("reference", Ref("data_source", jname, key_span(j), "join"))
 
-    def metrics_using(self, ds: str) -> list[str]:
-        out = []
-        for m in sorted(self.used_metrics):
-            res = self.resolve_metric(m)
-            tabs = [d.table for d in res.local + res.globals if isinstance(d.table, Table)]
-            for t in tabs:
-                e = entry(t, "data_source", True)
-                if e is not None:
-                    if e.to_python() == ds:
-                        out.append(m)
-                    break
-        return out
-
-    def segment_window_keys(self, name: str, t: Table) -> None:
-        """`window_start`/`window_end` in `[segments.<name>]` are ignored: the window belongs to the
-        segment's data source. Say which one, and move them there when it is in this file."""
-        keys = [e for e in t.entries() if e.name.lower() in ("window_start", "window_end")]
-        if not keys:
-            return
-        text = self.sf.text
-        de = entry(t, "data_source", True)
-        ds = de.to_python() if de is not None and isinstance(de.to_python(), str) else None
-        target = None
-        where = ""
-        if ds is not None:
-            res = self.scope.resolve("segment_data_source", ds)
-            d = res.targets[0] if res.targets else None
-            if d is not None and d.path == self.sf.path and isinstance(d.table, Table) and d.table.kind == "header":
-                target = d.table
-            elif d is not None:
-                where = f" (defined in `{self._ws.file(d.path).info.rel}`)"
-        for e in keys:
-            if ds is None:
-                msg = (f"`{e.name}` is ignored by the reference parser: a segment's window belongs to its data "
-                       "source (`[segments.data_sources.<slug>]`)")
-            else:
-                msg = (f"`{e.name}` is ignored by the reference parser: a segment's window belongs to its data "
-                       f"source `[segments.data_sources.{ds}]`{where}")
-            fixes = []
-            removal = remove_entry(text, e)
-            if removal is not None and target is not None:
-                present = entry(target, e.name, True)
-                if present is None:
-                    insert = insert_entry(text, target, e.name, e.to_python())
-                    if insert is not None:
-                        fixes.append(Fix.here(f"Move `{e.name}` to `[segments.data_sources.{ds}]`", removal, insert,
-                                              preferred=True))
-                else:
-                    fixes.append(Fix.here(f"Remove `{e.name}` (`[segments.data_sources.{ds}]` sets it)", removal))
-            elif removal is not None:
-                fixes.append(Fix.here(f"Remove `{e.name}`", removal))
-            self.emit("JET104", e.key_span, msg, tags=(Tag.UNNECESSARY,), fixes=fixes)
-
-    def check_segment_data_source(self, name: str, t: Table) -> None:
-        ws_, we_ = entry(t, "window_start", True), entry(t, "window_end", True)
-        a = ws_.to_python() if ws_ is not None else 0
-        b = we_.to_python() if we_ is not None else 0
-        if isinstance(a, int) and isinstance(b, int) and not isinstance(a, bool) and not isinstance(b, bool) and a > b:
-            self.emit("JET504", (ws_ or we_).value_span, f"`window_start` ({a}) is after `window_end` ({b}): mozanalysis "
-                      "fails with \"window_start must be <= window_end\"")
-
-    def check_parameter(self, name: str, t: Table) -> None:
-        dbb = entry(t, "distinct_by_branch", True)
-        distinct = dbb is not None and dbb.to_python() is True
-        vals = [(k, t.items.get(k)) for k in ("value", "default") if t.items.get(k) is not None]
-        if vals:
-            if distinct and not any(isinstance(v, Table) for _, v in vals):
-                k, v = vals[0]
-                self.emit("JET509", v.value_span if isinstance(v, Entry) else key_span(v),
-                          f"parameter `{name}` is `distinct_by_branch = true` but `{k}` is not a table: write "
-                          f'`{k}.<branch> = "…"` for each branch')
-            elif not distinct and not any(isinstance(v, Entry) and isinstance(v.value, String) for _, v in vals):
-                k, v = vals[0]
-                self.emit("JET509", v.value_span if isinstance(v, Entry) else key_span(v),
-                          f"parameter `{name}` is not distinct by branch, so `{k}` must be a string (\"wrong value type "
-                          f"provided\"); quote it or set `distinct_by_branch = true`")
-        if self.kind is FileKind.EXPERIMENT:
-            declared_by = [slug for slug, of in self.attached
-                           if isinstance(of.doc.lookup(("parameters", name)), Table)]
-            if declared_by:
-                extra = f"the attached outcome `{declared_by[0]}`'s `default` is used instead"
-            else:
-                extra = ("no attached outcome declares it, so `{{ parameters." + name + " }}` only renders if "
-                         "Experimenter attaches an outcome that declares it (with that outcome's default)")
-            self.emit("JET506", key_span(t), f"`[parameters.{name}]` in an experiment config is dropped by Jetstream "
-                      f"(it builds the analysis as defaults + config and does not merge parameters): {extra}",
-                      tags=(Tag.UNNECESSARY,))
-
-    def outcome_rules(self) -> None:
-        e = entry(self.root, "default_metrics")
-        if e is not None:
-            local = {n for n, _ in tables(self.root.items.get("metrics"))}
-            for slug, span in string_items(e):
-                if slug not in local:
-                    self.emit("JET214", span, f"default metric `{slug}` is not defined in this outcome "
-                              f"(\"Default metric MetricReference(name='{slug}') is not defined in outcome.\")")
-
-    def experiment_rules(self, exp: Table) -> None:
-        def val(k):
-            e = entry(exp, k)
-            return (e.to_python() if e is not None else None), e
-
-        is_private, ep = val("is_private")
-        dataset, _ = val("dataset_id")
-        if is_private is True and not dataset:
-            self.emit("JET501", ep.key_span, "`is_private = true` requires `dataset_id` (\"dataset_id must be set to a "
-                      "custom dataset for private experiments\")", data={"missing": "dataset_id"})
-        unit, ue = val("analysis_unit")
-        qtype, qe = val("enrollments_query_type")
-        custom, ce = val("enrollment_query")
-        P = self.P
-        default_q = PLATFORMS[P].enrollments_query_type if P in PLATFORMS else "glean-event"
-        q = qtype if isinstance(qtype, str) else default_q
-        if unit == "profile_group_id" and not custom and q in ("glean-event", "fenix-fallback", "cirrus"):
-            why = "set by `enrollments_query_type`" if qtype else f"the default on `{P}`"
-            self.emit("JET502", string_span(ue.value, ue.delta) if isinstance(ue.value, String) else ue.value_span,
-                      f"`analysis_unit = \"profile_group_id\"` is incompatible with `{q}` enrollments ({why}): "
-                      "\"Glean enrollments currently only support client_id analysis units\"; use `client_id`, a "
-                      "custom `enrollment_query`, or a compatible `enrollments_query_type`")
-        if isinstance(custom, str) and isinstance(ce.value, String):
-            u = unit if isinstance(unit, str) else "client_id"
-            other = "profile_group_id" if u == "client_id" else "client_id"
-            i = custom.find(other)
-            if i >= 0 and (u == "profile_group_id" or unit is not None):
-                s = ce.value.offset_of(i) + ce.delta
-                self.emit("JET517", (s, ce.value.offset_of(i + len(other)) + ce.delta),
-                          f"the custom enrollment query contains `{other}`, but the experiment uses `{u}`: mozanalysis "
-                          f"refuses it (\"custom_enrollments_query contains {other}, but experiment uses {u}\")")
-        skip, se = val("skip")
-        if skip is True:
-            self.emit("JET535", se.value_span, "`skip = true`: Jetstream does not analyse this experiment",
-                      severity_name="information")
-        start, _ = val("start_date")
-        end, ee = val("end_date")
-        period, _ = val("enrollment_period")
-        sd, ed = _date(start), _date(end)
-        if sd and ed and ee is not None:
-            if ed < sd:
-                self.emit("JET519", ee.value_span, f"`end_date` {ed} is before `start_date` {sd}")
-            elif isinstance(period, int) and not isinstance(period, bool) and (ed - sd).days < period:
-                self.emit("JET519", ee.value_span, f"the enrollment period ({period} days) is longer than the analysis "
-                          f"dates ({(ed - sd).days} days from start to end): Jetstream fails with \"Cannot validate "
-                          "experiment\"")
-        es = sub(exp, "exposure_signal")
-        we = entry(es, "window_end")
-        if we is not None and we.to_python() in (0, "enrollment_start") and not isinstance(we.to_python(), bool):
-            self.emit("JET503", we.value_span, "`window_end` of 0 (or `enrollment_start`) means *the last enrollment "
-                      "date* in mozanalysis, not the first")
-
-    # -- definitions files --------------------------------------------------------------------
+    # -- definitions files -----------------------------------------------------------------------
     def definitions_checks(self) -> None:
-        root = self.root
+        root = self._root
         local_ds = frozenset(n for n, _ in tables(root.items.get("data_sources")))
-        jet_layer = self.info.layer == "jetstream-definitions"
         for name, t in tables(root.items.get("metrics")):
-            self.replayable(("definitions metric", name, local_ds, jet_layer), t,
-                            lambda: self.definitions_metric(name, t, local_ds, jet_layer))
+            _DEFINITIONS_METRICS.run(  # (its checks rarely read beyond the table: see Replayed)
+                self,
+                t,
+                (("definitions metric", name, local_ds, self.info.layer), self.replay_context),
+                t.delta,
+                partial(self.definitions_metric, name, t, local_ds),
+                pure_only=True,
+            )
         for name, t in tables(root.items.get("data_sources")):
-            self.check_slug("data_source", name, t)
+            self.fire("slug", "data_source", name, t)
             for jname, j in tables(sub(t, "joins", True)):
                 if jname not in local_ds:
-                    self.check_simple_ref("data_source", jname, key_span(j), "JET205", "the join target does not resolve")
+                    self.fire("reference", Ref("data_source", jname, key_span(j), "join"))
         segs = root.items.get("segments")
         local_sds = {n for n, _ in tables(sub(segs, "data_sources") if isinstance(segs, Table) else None)}
         for name, t in tables(segs):
             if name == "data_sources":
                 for sname, st in tables(t):
-                    self.check_segment_data_source(sname, st)
+                    self.fire("segment_data_source", sname, st)
                 continue
-            self.segment_window_keys(name, t)
+            self.fire("segment", name, t)
             e = entry(t, "data_source", True)
             if e is not None and isinstance(e.value, String) and e.value.value not in local_sds:
-                v = e.value.value
-                self.check_simple_ref("segment_data_source", v, string_span(e.value, e.delta), "JET207",
-                                      f"\"Could not find definition for segment data source '{v}'\"")
-        for name, t in tables(root.items.get("dimensions")):
+                self.fire(
+                    "reference",
+                    Ref("segment_data_source", e.value.value, string_span(e.value, e.delta), "definitions segment"),
+                )
+        for t in dict(tables(root.items.get("dimensions"))).values():
             e = entry(t, "data_source")
             if e is not None and isinstance(e.value, String) and e.value.value not in local_ds:
-                self.check_simple_ref("data_source", e.value.value, string_span(e.value, e.delta), "JET205",
-                                      "the dimension's data source does not resolve")
-        self.alert_rules()
+                self.fire("reference", Ref("data_source", e.value.value, string_span(e.value, e.delta), "dimension"))
+        self.alerts()
 
-    def definitions_metric(self, name: str, t: Table, local_ds: frozenset, jet_layer: bool) -> None:
-        self.check_slug("metric", name, t)
+    def definitions_metric(self, name: str, t: Table, local_ds: frozenset) -> None:
+        m = LocalMetric(name, t, True, is_full_metric([t]))
+        self.fire("slug", "metric", m.name, t)
         e = entry(t, "data_source", True)
         if e is not None and isinstance(e.value, String) and e.value.value not in local_ds:
-            ds = e.value.value
-            self.check_simple_ref("data_source", ds, string_span(e.value, e.delta), "JET205",
-                                  f"the metric's data source does not resolve (\"No default definition for data "
-                                  f"source '{ds}' [{self.P}] found\")")
-        if not self.metric_full([t]):
-            glob = [d for d in self.global_defs("metric", name) if d.path != self.sf.path]
-            if jet_layer and not (glob and self.metric_defs_full(glob)):
-                self.emit("JET203", key_span(t), f"`[metrics.{name}]` only sets options, and no metric `{name}` is "
-                          f"defined in `definitions/{self.sf.platform}.toml`: any experiment using it fails with "
-                          f"\"No default definition found for referenced metric {name}\"{self.elsewhere('metric', name)}",
-                          severity_name="warning")
-        e = entry(t, "depends_on", True)
-        if e is not None:
-            for up, uspan in string_items(e):
-                if not self.global_defs("metric", up) and up not in dict(tables(self.root.items.get("metrics"))):
-                    self.emit("JET204", uspan, f"unknown upstream metric `{up}` on `{self.P}`: any experiment "
-                              f"using `{name}` fails with \"No definition found for referenced upstream metric "
-                              f"MetricReference(name='{up}')\"{self.elsewhere('metric', up)}", severity_name="warning")
-        deps = [x for x, _ in string_items(e)] if e is not None else []
-        for sname, params in tables(sub(t, "statistics", True)):
-            self.check_statistic(name, sname, params, deps)
+            self.fire(
+                "reference", Ref("data_source", e.value.value, string_span(e.value, e.delta), "definitions metric")
+            )
+        self.fire("definitions_metric", m)
+        self.metric_parts(m)
 
+    # -- OpMon projects ----------------------------------------------------------------------------
     def opmon_checks(self) -> None:
         # a project is merged over `opmon/defaults/<platform>.toml`: its tables resolve slugs too
-        self.setup_spec()
-        self.alert_rules()
-        self.project_rules()
-
-    def project_rules(self) -> None:
-        """Spec §3.13: what `opmon validate_config` rejects in `[project]`."""
+        self.alerts()
         project = sub(self._root, "project", True)
         if project is None:
             return
-        listed = []
         for m, span in _strings(entry(project, "metrics", True)):
-            listed.append(m)
-            self.check_simple_ref("metric", m, span, "JET201", f"OpMon fails with \"No definition for metric {m}.\"")
+            self.fire("reference", Ref("metric", m, span, "project"))
         pop = sub(project, "population", True)
         e = entry(pop, "data_source")
         if e is not None and isinstance(e.value, String):
-            self.check_simple_ref("data_source", e.value.value, string_span(e.value, e.delta), "JET205",
-                                  "OpMon cannot build the population")
-        dims = []
+            self.fire("reference", Ref("data_source", e.value.value, string_span(e.value, e.delta), "population"))
         for d, span in _strings(entry(pop, "dimensions")):
-            dims.append(d)
-            self.check_simple_ref("dimension", d, span, "JET216", f"OpMon fails with \"No definition for dimension {d}.\"")
-        g = entry(pop, "group_by_dimension")
-        if g is not None and isinstance(g.value, String) and g.value.value not in dims:
-            self.emit("JET217", string_span(g.value, g.delta), f"`{g.value.value}` is not in `dimensions` of "
-                      f"`[project.population]`: OpMon fails with \"{g.value.value} not listed as dimension, but used "
-                      f"for grouping\"; add it to `dimensions`")
-        for gname, group in tables(sub(project, "metric_groups", True)):
-            for m, span in _strings(entry(group, "metrics")):
-                if m not in listed:
-                    self.emit("JET217", span, f"metric `{m}` is not in `[project].metrics`: OpMon fails with "
-                              f"\"Metric {m} is part of metric group {gname} but not referenced as project metric\"")
+            self.fire("reference", Ref("dimension", d, span, "population"))
+        self.fire("project", project)
 
-    def alert_rules(self) -> None:
-        local_metrics = {n for n, _ in tables(self.root.items.get("metrics"))}
+    def alerts(self) -> None:
         for name, t in tables(self.root.items.get("alerts")):
-            span = key_span(t)
-            te = entry(t, "type")
-            typ = te.to_python() if te is not None else None
-            e = entry(t, "metrics")
-            for m, mspan in _strings(e):
-                if m not in local_metrics and not self.global_defs("metric", m):
-                    self.emit("JET213", mspan, f"alert `{name}` monitors `{m}`, which is not defined (\"No definition "
-                              f"for metric {m}.\")")
-            present = set(t.items)
-            forbidden = {"ci_overlap": ("min", "max", "window_size", "max_relative_change"),
-                         "threshold": ("window_size", "max_relative_change"),
-                         "avg_diff": ("min", "max")}.get(typ, ())
-            for k in forbidden:
-                if k in present:
-                    item = t.items[k]
-                    self.emit("JET510", item.key_span if isinstance(item, Entry) else key_span(item),
-                              f"for alert of type {typ}, the parameter {k} must not be set")
-            if typ == "threshold":
-                if "min" not in present and "max" not in present:
-                    self.emit("JET510", span, "Either 'max' or 'min' needs to be set when defining a threshold alert")
-                pe = entry(t, "parameters")
-                n = len(pe.to_python()) if pe is not None and isinstance(pe.to_python(), list) else None
-                for k in ("min", "max"):
-                    ke = entry(t, k)
-                    if ke is not None and n is not None and isinstance(ke.to_python(), list) and len(ke.to_python()) != n:
-                        self.emit("JET510", ke.value_span, f"Number of '{k}' thresholds not matching number of parameters "
-                                  f"to monitor ({len(ke.to_python())} vs {n}); one per parameter")
-            if typ == "avg_diff":
-                for k in ("window_size", "max_relative_change"):
-                    if k not in present:
-                        self.emit("JET510", span, f"'{k}' needs to be specified when using avg_diff alert",
-                                  data={"missing": k})
+            self.fire("alert", name, t)
 
-    # -- templates ----------------------------------------------------------------------------
+    # -- templates and SQL -------------------------------------------------------------------------
     def template_checks(self) -> None:
-        root = self.root
-        funcs = self.idx.functions("jetstream" if self.view != "metric-hub" else "metric-hub")
-        params = self.parameters_scope()
+        """Every templated or SQL string of the file, rendered as the reference does (`jetls.templates`)
+        and parsed as BigQuery SQL (`jetls.sql`): the rules report what they find."""
+        root, k = self._root, self.kind
+        functions = self.idx.functions("jetstream" if self.view != "metric-hub" else "metric-hub")
         sql_on = self.options.sql
-        k = self.kind
+        routines = _routines(self.options) if sql_on else None
         used = self.used_metrics
-        unused_metric_tables = k is FileKind.EXPERIMENT
-        columns = None  # unknown columns (JET460), with a bigquery-etl schema source
-        if sql_on and self.options.bigquery_etl:
-            from .columns import checker
 
-            columns = checker(self._ws, self.sf, self.options)
-
-        def run(e: Entry | None, fld: str, sql_kind: str, ctx: T.TemplateContext, downgrade: bool = False,
-                owner: tuple[str, Table] | None = None):
+        def check(
+            e: Entry | None,
+            fld: str,
+            sql_kind: str,
+            context: templates.TemplateContext,
+            downgrade: bool = False,
+            owner: tuple[str, Table | None] | None = None,
+        ) -> None:
             if e is None or not isinstance(e.value, String):
                 return
             src = e.value.value
             if fld in ("metric_select", "segment_select", "enrollment_query") and "{" not in src and not sql_on:
                 return
-            probs = T.check_templated_sql(src, ctx, sql_kind, routines) if sql_on else T.render(src, ctx).problems
-            v, d = e.value, e.delta
-            for p in probs:
-                sev = p.severity
-                if downgrade and sev == "error":
-                    sev = "warning"
-                s = v.offset_of(min(p.start, len(src))) + d
-                en = v.offset_of(min(p.end, len(src))) + d
-                msg = p.message + (" (this metric is in no window, so the reference never renders it)" if downgrade and p.severity == "error" else "")
-                self.emit(p.code, (s, en), msg, severity_name=sev, data=p.data)
-            if owner is not None and columns is not None and not any(p.severity == "error" for p in probs):
-                for code, span, msg, data in columns(*owner, e, ctx):
-                    self.emit(code, span, msg, data=data)
+            problems = (
+                templates.check_templated_sql(src, context, sql_kind, routines)
+                if sql_on
+                else templates.render(src, context).problems
+            )
+            if problems or (owner is not None and self._handlers["sql_string"]):  # (else: nothing to say)
+                self.string(StringValue(e, context, problems, owner, downgrade))
 
-        routines = _routines(self.options) if sql_on else None
-        ctx = T.TemplateContext(funcs, params, False, "metric_select")  # one context: its key is computed once
+        context = templates.TemplateContext(functions, self.scope.parameter_values(), False, "metric_select")
         for name, t in tables(root.items.get("metrics")):
-            run(entry(t, "select_expression", True), "metric_select", "expression", ctx,
-                downgrade=unused_metric_tables and name not in used, owner=("metrics", t))
-        app_ds = self.app_dataset()
-        for name, t in tables(root.items.get("data_sources")):
+            check(
+                entry(t, "select_expression", True),
+                "metric_select",
+                "expression",
+                context,
+                downgrade=k is FileKind.EXPERIMENT and name not in used,
+                owner=("metrics", t),
+            )
+        app_dataset = self.scope.app_dataset()
+        for t in dict(tables(root.items.get("data_sources"))).values():
             dd = entry(t, "default_dataset", True)
-            ddv = dd.to_python() if dd is not None and isinstance(dd.to_python(), str) else None
-            ctx = T.TemplateContext(funcs, None, self.view != "metric-hub" or k is not FileKind.DEFINITIONS,
-                                    "data_source_from", app_ds or ddv)
-            run(entry(t, "from_expression", True), "data_source_from", "from", ctx, owner=("data_sources", t))
-        segs = root.items.get("segments")
+            named = dd.to_python() if dd is not None else None
+            dataset = named if isinstance(named, str) else None
+            context = templates.TemplateContext(
+                functions,
+                None,
+                self.view != "metric-hub" or k is not FileKind.DEFINITIONS,
+                "data_source_from",
+                app_dataset or dataset,
+            )
+            check(entry(t, "from_expression", True), "data_source_from", "from", context, owner=("data_sources", t))
         if k is not FileKind.OUTCOME:
-            from_ctx = T.TemplateContext(funcs, None, True, "segment_from", app_ds)
-            select_ctx = T.TemplateContext(funcs, None, False, "segment_select")
-            for name, t in tables(segs):
+            from_context = templates.TemplateContext(functions, None, True, "segment_from", app_dataset)
+            select_context = templates.TemplateContext(functions, None, False, "segment_select")
+            for name, t in tables(root.items.get("segments")):
                 if name == "data_sources":
-                    for sname, st in tables(t):
-                        run(entry(st, "from_expression", True), "segment_from", "from", from_ctx,
-                            owner=("segment_data_sources", st))
+                    for st in dict(tables(t)).values():
+                        check(
+                            entry(st, "from_expression", True),
+                            "segment_from",
+                            "from",
+                            from_context,
+                            owner=("segment_data_sources", st),
+                        )
                     continue
-                ctx = select_ctx
-                run(entry(t, "select_expression", True), "segment_select", "expression", ctx, owner=("segments", t))
+                check(
+                    entry(t, "select_expression", True),
+                    "segment_select",
+                    "expression",
+                    select_context,
+                    owner=("segments", t),
+                )
         exp = sub(root, "experiment")
         if exp is not None and k in (FileKind.EXPERIMENT, FileKind.DEFAULTS):
-            run(entry(exp, "enrollment_query"), "enrollment_query", "query",
-                T.TemplateContext(funcs, None, True, "enrollment_query"))
-            run(entry(sub(exp, "exposure_signal"), "select_expression"), "exposure_select", "expression",
-                T.TemplateContext(funcs, None, False, "exposure_select"), owner=("exposure_signal", sub(exp, "exposure_signal")))
+            check(
+                entry(exp, "enrollment_query"),
+                "enrollment_query",
+                "query",
+                templates.TemplateContext(functions, None, True, "enrollment_query"),
+            )
+            signal = sub(exp, "exposure_signal")
+            check(
+                entry(signal, "select_expression"),
+                "exposure_select",
+                "expression",
+                templates.TemplateContext(functions, None, False, "exposure_select"),
+                owner=("exposure_signal", signal),
+            )
         if k is FileKind.FUNCTIONS:
-            for name, t in tables(root.items.get("functions")):
-                run(entry(t, "definition"), "function_definition", "expression",
-                    T.TemplateContext({}, None, False, "function_definition"))
-        if sql_on:
+            for t in dict(tables(root.items.get("functions"))).values():
+                check(
+                    entry(t, "definition"),
+                    "function_definition",
+                    "expression",
+                    templates.TemplateContext({}, None, False, "function_definition"),
+                )
+        if sql_on:  # dimensions: plain SQL, not rendered
             from jetls.sql import check_sql
 
-            for name, t in tables(root.items.get("dimensions")):
+            for t in dict(tables(root.items.get("dimensions"))).values():
                 e = entry(t, "select_expression")
                 if e is not None and isinstance(e.value, String):
-                    probs = check_sql(e.value.value, "expression", routines)
-                    for p in probs:
-                        src = e.value.value
-                        self.emit(p.code, (e.value.offset_of(min(p.start, len(src))) + e.delta,
-                                           e.value.offset_of(min(p.end, len(src))) + e.delta), p.message,
-                                  severity_name=p.severity, data=p.data)
-                    if columns is not None and not any(p.severity == "error" for p in probs):  # not rendered
-                        for code, span, msg, data in columns("dimensions", t, e, T.TemplateContext({}, None, False, "exposure_select")):
-                            self.emit(code, span, msg, data=data)
+                    self.string(
+                        StringValue(
+                            e,
+                            templates.TemplateContext({}, None, False, "exposure_select"),
+                            check_sql(e.value.value, "expression", routines),
+                            ("dimensions", t),
+                        )
+                    )
 
-    def app_dataset(self) -> str | None:
-        return self.scope.app_dataset()
-
-    def parameters_scope(self) -> dict[str, str]:
-        return self.scope.parameter_values()
-
-    # -- platform note ------------------------------------------------------------------------
-    def platform_note(self) -> None:
-        c = self.choice
-        exp = self.root.items.get("experiment")
-        span = key_span(exp) if isinstance(exp, Table) else self.root_span
-        related = []
-        if c.evidence is not None:
-            related.append(Related(c.evidence[2][0], c.evidence[2][1], f"{KIND_LABELS[c.evidence[0]]} '{c.evidence[1]}' decides the platform"))
-        msg = f"platform `{c.platform}`: {c.reason}"
-        if c.platform not in ANALYSABLE:
-            msg += f" — Jetstream does not analyse `{c.platform}` experiments (not in its platform config)"
-        if c.source in ("default", "inferred"):
-            msg += ". Override with a `# jetls: platform=<name>` comment or the `platform` setting"
-        self.emit("JET530", span, msg, related=related, data={"platform": c.platform, "source": c.source})
-
-
-def _date(v):
-    if isinstance(v, date) and not isinstance(v, datetime):
-        return v
-    if isinstance(v, str):
-        try:
-            return datetime.strptime(v, "%Y-%m-%d").date()
-        except ValueError:
-            return None
-    return None
-
-
-# ------------------------------------------------------------------------------------------
-# Severity overrides and suppression comments
-# ------------------------------------------------------------------------------------------
-
-
-_DIRECTIVE = re.compile(r"#\s*jetls\b\s*(:?)\s*(.*)$", re.I)
-_DIRECTIVE_KEYS = ("disable", "disable-file", "kind", "platform")
-_PAIR = re.compile(r"([A-Za-z][\w-]*)\s*(?:=\s*([^\s=,]+(?:\s*,\s*[^\s=,]+)*))?")
-
-
-@dataclass
-class Suppressions:
-    """What `# jetls: disable=…` comments silence, and what is wrong with the directives."""
-
-    file_codes: set[str] = field(default_factory=set)  # "ALL" silences everything
-    lines: dict[int, set[str]] = field(default_factory=dict)
-    problems: list[Diagnostic] = field(default_factory=list)
-
-
-def suppressions(sf: SourceFile) -> Suppressions:
-    """A trailing `# jetls: disable=JET201` silences its own line; the comment alone on a line
-    silences the next line; `disable-file=` the whole file. A misspelled directive or an
-    unknown code is a warning (JET006) rather than a silent no-op."""
-    out = Suppressions()
-    text = sf.text
-    if "jetls" not in text.lower():
-        return out
-    li = sf.tree.lines
-    for chunk in sf.tree.chunks:
-        for cm in chunk.tree.comments:
-            s, e = cm.start + chunk.delta, cm.end + chunk.delta
-            m = _DIRECTIVE.match(text, s, e)
-            if not m:
-                continue
-            body_start = m.start(2)
-            if not m.group(1):
-                out.problems.append(Diagnostic("JET006", Severity.WARNING, s, e, "not a jetls directive: write "
-                                               "`# jetls: disable=<codes>` (with a colon)"))
-                continue
-            line = li.line_of(s)
-            trailing = text[li.starts[line]:s].strip() != ""
-            for pm in _PAIR.finditer(text, body_start, e):
-                key, value = pm.group(1).lower(), pm.group(2)
-                ks, ke = pm.span()
-                if key not in _DIRECTIVE_KEYS:
-                    best = suggest(key, _DIRECTIVE_KEYS)
-                    out.problems.append(Diagnostic(
-                        "JET006", Severity.WARNING, ks, ke,
-                        f"unknown jetls directive `{key}`" + (f"; did you mean `{best}`?" if best else "")
-                        + f" (known: {', '.join(_DIRECTIVE_KEYS)})"))
-                    continue
-                if key in ("kind", "platform"):
-                    known = PLATFORMS if key == "platform" else {k.value for k in FileKind}
-                    if value and value not in known:
-                        best = suggest(value, known)
-                        out.problems.append(Diagnostic(
-                            "JET006", Severity.WARNING, pm.start(2), pm.end(2),
-                            f"unknown {key} `{value}`" + (f"; did you mean `{best}`?" if best else "")
-                            + f" (known: {', '.join(sorted(known))})"))
-                    continue
-                codes: set[str] = set()
-                for cs in re.finditer(r"[^\s,]+", value or ""):
-                    code = cs.group().upper()
-                    if code != "ALL" and code not in CODES:
-                        a = pm.start(2) + cs.start()
-                        out.problems.append(Diagnostic("JET006", Severity.WARNING, a, a + len(cs.group()),
-                                                       f"unknown diagnostic code `{cs.group()}`: nothing is silenced"))
-                        continue
-                    codes.add(code)
-                if value is None:
-                    codes = {"ALL"}
-                if key == "disable-file":
-                    out.file_codes |= codes
-                else:
-                    out.lines.setdefault(line if trailing else line + 1, set()).update(codes)
-    return out
-
-
-def _finish(diags: list[Diagnostic], sf: SourceFile, options: Options) -> list[Diagnostic]:
-    overrides = options.severity_overrides
-    sup = suppressions(sf)
-    file_codes, lines = sup.file_codes, sup.lines
-    li = sf.tree.lines if lines else None
-    out = []
-    seen = set()
-    for d in list(diags) + sup.problems:
-        if d.code != "JET006" and ("ALL" in file_codes or d.code in file_codes):
-            continue
-        if li is not None and d.code != "JET006":
-            codes = lines.get(li.line_of(d.start))
-            if codes and ("ALL" in codes or d.code in codes):
-                continue
-        o = overrides.get(d.code)
-        if o == "off":
-            continue
-        if o in SEVERITIES and SEVERITIES[o] != d.severity:
-            d = replace(d, severity=SEVERITIES[o])
-        key = (d.code, d.start, d.end, d.message)
-        if key in seen:
-            continue
-        seen.add(key)
-        out.append(d)
-    out.sort(key=lambda d: (d.start, d.end, d.code))
-    return out
+    def string(self, s: StringValue) -> None:
+        for p in s.problems:
+            self.fire("string_problem", s, p)
+        if s.owner is not None and self.options.sql and not any(p.severity == "error" for p in s.problems):
+            self.fire("sql_string", s)  # (a string with errors is not rendered: nothing more to say)

@@ -14,6 +14,14 @@ from jetls.document.model import (
 )
 
 __all__ = [
-    "SEMANTIC_CODE", "SYNTAX_CODE", "Entry", "Item", "Table", "TableArray", "TomlDocument",
-    "build", "unit_key", "value_to_python",
+    "SEMANTIC_CODE",
+    "SYNTAX_CODE",
+    "Entry",
+    "Item",
+    "Table",
+    "TableArray",
+    "TomlDocument",
+    "build",
+    "unit_key",
+    "value_to_python",
 ]

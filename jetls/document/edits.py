@@ -109,7 +109,7 @@ def append_to_array(text: str, e: Entry, item: str) -> TextEdit | None:
     last = arr.items[-1].end + d
     between = text[last:close]
     if "," in between:  # a trailing comma: the array is written one item per line
-        indent = text[line_span(text, arr.items[-1].start + d, last)[0]:arr.items[-1].start + d]
+        indent = text[line_span(text, arr.items[-1].start + d, last)[0] : arr.items[-1].start + d]
         comma = last + between.index(",") + 1
         return TextEdit(comma, comma, f"\n{indent}{written},")
     return TextEdit(last, last, f", {written}")

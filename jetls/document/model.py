@@ -61,10 +61,24 @@ class Entry:
 class Table:
     """kind: root | header | implicit (created by a deeper header) | dotted | inline | array-item."""
 
-    __slots__ = ("path", "kind", "items", "decl", "delta", "node", "sealed", "attached", "_lower", "sig", "_unit_key",
-                 "_replay_key")
+    __slots__ = (
+        "path",
+        "kind",
+        "items",
+        "decl",
+        "delta",
+        "node",
+        "sealed",
+        "attached",
+        "_lower",
+        "sig",
+        "_unit_key",
+        "_replay_key",
+    )
 
-    def __init__(self, path: tuple[str, ...], kind: str, decl: tuple[int, int] | None, node=None, delta: int = 0) -> None:
+    def __init__(
+        self, path: tuple[str, ...], kind: str, decl: tuple[int, int] | None, node=None, delta: int = 0
+    ) -> None:
         self.path = path
         self.kind = kind
         self.items: dict[str, Union[Entry, "Table", "TableArray"]] = {}
@@ -178,15 +192,12 @@ class TomlDocument:
         return self.tree.text
 
     def syntax_diagnostics(self) -> list[Diagnostic]:
-        out = [
-            Diagnostic(SYNTAX_CODE, Severity.ERROR, p.start, p.end, p.message)
-            for p in self.tree.problems()
-        ]
+        out = [Diagnostic(SYNTAX_CODE, Severity.ERROR, p.start, p.end, p.message) for p in self.tree.problems()]
         out.extend(self.problems)
         return out
 
     def lookup(self, path: tuple[str, ...]) -> Item | None:
-        node: Item = self.root
+        node: Item | None = self.root
         for name in path:
             if isinstance(node, TableArray):
                 node = node.tables[-1] if node.tables else None
@@ -275,8 +286,12 @@ class _Builder:
             elif isinstance(child, TableArray):
                 child = child.tables[-1]
             elif isinstance(child, Entry) or child.kind == "inline":
-                self.error(span, f"cannot define a table inside '{'.'.join(path[: i + 1])}': it is already {_describe(child)}",
-                           _decl_of(child), "defined here")
+                self.error(
+                    span,
+                    f"cannot define a table inside '{'.'.join(path[: i + 1])}': it is already {_describe(child)}",
+                    _decl_of(child),
+                    "defined here",
+                )
                 return self.detached(path)
             if i == 1:
                 self.touch(child)
@@ -290,8 +305,12 @@ class _Builder:
                 existing = TableArray(path, span)
                 table.items[last.name] = existing
             elif not isinstance(existing, TableArray):
-                self.error(span, f"'{dotted}' is already {_describe(existing)}; it cannot also be an array of tables",
-                           _decl_of(existing), "first defined here")
+                self.error(
+                    span,
+                    f"'{dotted}' is already {_describe(existing)}; it cannot also be an array of tables",
+                    _decl_of(existing),
+                    "first defined here",
+                )
                 return self.detached(path, "array-item")
             new = Table(path, "array-item", span, header, d)
             existing.tables.append(new)
@@ -362,7 +381,10 @@ class _Builder:
                 elif isinstance(child, Entry):
                     msg = f"cannot use '{'.'.join(path)}' as a table: it is already {what}"
                 else:
-                    msg = f"cannot extend '{'.'.join(path)}' with dotted keys here: it is already {what} defined elsewhere"
+                    msg = (
+                        f"cannot extend '{'.'.join(path)}' with dotted keys here: it is already {what} "
+                        "defined elsewhere"
+                    )
                 self.error(span, msg, _decl_of(child), "defined here")
                 return
             if len(path) == 2:
@@ -373,8 +395,12 @@ class _Builder:
         span = (last.start + d, last.end + d)
         existing = table.items.get(last.name)
         if existing is not None:
-            self.error(span, f"duplicate key '{'.'.join(path)}': it is already {_describe(existing)}",
-                       _decl_of(existing), "first defined here")
+            self.error(
+                span,
+                f"duplicate key '{'.'.join(path)}': it is already {_describe(existing)}",
+                _decl_of(existing),
+                "first defined here",
+            )
             if isinstance(kv.value, InlineTable):
                 self.check_inline(kv.value, d, path)
             return

@@ -34,7 +34,7 @@ class _Watch(weakref.ref):
         return super().__new__(cls, tree, _release)  # (the callback is taken here, not by __init__)
 
     def __init__(self, tree: ChunkTree) -> None:
-        super().__init__(tree, _release)
+        super().__init__(tree, _release)  # type: ignore[call-arg]  # (typeshed's ref.__init__ takes no args)
         self.tree_id = id(tree)
         self.dependents: list = []  # entries, key, entries, key, ...
 
@@ -69,7 +69,7 @@ def _identity(content: Table | ChunkTree) -> Hashable | None:
     """The identity of one chunk tree, or of a unit table's content: its `unit_key` (the chunk
     trees that built it and how far apart they are), flat, with ids for trees. None: not
     replayable. Memoised on the table (every cache asks for it)."""
-    if type(content) is ChunkTree:
+    if isinstance(content, ChunkTree):
         return id(content)
     key = content._replay_key
     if key is None:
@@ -85,7 +85,7 @@ def _identity(content: Table | ChunkTree) -> Hashable | None:
 
 
 def _trees(content: Table | ChunkTree) -> list[ChunkTree]:
-    return [content] if type(content) is ChunkTree else [tree for tree, _ in content.sig]
+    return [content] if isinstance(content, ChunkTree) else [tree for tree, _ in content.sig or ()]
 
 
 class ReplayCache:
@@ -104,7 +104,7 @@ class ReplayCache:
 
     def get(self, content: Table | ChunkTree, key: Hashable = ()) -> Any:
         """The result recorded for `content` under `key`, or None."""
-        if type(content) is ChunkTree:
+        if isinstance(content, ChunkTree):
             return self._entries.get((key, id(content)))
         ident = content._replay_key or _identity(content)  # (inlined: ~1 000 lookups a keystroke)
         return None if ident is None else self._entries.get((key, ident))

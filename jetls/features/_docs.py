@@ -6,7 +6,8 @@ import textwrap
 from typing import Any, Sequence
 
 from jetls.document import Entry
-from jetls.schema import Field, Section, toml_literal
+from jetls.document.edits import toml_value as toml_literal
+from jetls.schema import Field, Section
 from jetls.workspace import KIND_LABELS, Definition, Workspace
 from jetls.workspace.scope import GLOBAL, LOCAL, Resolution, merged_value
 

@@ -21,8 +21,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from jetls import templates as T
 from jetls.bigquery import Column, sources
-from jetls.checks import templates as T
 from jetls.checks.columns import data_source_of, owner_table, render_from
 from jetls.document import Table
 from jetls.workspace.scope import scope_of
@@ -130,19 +130,16 @@ def _site(ws: Any, path: str, offset: int, ctx: Any = None) -> _Site | None:
         return site("from", (), rendered) if rendered is not None else None
     if table is not None and sql == "expression":
         r = render_from(ws, file, table, kind)
-        rel = data_source_relation(r.text, catalog) if r is not None else None
+        rel = data_source_relation(r.text, catalog) if r is not None and r.text is not None else None
         if rel is None or rel.columns is None:
             return None
         return site("expression", (rel,), None)
     if sql == "query":
-        rendered = (
-            T.render(
-                src,
-                T.TemplateContext(ws.index.functions(scope_of(ws, path).function_view), None, True, "enrollment_query"),
-            )
-            if "{" in src
-            else None
-        )
+        scope = scope_of(ws, path)
+        if scope is None:
+            return None
+        functions = ws.index.functions(scope.function_view)
+        rendered = T.render(src, T.TemplateContext(functions, None, True, "enrollment_query")) if "{" in src else None
         return site("query", (), rendered)
     return None
 
@@ -179,6 +176,8 @@ def _data_source_table(file: Any, kp: tuple[str, ...]) -> tuple[Table | None, st
 
 def _render_select(ws: Any, file: Any, section: str, src: str) -> T.Rendered | None:
     scope = scope_of(ws, file.path)
+    if scope is None:
+        return None
     fld = {"metrics": "metric_select", "segments": "segment_select"}.get(section, "exposure_select")
     params = scope.parameter_values() if "parameters" in src else None
     return T.render(src, T.TemplateContext(ws.index.functions(scope.function_view), params, False, fld))
@@ -210,8 +209,9 @@ def complete(ws: Any, path: str, offset: int, ctx: Any = None) -> list[ColumnCom
     from jetls.bigquery.scope import candidates_at
 
     sql, i = site.sql, site.at
-    typed = _WORD_TAIL.search(sql[:i]).group()
-    rest = _WORD_HEAD.match(sql, i).group()
+    m_typed, m_rest = _WORD_TAIL.search(sql[:i]), _WORD_HEAD.match(sql, i)
+    typed = m_typed.group() if m_typed else ""
+    rest = m_rest.group() if m_rest else ""
     start, end = i - len(typed), i + len(rest)
     found = candidates_at(sql, start, end, site.relations, site.catalog, site.kind)
     if found is None:

@@ -9,10 +9,12 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from jetls.checks.templates import EXPERIMENT_ATTRIBUTES
 from jetls.document import Entry, Table
 from jetls.document.edits import toml_value
 from jetls.schema import PLATFORMS, PRE_TREATMENTS, WINDOWS, FileKind, Section, pre_treatment_schema
+from jetls.schema.experiment import COMMON as _COMMON_EXP
+from jetls.schema.experiment import DOCS as _EXPERIMENT_DOCS
+from jetls.schema.experiment import EXPERIMENT_ATTRIBUTES
 from jetls.syntax import Array, InlineTable, String
 from jetls.workspace import Workspace
 from jetls.workspace.scope import scope_of
@@ -124,7 +126,7 @@ class _Completer:
         return text
 
     def slug_items(
-        self, kind: str, quoted: bool, span: tuple[int, int] | None, exclude: set[str] = frozenset()
+        self, kind: str, quoted: bool, span: tuple[int, int] | None, exclude: frozenset[str] | set[str] = frozenset()
     ) -> None:
         if self.scope is None:
             return
@@ -153,11 +155,18 @@ class _Completer:
             )
 
     def slug_documentation(self, kind: str, slug: str) -> str:
+        if self.scope is None:
+            return ""
         res = self.scope.resolve(kind, slug)
         return _docs.slug_markdown(self.ws, res, self.platform)
 
     def enum_items(
-        self, node: Any, quoted: bool, span: tuple[int, int] | None, kind: str = "enum", exclude: set[str] = frozenset()
+        self,
+        node: Any,
+        quoted: bool,
+        span: tuple[int, int] | None,
+        kind: str = "enum",
+        exclude: frozenset[str] | set[str] = frozenset(),
     ) -> None:
         enum = getattr(node, "enum", None) or ()
         docs = getattr(node, "enum_docs", None) or {}
@@ -291,8 +300,9 @@ class _Completer:
         in_inline = self._in_inline()
         if not isinstance(section, Section) and ctx.table_path[-1:] == ("pre_treatments",):
             section, in_inline = self._pre_treatment_section(), True
-            node = self._inline_at()
-            existing = {kv.key.names[0] for kv in (node.entries if node is not None else ()) if kv.key.parts} - {typed}
+            inline = self._inline_at()
+            existing = {kv.key.names[0] for kv in (inline.entries if inline is not None else ()) if kv.key.parts}
+            existing.discard(typed or "")
         if not isinstance(section, Section):
             return
         is_stats = section.entry_reference == "statistic" and section.name == "statistics"
@@ -347,16 +357,10 @@ class _Completer:
     def _skeletons(self, section: Section, existing: set[str], span: tuple[int, int] | None, in_inline: bool) -> None:
         ctx = self.ctx
         tp = ctx.table_path
-        tk = slug_table(tp) if tp else None
-        tk = tk[:2] if tk is not None and len(tp) == tk[2] + 1 else None
+        hit = slug_table(tp) if tp else None
         # Inside a new slug table: all the keys a full definition needs.
-        if (
-            tk is not None
-            and len(tp) == (3 if tk[0] == "segment_data_source" else 2)
-            and not (existing - {""})
-            and not in_inline
-        ):
-            kind, slug = tk
+        if hit is not None and len(tp) == hit[2] + 1 and not (existing - {""}) and not in_inline:
+            kind, slug, _ = hit
             body = _SKELETON_BODY.get(kind)
             if body:
                 self.add(
@@ -427,7 +431,7 @@ class _Completer:
                 return
         quoted = ctx.string is None
         span = ctx.replace_span if ctx.string is None else ctx.string_span
-        if ctx.string is not None and not ctx.string_closed:
+        if ctx.string_span is not None and not ctx.string_closed:
             span = (ctx.string_span[0], ctx.offset)
         types = getattr(node, "types", ()) or ()
         if isinstance(node, Section) and ctx.string is None:
@@ -499,6 +503,7 @@ class _Completer:
         schema = pre_treatment_schema(name) if name else None
         if schema is None:
             any_schema = pre_treatment_schema(next(iter(PRE_TREATMENTS)))
+            assert any_schema is not None  # a known pre-treatment
             schema = Section("pre_treatment", "A pre-treatment.", {"name": any_schema.fields["name"]})
         return schema
 
@@ -550,6 +555,7 @@ class _Completer:
     def template(self) -> None:
         ctx = self.ctx
         j = ctx.jinja
+        assert j is not None  # dispatched here for a cursor inside a template tag
         node = ctx.schema
         scope = tuple(getattr(node, "template_scope", ()) or ())
         if not scope and getattr(node, "template", None) is None:
@@ -591,7 +597,7 @@ class _Completer:
                         x
                         for x in (
                             f"**{fname}**" if fname else None,
-                            desc,
+                            desc if isinstance(desc, str) else None,
                             f"```sql\n{definition}\n```" if definition else None,
                             f"Defined in `{where}`",
                         )
@@ -702,19 +708,6 @@ _TABLE_SKELETONS = {
     'data_source = "$5"\n\n[metrics.${1:slug}.statistics.bootstrap_mean]\n',
     "data_source": '[data_sources.${1:slug}]\nfrom_expression = "$2"\n',
     "segment": '[segments.${1:slug}]\nselect_expression = "$2"\ndata_source = "$3"\n',
-}
-
-_COMMON_EXP = ("normandy_slug", "start_date_str", "last_enrollment_date_str", "end_date_str")
-_EXPERIMENT_DOCS = {
-    "normandy_slug": "The experiment slug (Nimbus). Use this, not `experiment.slug` (which does not exist).",
-    "start_date_str": "Start date as `YYYY-MM-DD` (error if the experiment has no start date).",
-    "end_date_str": "End date as `YYYY-MM-DD` (error if the experiment has no end date — common for live experiments).",
-    "last_enrollment_date_str": "`start_date + enrollment_period` as `YYYY-MM-DD`.",
-    "branches": "List of branches (`slug`, `ratio`), e.g. `experiment.branches | map(attribute='slug') | join(',')`.",
-    "reference_branch": "The control branch slug.",
-    "app_name": "The platform (e.g. `firefox_desktop`).",
-    "app_id": "The application id (e.g. `firefox-desktop`).",
-    "analysis_unit": "Enum; `.value` is `client_id` or `profile_group_id`.",
 }
 
 

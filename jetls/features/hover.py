@@ -78,14 +78,14 @@ def hover(ws: Workspace, path: str, offset: int) -> Hover | None:
     if file is None:
         return None
     hit = symbol_at(ws, file.path, offset)
-    if hit is not None:
-        scope = scope_of(ws, file.path)
+    scope = scope_of(ws, file.path)
+    if hit is not None and scope is not None:
         return _slug_hover(ws, hit[0], hit[1], scope)
     from .columns import hover as column_hover  # a column of a bigquery-etl source, in SQL strings
 
-    h = column_hover(ws, file.path, offset)
-    if h is not None:
-        return Hover(h.markdown, h.start, h.end)
+    column = column_hover(ws, file.path, offset)
+    if column is not None:
+        return Hover(column.markdown, column.start, column.end)
     ctx = context_at(ws, file.path, offset)
     if ctx is None:
         return None
@@ -119,14 +119,15 @@ def hover(ws: Workspace, path: str, offset: int) -> Hover | None:
     if (
         ctx.location == VALUE
         and ctx.string is not None
+        and ctx.string_span is not None
         and kp[-2:] == ("pre_treatments", "name")
         and ctx.string.value in PRE_TREATMENTS
     ):
         return Hover(_pre_treatment_md(ctx.string.value), *ctx.string_span)
-    if ctx.location == VALUE and ctx.schema is not None:
+    if ctx.location == VALUE and ctx.schema is not None and kp:
         node = ctx.schema
         value = getattr(ctx.value, "value", None)
-        if ctx.string is not None:
+        if ctx.string is not None and ctx.string_span is not None:
             value = ctx.string.value
             span = ctx.string_span
         ref = getattr(node, "reference", None)
@@ -135,12 +136,10 @@ def hover(ws: Workspace, path: str, offset: int) -> Hover | None:
         enum = getattr(node, "enum", None)
         if enum and isinstance(value, str) and value in enum:
             doc = (getattr(node, "enum_docs", None) or {}).get(value, "")
-            md = f"**`{value}`** — value of `{ctx.key_path[-1]}`" + (f"\n\n{doc}" if doc else "")
+            md = f"**`{value}`** — value of `{kp[-1]}`" + (f"\n\n{doc}" if doc else "")
             return Hover(md, span[0], span[1])
         if isinstance(value, bool):
-            return Hover(
-                _docs.node_markdown(ctx.key_path[-1], node), ctx.value.start + ctx.delta, ctx.value.end + ctx.delta
-            )
+            return Hover(_docs.node_markdown(kp[-1], node), ctx.value.start + ctx.delta, ctx.value.end + ctx.delta)
     return None
 
 

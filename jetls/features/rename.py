@@ -169,10 +169,11 @@ def _refuse_conflict(ws: Workspace, symbol: Symbol, found: list[Occurrence], new
         )
         if not sees:
             continue
-        written = occurrences_in(ws.file(path), kind, new)
-        if written:
+        sf = ws.file(path)
+        written = occurrences_in(sf, kind, new) if sf is not None else []
+        if sf is not None and written:
             o = written[0]
-            line = ws.file(path).tree.lines.line_of(o.span[0]) + 1
+            line = sf.tree.lines.line_of(o.span[0]) + 1
             state = classify(ws, o)
             what = (
                 "where it does not resolve today"

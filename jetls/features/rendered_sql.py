@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from jetls.checks.templates import TemplateContext, render
+from jetls.templates import TemplateContext, render
 from jetls.workspace import Workspace
 from jetls.workspace.scope import Resolution, Scope, scope_of
 from jetls.workspace.search import occurrence_at, slug_table

@@ -95,14 +95,14 @@ def tokens(ws: Workspace, path: str) -> list[tuple[int, int, str, tuple[str, ...
                         out.append((s.offset_of(a) + d, s.offset_of(b) + d, "property", ()))
     # single-line, sorted, no overlaps
     text = file.text
-    out = [t for t in out if t[1] > t[0] and "\n" not in text[t[0] : t[1]]]
-    out.sort(key=lambda t: (t[0], -t[1]))
+    out = [tok for tok in out if tok[1] > tok[0] and "\n" not in text[tok[0] : tok[1]]]
+    out.sort(key=lambda tok: (tok[0], -tok[1]))
     clean: list[tuple[int, int, str, tuple[str, ...]]] = []
     last_end = -1
-    for t in out:
-        if t[0] >= last_end:
-            clean.append(t)
-            last_end = t[1]
+    for tok in out:
+        if tok[0] >= last_end:
+            clean.append(tok)
+            last_end = tok[1]
     return clean
 
 

@@ -67,7 +67,20 @@ def _sql_context(ws: Any, path: str, offset: int, ctx: CursorContext | None) -> 
 
 
 def _abs(ctx: CursorContext, i: int) -> int:
+    assert ctx.string is not None  # a SQL context (see _sql_context)
     return ctx.string.offset_of(i) + ctx.delta
+
+
+def _name_tail(text: str) -> str:
+    """The name (dotted, backquoted) that `text` ends with."""
+    m = _NAME_TAIL.search(text)
+    return m.group() if m else ""
+
+
+def _name_head(text: str, i: int) -> str:
+    """The name (dotted, backquoted) that starts at `i`."""
+    m = _NAME_HEAD.match(text, i)
+    return m.group() if m else ""
 
 
 def _routines(ws: Any):
@@ -92,7 +105,7 @@ def _in_code(before: str) -> bool:
     """A name starting at the end of `before` would be SQL code (not in a string literal or a
     comment): the tokenizer reads a name put there as the last token."""
     toks = tokenize(before + "x")
-    return bool(toks) and toks[-1].end == len(before)
+    return toks is not None and bool(toks) and toks[-1].end == len(before)
 
 
 # ----------------------------------------------------------------------------------- completion
@@ -105,11 +118,12 @@ def completions(ws: Any, path: str, offset: int, ctx: CursorContext | None = Non
         return []
     if ctx.jinja is not None:
         return _jinja_helpers(ws, path, ctx) if ctx.jinja.tag == "{{" and ctx.jinja.attribute_of is None else []
+    assert ctx.string is not None and ctx.string_index is not None
     value, index = ctx.string.value, ctx.string_index
-    prefix = _NAME_TAIL.search(value[:index]).group()
+    prefix = _name_tail(value[:index])
     if not prefix or prefix[0].isdigit() or not _in_code(value[: index - len(prefix)]):
         return []
-    tail = _NAME_HEAD.match(value, index).group()
+    tail = _name_head(value, index)
     span = (_abs(ctx, index - len(prefix)), _abs(ctx, index + len(tail)))
     bare = prefix.replace("`", "")
     lower = bare[:1].islower()
@@ -158,6 +172,7 @@ def completions(ws: Any, path: str, offset: int, ctx: CursorContext | None = Non
 
 
 def _jinja_helpers(ws: Any, path: str, ctx: CursorContext) -> list[SqlCompletion]:
+    assert ctx.jinja is not None
     span = ctx.jinja.prefix_span
     out = []
     for slug, (_definition, doc) in sorted(_helpers(ws, path).items()):
@@ -200,6 +215,7 @@ def signature_help(ws: Any, path: str, offset: int, ctx: CursorContext | None = 
         return None
     if ctx.jinja is not None:
         return _jinja_signature(ws, path, ctx)
+    assert ctx.string is not None
     before = ctx.string.value[: ctx.string_index]
     lx = None
     for closing in ("", "'", '"', "'''", '"""', "`"):
@@ -248,6 +264,7 @@ _JINJA_CALL = re.compile(r"([A-Za-z_]\w*)\s*\(")
 
 
 def _jinja_signature(ws: Any, path: str, ctx: CursorContext) -> SqlSignature | None:
+    assert ctx.jinja is not None
     text = ctx.jinja.text
     stack: list[tuple[str, int]] = []
     i = 0
@@ -289,9 +306,10 @@ def hover(ws: Any, path: str, offset: int, ctx: CursorContext | None = None) -> 
     ctx = _sql_context(ws, path, offset, ctx)
     if ctx is None or ctx.jinja is not None:
         return None
+    assert ctx.string is not None and ctx.string_index is not None
     value, index = ctx.string.value, ctx.string_index
-    left = _NAME_TAIL.search(value[:index]).group()
-    right = _NAME_HEAD.match(value, index).group()
+    left = _name_tail(value[:index])
+    right = _name_head(value, index)
     word = left + right
     if not word or not value[index + len(right) :].lstrip().startswith("("):
         return None

@@ -100,6 +100,8 @@ def linked_ranges(ws: Workspace, path: str, offset: int) -> list[tuple[int, int]
     if occ is None or not occ.definition:
         return None
     sf = ws.file(path)
+    if sf is None:
+        return None
     spans = [o.span for o in occurrences_in(sf, occ.kind, occ.slug) if o.definition]
     return spans if len(spans) > 1 else None
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from jetls.document import Entry
 from jetls.schema import WINDOWS
+from jetls.syntax import InlineTable
 from jetls.workspace import Workspace
 from jetls.workspace.search import slug_table
 
@@ -148,7 +149,7 @@ def document_symbols(ws: Workspace, path: str) -> list[Symbol]:
                 (parent.children if parent else roots).append(sym)
             # inline statistics: statistics = { bootstrap_mean = {} }
             v = kv.value
-            if type(v).__name__ == "InlineTable" and full[-1:] == ("statistics",):
+            if isinstance(v, InlineTable) and full[-1:] == ("statistics",):
                 owner = by_path.get(full[:-1])
                 for inner in v.entries:
                     if inner.key.parts:

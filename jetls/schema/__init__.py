@@ -23,7 +23,7 @@ from .catalog import (
 )
 from .jsonschema import SCHEMA_FILES, json_schema, write_json_schemas
 from .kinds import DEFAULT_TOOL, TOOLS, FileKind
-from .model import SLUG_RE, Field, Node, Param, Platform, PreTreatment, Section, Statistic, is_valid_slug, toml_literal
+from .model import SLUG_RE, Field, Node, Param, Platform, PreTreatment, Section, Statistic, is_valid_slug
 from .statistics import (
     PRE_TREATMENTS,
     STATISTICS,
@@ -96,6 +96,5 @@ __all__ = [
     "pre_treatment_schema",
     "statistic_section",
     "statistics_section",
-    "toml_literal",
     "write_json_schemas",
 ]

@@ -24,7 +24,9 @@ def _s(name: str, doc: str, fields: Mapping[str, Node], **kw) -> Section:
     return Section(name=name, doc=doc, fields=_M(dict(fields)), **kw)
 
 
-def _ignored(name: str, doc: str, replacement: str | None = None, types=("any",), belongs_to: str | None = None) -> Field:
+def _ignored(
+    name: str, doc: str, replacement: str | None = None, types=("any",), belongs_to: str | None = None
+) -> Field:
     """A key seen in real files that the reference silently ignores (spec §6.4, §7.5)."""
     msg = f"`{name}` is ignored by the reference parser: {doc[0].lower()}{doc[1:].rstrip('.')}"
     msg += f"; did you mean `{replacement}`?" if replacement else "."
@@ -64,8 +66,7 @@ WINDOW_DOCS: Mapping[str, str] = _M(
         "daily": "Metrics computed for every day since enrollment (one result per day).",
         "weekly": "Metrics computed per 7-day window after enrollment (one result per week).",
         "28_day": (
-            "Metrics computed per 28-day window after enrollment. The key is `28_day` — "
-            "`days28` is silently ignored."
+            "Metrics computed per 28-day window after enrollment. The key is `28_day` — `days28` is silently ignored."
         ),
         "overall": (
             "Metrics computed once, when the experiment is complete (on its end date), over each "
@@ -90,7 +91,9 @@ PLATFORMS: Mapping[str, Platform] = _M(
         "firefox_desktop": Platform("firefox_desktop", True, "firefox-desktop", "normandy", "Firefox for desktop."),
         "fenix": Platform("fenix", True, "fenix", "glean-event", "Firefox for Android."),
         "firefox_ios": Platform("firefox_ios", True, "org.mozilla.ios.FirefoxBeta", "glean-event", "Firefox for iOS."),
-        "focus_android": Platform("focus_android", True, "org.mozilla.focus", "glean-event", "Firefox Focus for Android."),
+        "focus_android": Platform(
+            "focus_android", True, "org.mozilla.focus", "glean-event", "Firefox Focus for Android."
+        ),
         "focus_ios": Platform("focus_ios", True, "org.mozilla.ios.Focus", "glean-event", "Firefox Focus for iOS."),
         "klar_android": Platform("klar_android", True, "org.mozilla.klar", "glean-event", "Firefox Klar for Android."),
         "klar_ios": Platform("klar_ios", True, "org.mozilla.ios.Klar", "glean-event", "Firefox Klar for iOS."),
@@ -99,10 +102,13 @@ PLATFORMS: Mapping[str, Platform] = _M(
             False,
             "monitor.cirrus",
             "cirrus",
-            "Mozilla Monitor (Cirrus). Disabled in Jetstream's platform config; its defaults resolve as `firefox_desktop`.",
+            "Mozilla Monitor (Cirrus). Disabled in Jetstream's platform config; its defaults resolve as "
+            "`firefox_desktop`.",
         ),
         "ads": Platform("ads", False, None, None, "Ads metrics (metric-hub / Looker only)."),
-        "multi_product": Platform("multi_product", False, None, None, "Cross-product metrics (metric-hub / Looker only)."),
+        "multi_product": Platform(
+            "multi_product", False, None, None, "Cross-product metrics (metric-hub / Looker only)."
+        ),
     }
 )
 
@@ -218,7 +224,12 @@ EXPERIMENT = _s(
                 coerced_types=("float",),
                 minimum=1,
             ),
-            _f("reference_branch", "Control branch slug for comparisons. Default: from Experimenter.", "string", reference="branch"),
+            _f(
+                "reference_branch",
+                "Control branch slug for comparisons. Default: from Experimenter.",
+                "string",
+                reference="branch",
+            ),
             _f(
                 "start_date",
                 "Analysis start date, `YYYY-MM-DD` (string or TOML date). Default: from Experimenter.",
@@ -253,8 +264,7 @@ EXPERIMENT = _s(
             ),
             _f(
                 "skip",
-                "`true` → Jetstream does not analyse this experiment. Must be a boolean "
-                '(`"false"` counts as true).',
+                '`true` → Jetstream does not analyse this experiment. Must be a boolean (`"false"` counts as true).',
                 "boolean",
                 default=False,
             ),
@@ -300,7 +310,11 @@ EXPERIMENT = _s(
                     }
                 ),
             ),
-            _ignored("enrollment_end_date", "The enrollment end date cannot be overridden; use `enrollment_period`.", "enrollment_period"),
+            _ignored(
+                "enrollment_end_date",
+                "The enrollment end date cannot be overridden; use `enrollment_period`.",
+                "enrollment_period",
+            ),
             _ignored("exposure_query_type", "No such setting exists.", "enrollments_query_type"),
             _ignored("enrollments_query", "Typo: the custom query here is silently unused.", "enrollment_query"),
             _ignored("default_dataset", "Not an `[experiment]` setting (it belongs to a data source).", "dataset_id"),
@@ -377,10 +391,20 @@ def metric_section(tool: str = "jetstream") -> Section:
                     items="string",
                     reference="metric",
                 ),
-                _f("type", 'Metric type used by OpMon, e.g. `"scalar"` (default) or `"histogram"`.', "string", default="scalar"),
+                _f(
+                    "type",
+                    'Metric type used by OpMon, e.g. `"scalar"` (default) or `"histogram"`.',
+                    "string",
+                    default="scalar",
+                ),
                 _f("category", "Free-form category (e.g. `performance`, `search`, `KPI`).", "string"),
                 _f("owner", "Owner e-mail address(es).", "string", "array", items="string"),
-                _f("deprecated", "Marks the metric as deprecated in the docs. Default `false`.", "boolean", default=False),
+                _f(
+                    "deprecated",
+                    "Marks the metric as deprecated in the docs. Default `false`.",
+                    "boolean",
+                    default=False,
+                ),
                 _f(
                     "level",
                     "Certification level.",
@@ -494,12 +518,23 @@ DATA_SOURCE = _s(
                     }
                 ),
             ),
-            _f("client_id_column", 'Client id column/expression. Default `client_id` (`"NULL"` for client-less sources).', "string", default="client_id", **_COLUMN),
-            _f("submission_date_column", "DATE column. Default `submission_date`.", "string", default="submission_date", **_COLUMN),
+            _f(
+                "client_id_column",
+                'Client id column/expression. Default `client_id` (`"NULL"` for client-less sources).',
+                "string",
+                default="client_id",
+                **_COLUMN,
+            ),
+            _f(
+                "submission_date_column",
+                "DATE column. Default `submission_date`.",
+                "string",
+                default="submission_date",
+                **_COLUMN,
+            ),
             _f(
                 "default_dataset",
-                "Value of `{dataset}` when no app dataset applies; required if `from_expression` "
-                "contains `{dataset}`.",
+                "Value of `{dataset}` when no app dataset applies; required if `from_expression` contains `{dataset}`.",
                 "string",
             ),
             _f(
@@ -519,16 +554,28 @@ DATA_SOURCE = _s(
                 entries=JOIN,
                 entry_key_reference="data_source",
             ),
-            _f("columns_as_dimensions", "Looker: expose the columns as dimensions. Default `false`.", "boolean", default=False),
+            _f(
+                "columns_as_dimensions",
+                "Looker: expose the columns as dimensions. Default `false`.",
+                "boolean",
+                default=False,
+            ),
             _f(
                 "analysis_units",
-                'Analysis units the source supports. Default `["client_id"]` (plus `"profile_group_id"` on `firefox_desktop`).',
+                'Analysis units the source supports. Default `["client_id"]` (plus `"profile_group_id"` on '
+                "`firefox_desktop`).",
                 "array",
                 items="string",
                 enum=ANALYSIS_UNITS,
                 enum_docs=_ANALYSIS_UNIT_DOCS,
             ),
-            _f("group_id_column", "Join key for `profile_group_id` analyses. Default `profile_group_id`.", "string", default="profile_group_id", **_COLUMN),
+            _f(
+                "group_id_column",
+                "Join key for `profile_group_id` analyses. Default `profile_group_id`.",
+                "string",
+                default="profile_group_id",
+                **_COLUMN,
+            ),
             _f("glean_client_id_column", "Glean client id column.", "string", **_COLUMN),
             _f("legacy_client_id_column", "Legacy telemetry client id column.", "string", **_COLUMN),
             _f("name", "Overrides the table key as the data source's name (rarely useful).", "string"),
@@ -552,7 +599,7 @@ SEGMENT = _s(
             _f(
                 "select_expression",
                 "SQL aggregate returning a non-NULL BOOL per client. Jinja template with the "
-                "functions (e.g. `{{agg_any(\"col\")}}`); no variables.",
+                'functions (e.g. `{{agg_any("col")}}`); no variables.',
                 "string",
                 required=True,
                 template="jinja",
@@ -569,10 +616,12 @@ SEGMENT = _s(
             _f("friendly_name", "Human-readable name.", "string"),
             _f("description", "Description.", "string"),
             _f("name", "Overrides the table key as the segment's name (rarely useful).", "string"),
-            _ignored("window_start", "The window belongs to the segment data source.", None,
-                     belongs_to="segment_data_source"),
-            _ignored("window_end", "The window belongs to the segment data source.", None,
-                     belongs_to="segment_data_source"),
+            _ignored(
+                "window_start", "The window belongs to the segment data source.", None, belongs_to="segment_data_source"
+            ),
+            _ignored(
+                "window_end", "The window belongs to the segment data source.", None, belongs_to="segment_data_source"
+            ),
         ]
     ),
     keys_case_insensitive=True,
@@ -592,11 +641,33 @@ SEGMENT_DATA_SOURCE = _s(
                 template_scope=("experiment",),
                 sql="from",
             ),
-            _f("window_start", "First day (relative to each client's enrollment date) whose data is considered. Default `0`.", "integer", default=0),
-            _f("window_end", "Last day (relative to enrollment) whose data is considered; must be ≥ `window_start`. Default `0`.", "integer", default=0),
+            _f(
+                "window_start",
+                "First day (relative to each client's enrollment date) whose data is considered. Default `0`.",
+                "integer",
+                default=0,
+            ),
+            _f(
+                "window_end",
+                "Last day (relative to enrollment) whose data is considered; must be ≥ `window_start`. Default `0`.",
+                "integer",
+                default=0,
+            ),
             _f("client_id_column", "Client id column. Default `client_id`.", "string", default="client_id", **_COLUMN),
-            _f("submission_date_column", "DATE column. Default `submission_date`.", "string", default="submission_date", **_COLUMN),
-            _f("group_id_column", "Profile group id column. Default `profile_group_id`.", "string", default="profile_group_id", **_COLUMN),
+            _f(
+                "submission_date_column",
+                "DATE column. Default `submission_date`.",
+                "string",
+                default="submission_date",
+                **_COLUMN,
+            ),
+            _f(
+                "group_id_column",
+                "Profile group id column. Default `profile_group_id`.",
+                "string",
+                default="profile_group_id",
+                **_COLUMN,
+            ),
             _f("glean_client_id_column", "Glean client id column.", "string", **_COLUMN),
             _f("legacy_client_id_column", "Legacy telemetry client id column.", "string", **_COLUMN),
             _f(
@@ -691,14 +762,12 @@ def parameters_section(ignored: bool = False) -> Section:
 
 FUNCTION = _s(
     "function",
-    "A Jinja function usable in metric and segment select expressions as `{{<slug>(\"<sql>\")}}` "
-    "(exactly one argument).",
+    'A Jinja function usable in metric and segment select expressions as `{{<slug>("<sql>")}}` (exactly one argument).',
     _keyed(
         [
             _f(
                 "definition",
-                "SQL with the single `str.format` placeholder `{select_expr}`; other literal braces "
-                "must be doubled.",
+                "SQL with the single `str.format` placeholder `{select_expr}`; other literal braces must be doubled.",
                 "string",
                 required=True,
                 template="format",
@@ -711,14 +780,22 @@ FUNCTION = _s(
     ),
 )
 
-FUNCTIONS = _s("functions", "Function definitions, `[functions.<slug>]`.", {}, entries=FUNCTION, entry_reference="function")
+FUNCTIONS = _s(
+    "functions", "Function definitions, `[functions.<slug>]`.", {}, entries=FUNCTION, entry_reference="function"
+)
 
 DIMENSION = _s(
     "dimension",
     "A dimension (OpMon / definitions; not used by Jetstream).",
     _keyed(
         [
-            _f("select_expression", "SQL expression of the dimension (not Jinja-rendered).", "string", required=True, sql="expression"),
+            _f(
+                "select_expression",
+                "SQL expression of the dimension (not Jinja-rendered).",
+                "string",
+                required=True,
+                sql="expression",
+            ),
             _f("data_source", "Data source slug.", "string", required=True, reference="data_source"),
             _f("friendly_name", "Human-readable name.", "string"),
             _f("description", "Description.", "string"),
@@ -748,13 +825,23 @@ ALERT = _s(
                 enum=("ci_overlap", "threshold", "avg_diff"),
                 enum_docs=_M(
                     {
-                        "ci_overlap": "Confidence intervals of branches stop overlapping (forbids `min`, `max`, `window_size`, `max_relative_change`).",
-                        "threshold": "A value crosses `min`/`max` (at least one required; forbids `window_size`, `max_relative_change`).",
-                        "avg_diff": "Average changes by more than `max_relative_change` over `window_size` (both required; forbids `min`, `max`).",
+                        "ci_overlap": "Confidence intervals of branches stop overlapping (forbids `min`, `max`, "
+                        "`window_size`, `max_relative_change`).",
+                        "threshold": "A value crosses `min`/`max` (at least one required; forbids `window_size`, "
+                        "`max_relative_change`).",
+                        "avg_diff": "Average changes by more than `max_relative_change` over `window_size` (both "
+                        "required; forbids `min`, `max`).",
                     }
                 ),
             ),
-            _f("metrics", "Metric slugs of this file to monitor.", "array", required=True, items="string", reference="metric"),
+            _f(
+                "metrics",
+                "Metric slugs of this file to monitor.",
+                "array",
+                required=True,
+                items="string",
+                reference="metric",
+            ),
             _f("friendly_name", "Human-readable name.", "string"),
             _f("description", "Description.", "string"),
             _f("parameters", "Parameters to monitor, e.g. percentiles.", "array"),
@@ -792,7 +879,12 @@ POPULATION = _s(
             _f("branches", "Branch slugs to monitor.", "array", items="string", reference="branch"),
             _f("dimensions", "Dimension slugs to split by.", "array", items="string", reference="dimension"),
             _f("monitor_entire_population", "Monitor the whole population. Default `false`.", "boolean", default=False),
-            _f("group_by_dimension", "A dimension (listed in `dimensions`) to group by.", "string", reference="dimension"),
+            _f(
+                "group_by_dimension",
+                "A dimension (listed in `dimensions`) to group by.",
+                "string",
+                reference="dimension",
+            ),
         ]
     ),
 )
@@ -825,11 +917,18 @@ PROJECT = _s(
             ),
             _f("start_date", "Start date, `YYYY-MM-DD`.", "string", **_DATE),
             _f("end_date", "End date, `YYYY-MM-DD`.", "string", **_DATE),
-            _f("metrics", "Metric slugs to monitor; each must be defined.", "array", items="string", reference="metric"),
+            _f(
+                "metrics", "Metric slugs to monitor; each must be defined.", "array", items="string", reference="metric"
+            ),
             _f("alerts", "Alert slugs to evaluate.", "array", items="string", reference="alert"),
             _f("reference_branch", 'Reference branch. Default `"control"`.', "string", reference="branch"),
             _f("compact_visualization", "Compact dashboards. Default `false`.", "boolean", default=False),
-            _f("skip_default_metrics", "Do not add the platform's default metrics. Default `false`.", "boolean", default=False),
+            _f(
+                "skip_default_metrics",
+                "Do not add the platform's default metrics. Default `false`.",
+                "boolean",
+                default=False,
+            ),
             _f("skip", "Do not run this project. Default `false`.", "boolean", default=False),
             _f("is_rollout", "The project monitors a rollout. Default `false`.", "boolean", default=False),
             POPULATION,
@@ -863,7 +962,13 @@ FEATMON_SOURCE = _s(
                 enum=("metrics", "events_stream", "clients_daily"),
                 default="metrics",
             ),
-            _f("analysis_unit_id", "Client id column. Default `client_info.client_id`.", "string", default="client_info.client_id", **_COLUMN),
+            _f(
+                "analysis_unit_id",
+                "Client id column. Default `client_info.client_id`.",
+                "string",
+                default="client_info.client_id",
+                **_COLUMN,
+            ),
             _f("dimensions", "Free-form dimension tables.", "table"),
         ]
     ),
@@ -961,8 +1066,18 @@ def _build(kind: FileKind, tool: str) -> Section:
             "Jetstream outcome (`jetstream/outcomes/<platform>/<slug>.toml`): a reusable set of "
             "metrics. `friendly_name` and `description` are required; no window lists.",
             {
-                "friendly_name": _f("friendly_name", "Name of the outcome shown in Experimenter (**required**).", "string", required=True),
-                "description": _f("description", "Description of the outcome shown in Experimenter (**required**).", "string", required=True),
+                "friendly_name": _f(
+                    "friendly_name",
+                    "Name of the outcome shown in Experimenter (**required**).",
+                    "string",
+                    required=True,
+                ),
+                "description": _f(
+                    "description",
+                    "Description of the outcome shown in Experimenter (**required**).",
+                    "string",
+                    required=True,
+                ),
                 "metrics": metrics_section(tool, "no"),
                 "data_sources": _data_sources(),
                 "parameters": parameters_section(),
@@ -1001,7 +1116,11 @@ def _build(kind: FileKind, tool: str) -> Section:
         return _root(
             kind,
             "Jinja functions (`definitions/functions.toml`).",
-            {"functions": Section(f.name, f.doc, f.fields, entries=f.entries, entry_reference=f.entry_reference, required=True)},
+            {
+                "functions": Section(
+                    f.name, f.doc, f.fields, entries=f.entries, entry_reference=f.entry_reference, required=True
+                )
+            },
         )
     if kind is FileKind.OPMON:
         return _root(

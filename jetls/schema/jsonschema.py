@@ -33,15 +33,45 @@ DRAFT = "http://json-schema.org/draft-07/schema#"
 
 #: Published schemas: file name → (kind, statistic vocabulary, title, files it is meant for).
 SCHEMAS: dict[str, tuple[FileKind, str, str, str]] = {
-    "jetstream-experiment.schema.json": (FileKind.EXPERIMENT, "jetstream", "Jetstream experiment config", "jetstream/*.toml"),
-    "jetstream-outcome.schema.json": (FileKind.OUTCOME, "jetstream", "Jetstream outcome", "jetstream/outcomes/*/*.toml"),
-    "jetstream-defaults.schema.json": (FileKind.DEFAULTS, "jetstream", "Jetstream defaults", "jetstream/defaults/*.toml"),
-    "jetstream-definitions.schema.json": (FileKind.DEFINITIONS, "jetstream", "Jetstream definitions", "jetstream/definitions/*.toml"),
+    "jetstream-experiment.schema.json": (
+        FileKind.EXPERIMENT,
+        "jetstream",
+        "Jetstream experiment config",
+        "jetstream/*.toml",
+    ),
+    "jetstream-outcome.schema.json": (
+        FileKind.OUTCOME,
+        "jetstream",
+        "Jetstream outcome",
+        "jetstream/outcomes/*/*.toml",
+    ),
+    "jetstream-defaults.schema.json": (
+        FileKind.DEFAULTS,
+        "jetstream",
+        "Jetstream defaults",
+        "jetstream/defaults/*.toml",
+    ),
+    "jetstream-definitions.schema.json": (
+        FileKind.DEFINITIONS,
+        "jetstream",
+        "Jetstream definitions",
+        "jetstream/definitions/*.toml",
+    ),
     "definitions.schema.json": (FileKind.DEFINITIONS, "any", "metric-hub definitions", "definitions/*.toml"),
-    "functions.schema.json": (FileKind.FUNCTIONS, "jetstream", "metric-hub functions", "definitions/functions.toml, jetstream/definitions/functions.toml"),
+    "functions.schema.json": (
+        FileKind.FUNCTIONS,
+        "jetstream",
+        "metric-hub functions",
+        "definitions/functions.toml, jetstream/definitions/functions.toml",
+    ),
     "opmon.schema.json": (FileKind.OPMON, "opmon", "OpMon config", "opmon/*.toml, opmon/defaults/*.toml"),
     "opmon-definitions.schema.json": (FileKind.DEFINITIONS, "opmon", "OpMon definitions", "opmon/definitions/*.toml"),
-    "looker-definitions.schema.json": (FileKind.DEFINITIONS, "looker", "Looker definitions", "looker/definitions/*.toml"),
+    "looker-definitions.schema.json": (
+        FileKind.DEFINITIONS,
+        "looker",
+        "Looker definitions",
+        "looker/definitions/*.toml",
+    ),
     "featmon.schema.json": (FileKind.FEATMON, "jetstream", "Nimbus feature monitoring config", "featmon/*.toml"),
 }
 
@@ -66,9 +96,11 @@ class _Gen:
         extra = [v for v in field_.case_insensitive_values if v in field_.enum]
         if field_.case_insensitive_enum or extra:
             values = field_.enum if field_.case_insensitive_enum else extra
-            pattern = "^(" + "|".join(
-                "".join(f"[{c.lower()}{c.upper()}]" if c.isalpha() else c for c in v) for v in values
-            ) + ")$"
+            pattern = (
+                "^("
+                + "|".join("".join(f"[{c.lower()}{c.upper()}]" if c.isalpha() else c for c in v) for v in values)
+                + ")$"
+            )
             return {"anyOf": [out, {"type": "string", "pattern": pattern}]}
         return out
 

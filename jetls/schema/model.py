@@ -30,22 +30,10 @@ accepts integers lists both (``("float", "integer")``).
 from __future__ import annotations
 
 import re
-
 from collections.abc import Mapping
 from dataclasses import dataclass
 from dataclasses import field as dc_field
 from typing import Any, Union
-
-
-def toml_literal(value: Any) -> str:
-    """A Python value (a default, a parsed TOML value) written as TOML: `true`, `"x"`, `[1, 2]`."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        return f'"{value}"'
-    if isinstance(value, list):
-        return "[" + ", ".join(toml_literal(v) for v in value) + "]"
-    return str(value)
 
 TOML_TYPES: tuple[str, ...] = ("string", "integer", "float", "boolean", "date", "array", "table", "any")
 

@@ -33,10 +33,7 @@ _NUM_SAMPLES = _p(
 
 
 def _drop_highest(default: float, strict_float: bool = False) -> Param:
-    doc = (
-        f"Fraction of the highest values to discard before computing (outlier trimming). "
-        f"Default `{default}`."
-    )
+    doc = f"Fraction of the highest values to discard before computing (outlier trimming). Default `{default}`."
     if strict_float:
         doc += (
             " Must be written as a float: `drop_highest = 0` fails with "
@@ -54,9 +51,7 @@ _COVARIATE = _p(
     "pre-enrollment window; metrics with `depends_on` cannot be adjusted.",
     ("table",),
 )
-_LOG_SPACE = _p(
-    "log_space", "Compute on a log scale (for heavy-tailed metrics). Default `false`.", ("boolean",), False
-)
+_LOG_SPACE = _p("log_space", "Compute on a log scale (for heavy-tailed metrics). Default `false`.", ("boolean",), False)
 _GRID_SIZE = _p(
     "grid_size",
     "Number of grid points the output is evaluated at. Default `256` (not `gridsize`).",
@@ -70,7 +65,7 @@ _JETSTREAM: dict[str, Statistic] = {
     "bootstrap_mean": Statistic(
         "bootstrap_mean",
         "Bayesian bootstrap of the mean per branch, after dropping the top `drop_highest` "
-        "fraction of values. Results have `statistic = \"mean\"`.",
+        'fraction of values. Results have `statistic = "mean"`.',
         {
             "num_samples": _NUM_SAMPLES,
             "drop_highest": _drop_highest(0.005),
@@ -87,8 +82,7 @@ _JETSTREAM: dict[str, Statistic] = {
     ),
     "deciles": Statistic(
         "deciles",
-        "Bootstrapped deciles (quantiles) of the metric per branch; the `parameter` column "
-        "holds the quantile.",
+        "Bootstrapped deciles (quantiles) of the metric per branch; the `parameter` column holds the quantile.",
         {"confidence_interval": _CI, "num_samples": _NUM_SAMPLES},
         output="deciles",
     ),
@@ -96,7 +90,7 @@ _JETSTREAM: dict[str, Statistic] = {
         "linear_model_mean",
         "Mean estimated with an ordinary least squares model, optionally adjusted for a "
         "pre-enrollment covariate (`covariate_adjustment`). Interval fixed at 95%. Results have "
-        "`statistic = \"mean_lm\"`.",
+        '`statistic = "mean_lm"`.',
         {"drop_highest": _drop_highest(0.005, strict_float=True), "covariate_adjustment": _COVARIATE},
         output="mean_lm",
     ),
@@ -137,8 +131,7 @@ _JETSTREAM: dict[str, Statistic] = {
     "sum": Statistic("sum", "Sum of the metric per branch. No parameters.", output="sum"),
     "kernel_density_estimate": Statistic(
         "kernel_density_estimate",
-        "Kernel density estimate of the metric's distribution per branch (scikit-learn "
-        "`KernelDensity`).",
+        "Kernel density estimate of the metric's distribution per branch (scikit-learn `KernelDensity`).",
         {
             "bandwidth": _p(
                 "bandwidth",
@@ -196,9 +189,7 @@ def _threshold(doc: str) -> Param:
 PRE_TREATMENTS: Mapping[str, PreTreatment] = MappingProxyType(
     {
         "remove_nulls": PreTreatment("remove_nulls", "Drop rows where the metric is NULL."),
-        "remove_indefinites": PreTreatment(
-            "remove_indefinites", "Drop rows where the metric is NULL or infinite."
-        ),
+        "remove_indefinites": PreTreatment("remove_indefinites", "Drop rows where the metric is NULL or infinite."),
         "censor_highest_values": PreTreatment(
             "censor_highest_values",
             "Keep only rows below the `fraction` quantile.",
@@ -295,9 +286,7 @@ def _looker(name: str, doc: str, params: dict[str, Param] | None = None) -> Stat
     return Statistic(name, doc, {**(params or {}), "period_over_period": _POP}, tool="looker")
 
 
-_STAT_REF = (
-    'A `"<metric>.<statistic>"` reference to another statistic of this file.'
-)
+_STAT_REF = 'A `"<metric>.<statistic>"` reference to another statistic of this file.'
 
 _LOOKER: dict[str, Statistic] = {
     "average": _looker("average", "Average of the metric (Looker)."),
@@ -330,9 +319,7 @@ _LOOKER: dict[str, Statistic] = {
                 ["sum"],
                 items="string",
             ),
-            "window_sizes": _p(
-                "window_sizes", "Window sizes in days, e.g. `[1, 7, 28]`.", ("array",), items="integer"
-            ),
+            "window_sizes": _p("window_sizes", "Window sizes in days, e.g. `[1, 7, 28]`.", ("array",), items="integer"),
         },
     ),
 }
@@ -423,7 +410,8 @@ COVARIATE_ADJUSTMENT = Section(
             ),
             "metric": Field(
                 name="metric",
-                doc="Metric used as covariate; default: this metric. It must be computed in that pre-enrollment window.",
+                doc="Metric used as covariate; default: this metric. It must be computed in that pre-enrollment "
+                "window.",
                 types=("string",),
                 reference="metric",
             ),
@@ -437,7 +425,9 @@ _POP_SECTION = Section(
     doc=_POP.doc,
     fields=MappingProxyType(
         {
-            "periods": Field("periods", "Offsets in days to compare with, e.g. `[7, 365]`.", ("array",), items="integer"),
+            "periods": Field(
+                "periods", "Offsets in days to compare with, e.g. `[7, 365]`.", ("array",), items="integer"
+            ),
             "kinds": Field(
                 "kinds",
                 'Comparisons to show. Default `["previous"]`.',
@@ -471,10 +461,12 @@ def statistic_section(stat: Statistic, tool: str = "jetstream") -> Section:
 
 
 _STAT_DOCS = {
-    "jetstream": "Jetstream statistics to compute for this metric: `[…statistics.<name>]` tables of parameters (possibly empty: `bootstrap_mean = {}`).",
+    "jetstream": "Jetstream statistics to compute for this metric: `[…statistics.<name>]` tables of parameters "
+    "(possibly empty: `bootstrap_mean = {}`).",
     "opmon": "OpMon statistics to compute for this metric: `<name> = {params}`.",
     "looker": "Looker statistics to expose for this metric: `<name> = {params}`.",
-    "any": "Statistics to compute for this metric, by name; which names are valid depends on the tool reading the file (Jetstream, OpMon, Looker).",
+    "any": "Statistics to compute for this metric, by name; which names are valid depends on the tool reading "
+    "the file (Jetstream, OpMon, Looker).",
 }
 
 
@@ -497,7 +489,14 @@ def pre_treatment_schema(name: str) -> Section | None:
     if pt is None:
         return None
     fields: dict[str, Field | Section] = {
-        "name": Field("name", "Pre-treatment name.", ("string",), enum=tuple(PRE_TREATMENTS), required=True, reference="pre_treatment"),
+        "name": Field(
+            "name",
+            "Pre-treatment name.",
+            ("string",),
+            enum=tuple(PRE_TREATMENTS),
+            required=True,
+            reference="pre_treatment",
+        ),
     }
     fields.update({k: _param_field(p) for k, p in pt.params.items()})
     return Section(name=name, doc=pt.doc, fields=MappingProxyType(fields), unknown_keys="error")

@@ -29,7 +29,7 @@ _ENCODINGS = {
 def encoding_name(kind: object) -> str:
     """An LSP PositionEncodingKind (or its string) -> the syntax layer's encoding name."""
     value = getattr(kind, "value", kind)
-    return _ENCODINGS.get(value, "utf-16")  # type: ignore[arg-type]
+    return _ENCODINGS.get(value, "utf-16") if isinstance(value, str) else "utf-16"
 
 
 def position(lines: LineIndex, offset: int, encoding: str) -> lsp.Position:

@@ -46,7 +46,7 @@ async def _load(ls, path: str) -> None:
             log.debug("progress create failed: %s", exc)
             progress = False
     done: asyncio.Future = loop.create_future()
-    last = [-1]
+    last: list[int | None] = [-1]
 
     def report(message: str, fraction: float | None) -> None:  # on the loading thread
         pct = int(100 * fraction) if fraction is not None else None
@@ -57,7 +57,11 @@ async def _load(ls, path: str) -> None:
             )
 
     def finished(state) -> None:  # on the loading thread
-        loop.call_soon_threadsafe(lambda: done.done() or done.set_result(state))
+        def settle() -> None:
+            if not done.done():
+                done.set_result(state)
+
+        loop.call_soon_threadsafe(settle)
 
     sources.start(path, report, finished)
     state = await done

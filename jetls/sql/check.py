@@ -52,8 +52,14 @@ def _check_cached(sql: str, kind: str, routines) -> tuple[Problem, ...]:
             # sqlglot trips over a known function's wrong argument count (`SAFE_DIVIDE(a)`)
             # with a confusing message: the argument count says what is wrong
             _, unclosed, stray = lx.parens
-            arity = [c for c in calls if c.code == "JET454" and not unclosed and not stray
-                     and any(c.start <= p.start < c.end for p in problems if p.code == "JET450")]
+            arity = [
+                c
+                for c in calls
+                if c.code == "JET454"
+                and not unclosed
+                and not stray
+                and any(c.start <= p.start < c.end for p in problems if p.code == "JET450")
+            ]
             if arity:
                 problems = arity
     return tuple(_shift(problems, len(prefix), len(sql)))

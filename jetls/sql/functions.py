@@ -24,8 +24,17 @@ from jetls.diagnostics import Problem
 
 from .lexer import Call, Lexed
 
-__all__ = ["Function", "catalog", "lookup", "DIALECT_NAMES", "DATE_PART_ARGS", "function_problems", "params_of",
-           "first_form", "routine_key"]
+__all__ = [
+    "Function",
+    "catalog",
+    "lookup",
+    "DIALECT_NAMES",
+    "DATE_PART_ARGS",
+    "function_problems",
+    "params_of",
+    "first_form",
+    "routine_key",
+]
 
 _DATA = Path(__file__).with_name("bigquery_functions.tsv")
 
@@ -130,15 +139,39 @@ DIALECT_NAMES: dict[str, tuple[str, str]] = {
 }
 
 # Every date part BigQuery knows (functions accept subsets; the superset avoids false alarms).
-DATE_PARTS = frozenset({
-    "MICROSECOND", "MILLISECOND", "SECOND", "MINUTE", "HOUR", "DAY", "DAYOFWEEK", "DAYOFYEAR", "WEEK",
-    "ISOWEEK", "MONTH", "QUARTER", "YEAR", "ISOYEAR", "DATE", "TIME", "DATETIME",
-})
+DATE_PARTS = frozenset(
+    {
+        "MICROSECOND",
+        "MILLISECOND",
+        "SECOND",
+        "MINUTE",
+        "HOUR",
+        "DAY",
+        "DAYOFWEEK",
+        "DAYOFYEAR",
+        "WEEK",
+        "ISOWEEK",
+        "MONTH",
+        "QUARTER",
+        "YEAR",
+        "ISOYEAR",
+        "DATE",
+        "TIME",
+        "DATETIME",
+    }
+)
 WEEKDAYS = frozenset({"SUNDAY", "MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY"})
 # Functions with a date-part argument: name → its index.
 DATE_PART_ARGS = {
-    "DATE_DIFF": 2, "DATETIME_DIFF": 2, "TIMESTAMP_DIFF": 2, "TIME_DIFF": 2,
-    "DATE_TRUNC": 1, "DATETIME_TRUNC": 1, "TIMESTAMP_TRUNC": 1, "TIME_TRUNC": 1, "LAST_DAY": 1,
+    "DATE_DIFF": 2,
+    "DATETIME_DIFF": 2,
+    "TIMESTAMP_DIFF": 2,
+    "TIME_DIFF": 2,
+    "DATE_TRUNC": 1,
+    "DATETIME_TRUNC": 1,
+    "TIMESTAMP_TRUNC": 1,
+    "TIME_TRUNC": 1,
+    "LAST_DAY": 1,
 }
 _ROUTINE_DATASETS = ("udf", "udf_js", "udf_legacy")
 
@@ -156,7 +189,7 @@ def temporary_functions(lx: Lexed) -> set[str]:
     """Upper-case names of the functions `CREATE [TEMP] FUNCTION` defines in the SQL."""
     out: set[str] = set()
     toks, names = lx.toks, lx.names
-    for i, t in enumerate(toks):
+    for i in range(len(toks)):
         if names[i] == "FUNCTION" and i + 1 < len(toks):
             parts = []
             k = i + 1
@@ -221,7 +254,7 @@ def _balanced(label: str) -> str:
                 keep[i] = False
     for i in opened:
         keep[i] = False
-    return " ".join("".join(c for c, k in zip(label, keep) if k).split())
+    return " ".join("".join(c for c, k in zip(label, keep, strict=False) if k).split())
 
 
 def first_form(signature: str) -> str:
@@ -298,8 +331,14 @@ def _unknown(text: str, call: Call, name: str, cat: dict[str, Function]) -> Prob
     if written.upper().startswith("SAFE.") and f"SAFE_{name}" in cat:
         s = f"SAFE_{name}"  # `SAFE.DIVIDE` → `SAFE_DIVIDE`
         written_fix = s.lower() if written.islower() else s
-        return _problem("JET452", "warning", call.start, call.end,
-                        f"`{written}` is not a BigQuery function; did you mean `{s}`?", {"replacement": written_fix})
+        return _problem(
+            "JET452",
+            "warning",
+            call.start,
+            call.end,
+            f"`{written}` is not a BigQuery function; did you mean `{s}`?",
+            {"replacement": written_fix},
+        )
     msg = f"`{written}` is not a BigQuery function"
     data = None
     if s is not None:
@@ -320,9 +359,14 @@ def _dialect(text: str, call: Call, name: str, written: str, dialect: tuple[str,
     end = call.close + 1 if call.close is not None else call.end
     whole = None
     if how == "rename" or how == "isnull" and len(args) == 2:
-        return _problem("JET453", "error", call.start, call.end,
-                        f"`{written}` is not BigQuery SQL (another dialect's function): BigQuery's is `{bq}`",
-                        {"replacement": _same_case(written, bq)})
+        return _problem(
+            "JET453",
+            "error",
+            call.start,
+            call.end,
+            f"`{written}` is not BigQuery SQL (another dialect's function): BigQuery's is `{bq}`",
+            {"replacement": _same_case(written, bq)},
+        )
     if how == "isnull":
         hint = "`x IS NULL`"
     elif how == "datediff" and len(args) == 2:
@@ -361,8 +405,15 @@ def _arity(text: str, call: Call, fn: Function) -> list[Problem]:
         return []
     written = text[call.start : call.end]
     end = call.close + 1
-    return [_problem("JET454", "error", call.start, end,
-                     f"`{written}` takes {fn.arity}, but {n} {'was' if n == 1 else 'were'} given: {fn.signature}")]
+    return [
+        _problem(
+            "JET454",
+            "error",
+            call.start,
+            end,
+            f"`{written}` takes {fn.arity}, but {n} {'was' if n == 1 else 'were'} given: {fn.signature}",
+        )
+    ]
 
 
 def _date_part(text: str, call: Call, fn: Function) -> list[Problem]:
@@ -397,6 +448,7 @@ def _bad_part(word: str, start: int, fname: str) -> Problem:
     from .syntax import _date_part_fix
 
     fix = _date_part_fix(word, tuple(sorted(DATE_PARTS)))
-    msg = f"`{word}` is not a date part of {fname}" + (f": write `{fix}`" if fix else
-                                                        " (DAY, WEEK, WEEK(MONDAY), MONTH, QUARTER, YEAR, ...)")
+    msg = f"`{word}` is not a date part of {fname}" + (
+        f": write `{fix}`" if fix else " (DAY, WEEK, WEEK(MONDAY), MONTH, QUARTER, YEAR, ...)"
+    )
     return _problem("JET455", "error", start, start + len(word), msg, {"replacement": fix} if fix else None)

@@ -41,7 +41,9 @@ class Lexed:
         self.text = text
         self.toks = toks
         self.names = [t.token_type.name for t in toks]
-        self._parens = self._angles = self._calls = None
+        self._parens: tuple[dict[int, int], list[int], list[int]] | None = None
+        self._angles: set[int] | None = None
+        self._calls: list[Call] | None = None
 
     @property
     def parens(self) -> tuple[dict[int, int], list[int], list[int]]:
@@ -92,12 +94,68 @@ class Call:
 
 # Keyword tokens that are followed by `(` without being a call.
 _NOT_CALLS = {
-    "IN", "OVER", "ALIAS", "USING", "EXISTS", "ON", "AND", "OR", "NOT", "WHEN", "THEN", "ELSE", "SELECT",
-    "FROM", "JOIN", "WHERE", "WITH", "INTERVAL", "IS", "LIKE", "BETWEEN", "UNION", "INTERSECT",
-    "WINDOW", "QUALIFY", "HAVING", "LIMIT", "VALUES", "ALL", "ANY", "SOME", "DISTINCT", "PIVOT", "UNPIVOT",
-    "TABLE_SAMPLE", "FOR", "GROUP_BY", "ORDER_BY", "PARTITION_BY", "ROLLUP", "CUBE", "GROUPING_SETS",
-    "RETURNS", "CASE", "TABLE", "LATERAL", "RECURSIVE", "ROWS", "RANGE_BETWEEN", "PERCENT", "ESCAPE", "SET",
-    "DECLARE", "CREATE", "FUNCTION", "OPTIONS", "LANGUAGE", "INSERT", "INTO", "UPDATE", "DELETE", "MERGE",
+    "IN",
+    "OVER",
+    "ALIAS",
+    "USING",
+    "EXISTS",
+    "ON",
+    "AND",
+    "OR",
+    "NOT",
+    "WHEN",
+    "THEN",
+    "ELSE",
+    "SELECT",
+    "FROM",
+    "JOIN",
+    "WHERE",
+    "WITH",
+    "INTERVAL",
+    "IS",
+    "LIKE",
+    "BETWEEN",
+    "UNION",
+    "INTERSECT",
+    "WINDOW",
+    "QUALIFY",
+    "HAVING",
+    "LIMIT",
+    "VALUES",
+    "ALL",
+    "ANY",
+    "SOME",
+    "DISTINCT",
+    "PIVOT",
+    "UNPIVOT",
+    "TABLE_SAMPLE",
+    "FOR",
+    "GROUP_BY",
+    "ORDER_BY",
+    "PARTITION_BY",
+    "ROLLUP",
+    "CUBE",
+    "GROUPING_SETS",
+    "RETURNS",
+    "CASE",
+    "TABLE",
+    "LATERAL",
+    "RECURSIVE",
+    "ROWS",
+    "RANGE_BETWEEN",
+    "PERCENT",
+    "ESCAPE",
+    "SET",
+    "DECLARE",
+    "CREATE",
+    "FUNCTION",
+    "OPTIONS",
+    "LANGUAGE",
+    "INSERT",
+    "INTO",
+    "UPDATE",
+    "DELETE",
+    "MERGE",
 }
 # Tokens after which a `name (` is a type with parameters (`CAST(x AS NUMERIC(10, 2))`), a
 # declaration (`FUNCTION f(x INT64)`), or a column/alias list, not a call.
@@ -194,8 +252,18 @@ def find_calls(lx: Lexed) -> list[Call]:
         open_i = i + 1
         close_i = pairs.get(open_i)
         args, commas, counted = _arguments(toks, names, open_i, close_i, angles, text)
-        out.append(Call(tuple(parts), toks[j].start, tok.end + 1, toks[open_i].start,
-                        toks[close_i].start if close_i is not None else None, args, commas, counted))
+        out.append(
+            Call(
+                tuple(parts),
+                toks[j].start,
+                tok.end + 1,
+                toks[open_i].start,
+                toks[close_i].start if close_i is not None else None,
+                args,
+                commas,
+                counted,
+            )
+        )
     return out
 
 
@@ -228,7 +296,7 @@ def _arguments(toks: list, names: list[str], open_i: int, close_i: int | None, a
                 break
     bounds = [open_i] + commas + [stop]
     args = []
-    for a, b in zip(bounds, bounds[1:]):
+    for a, b in zip(bounds, bounds[1:], strict=False):
         if b > a + 1:
             args.append((toks[a + 1].start, toks[b - 1].end + 1))
         else:  # an empty argument: the gap between the separators

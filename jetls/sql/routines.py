@@ -73,9 +73,16 @@ class RoutineCatalog:
         n, want = len(call.args), len(r.params)
         if n == want:
             return []
-        return [Problem(call.start, call.close + 1, "JET457", "warning",
-                        f"`{written}` takes {want} argument{'s' if want != 1 else ''}, but {n} "
-                        f"{'was' if n == 1 else 'were'} given: {r.signature}")]
+        return [
+            Problem(
+                call.start,
+                call.close + 1,
+                "JET457",
+                "warning",
+                f"`{written}` takes {want} argument{'s' if want != 1 else ''}, but {n} "
+                f"{'was' if n == 1 else 'were'} given: {r.signature}",
+            )
+        ]
 
 
 def _written_like(written: str, key: str) -> str:
@@ -167,7 +174,9 @@ def _description(meta: str) -> str:
 
 _CREATE = re.compile(
     r"CREATE\s+(?:OR\s+REPLACE\s+)?(?:TEMP(?:ORARY)?\s+)?(?:FUNCTION|PROCEDURE)\s+(?:IF\s+NOT\s+EXISTS\s+)?"
-    r"([`\w.\-]+)\s*\(", re.I)
+    r"([`\w.\-]+)\s*\(",
+    re.I,
+)
 
 
 def parse_params(sql: str, dataset: str, name: str) -> tuple[str, ...] | None:
@@ -186,7 +195,9 @@ def parse_params(sql: str, dataset: str, name: str) -> tuple[str, ...] | None:
 
 
 def _split_params(sql: str, i: int) -> tuple[str, ...] | None:
-    depth, angle, cur, out = 1, 0, [], []
+    depth, angle = 1, 0
+    cur: list[str] = []
+    out: list[str] = []
     while i < len(sql):
         c = sql[i]
         if c == "(":

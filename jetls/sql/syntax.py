@@ -80,25 +80,42 @@ def parse_problems(text: str, kind: str, lx: Lexed | None) -> list[Problem]:
         except RecursionError:
             return [hint(text, "SQL not validated: nested too deeply for the checker")]
         except Exception:  # noqa: BLE001 — a crash inside sqlglot on valid SQL (`TRANSLATE(x, 'a', 'b')`)
-            trees = _parse_masked(dialect, ErrorLevel, lx)
-            if trees is None:
+            masked = _parse_masked(dialect, ErrorLevel, lx)
+            if masked is None:
                 return []  # judged by the strict checks alone
+            trees = masked
     finally:
         _local.parsing = False
     trees = [t for t in trees if t is not None]
     problems: list[Problem] = []
     if any(isinstance(t, exp.Command) for t in trees):
-        return [hint(text, "SQL not validated: sqlglot does not understand this syntax (it fell back to an "
-                           "unparsed command); use a BigQuery dry run to check it")]
+        return [
+            hint(
+                text,
+                "SQL not validated: sqlglot does not understand this syntax (it fell back to an "
+                "unparsed command); use a BigQuery dry run to check it",
+            )
+        ]
     if len(trees) > 1:
         semi = _statement_separator(toks)
         what = {"expression": "one expression", "from": "one table or subquery", "query": "one query"}[kind]
         problems.append(_err(semi, semi + 1, f"more than one SQL statement: expected {what}; remove the `;`"))
     elif kind == "expression" and trees:
         t = trees[0]
-        if isinstance(t, exp.Query) and not isinstance(t, exp.Subquery) or isinstance(t, exp.DDL) or isinstance(t, exp.DML):
-            problems.append(_err(0, len(text), "a select expression must be an expression, not a statement; "
-                                               "wrap a subquery in parentheses: `(SELECT ...)`"))
+        if (
+            isinstance(t, exp.Query)
+            and not isinstance(t, exp.Subquery)
+            or isinstance(t, exp.DDL)
+            or isinstance(t, exp.DML)
+        ):
+            problems.append(
+                _err(
+                    0,
+                    len(text),
+                    "a select expression must be an expression, not a statement; "
+                    "wrap a subquery in parentheses: `(SELECT ...)`",
+                )
+            )
     elif kind == "query" and trees and not isinstance(trees[0], exp.Query):
         problems.append(_err(0, len(text), f"expected a query (SELECT / WITH ...), found {type(trees[0]).__name__}"))
     return problems
@@ -206,8 +223,9 @@ def _from_token_error(text: str) -> Problem:
             return _err(start, start + 2, "unterminated comment: `/*` is never closed with `*/`")
         if opener == "`":
             return _err(start, start + 1, "unterminated quoted identifier: the backtick opened here is never closed")
-        return _err(start, start + len(opener),
-                    f"unterminated string literal: the `{opener}` opened here is never closed")
+        return _err(
+            start, start + len(opener), f"unterminated string literal: the `{opener}` opened here is never closed"
+        )
     return _err(0, len(text), "SQL could not be tokenized")
 
 
@@ -252,9 +270,36 @@ def _unterminated(text: str) -> tuple[int, str] | None:
 
 # Tokens that end a clause: a keyword that needs something after it is incomplete before them.
 _CLAUSE_END = {
-    "R_PAREN", "R_BRACKET", "SEMICOLON", "COMMA", "FROM", "WHERE", "GROUP_BY", "HAVING", "QUALIFY",
-    "WINDOW", "ORDER_BY", "LIMIT", "UNION", "INTERSECT", "EXCEPT", "JOIN", "LEFT", "RIGHT", "INNER",
-    "FULL", "CROSS", "OUTER", "ON", "USING", "ROWS", "RANGE", "THEN", "ELSE", "END", "WHEN",
+    "R_PAREN",
+    "R_BRACKET",
+    "SEMICOLON",
+    "COMMA",
+    "FROM",
+    "WHERE",
+    "GROUP_BY",
+    "HAVING",
+    "QUALIFY",
+    "WINDOW",
+    "ORDER_BY",
+    "LIMIT",
+    "UNION",
+    "INTERSECT",
+    "EXCEPT",
+    "JOIN",
+    "LEFT",
+    "RIGHT",
+    "INNER",
+    "FULL",
+    "CROSS",
+    "OUTER",
+    "ON",
+    "USING",
+    "ROWS",
+    "RANGE",
+    "THEN",
+    "ELSE",
+    "END",
+    "WHEN",
 }
 _NEEDS_OPERAND = {
     "GROUP_BY": "`GROUP BY` has nothing after it: name the grouping columns (or remove it)",
@@ -265,19 +310,66 @@ _NEEDS_OPERAND = {
     "HAVING": "`HAVING` has no condition after it",
     "QUALIFY": "`QUALIFY` has no condition after it",
 }
-_SELECT_CLAUSES = {"FROM", "WHERE", "GROUP_BY", "HAVING", "QUALIFY", "WINDOW", "ORDER_BY", "LIMIT", "UNION",
-                   "INTERSECT"}
+_SELECT_CLAUSES = {
+    "FROM",
+    "WHERE",
+    "GROUP_BY",
+    "HAVING",
+    "QUALIFY",
+    "WINDOW",
+    "ORDER_BY",
+    "LIMIT",
+    "UNION",
+    "INTERSECT",
+}
 _ALIAS_MISSING_BEFORE = {
-    "COMMA", "R_PAREN", "R_BRACKET", "SEMICOLON", "FROM", "WHERE", "GROUP_BY", "HAVING", "QUALIFY", "WINDOW",
-    "ORDER_BY", "LIMIT", "UNION", "INTERSECT", "JOIN", "LEFT", "RIGHT", "INNER", "FULL", "CROSS", "ON", "USING",
+    "COMMA",
+    "R_PAREN",
+    "R_BRACKET",
+    "SEMICOLON",
+    "FROM",
+    "WHERE",
+    "GROUP_BY",
+    "HAVING",
+    "QUALIFY",
+    "WINDOW",
+    "ORDER_BY",
+    "LIMIT",
+    "UNION",
+    "INTERSECT",
+    "JOIN",
+    "LEFT",
+    "RIGHT",
+    "INNER",
+    "FULL",
+    "CROSS",
+    "ON",
+    "USING",
 }
 _IS_OPERANDS = {"NULL", "TRUE", "FALSE", "DISTINCT", "UNKNOWN"}
 # Date parts of INTERVAL literals (`INTERVAL 3 DAY`, `INTERVAL '1:2' HOUR TO MINUTE`).
-INTERVAL_PARTS = ("YEAR", "QUARTER", "MONTH", "WEEK", "DAY", "HOUR", "MINUTE", "SECOND", "MILLISECOND",
-                  "MICROSECOND")
+INTERVAL_PARTS = ("YEAR", "QUARTER", "MONTH", "WEEK", "DAY", "HOUR", "MINUTE", "SECOND", "MILLISECOND", "MICROSECOND")
 _JOIN_KINDS = {"LEFT", "RIGHT", "INNER", "FULL", "OUTER", "CROSS", "NATURAL"}
-_JOIN_END = {"WHERE", "GROUP_BY", "JOIN", "LEFT", "RIGHT", "INNER", "FULL", "CROSS", "R_PAREN", "COMMA",
-             "ORDER_BY", "LIMIT", "HAVING", "QUALIFY", "WINDOW", "UNION", "INTERSECT", "SEMICOLON"}
+_JOIN_END = {
+    "WHERE",
+    "GROUP_BY",
+    "JOIN",
+    "LEFT",
+    "RIGHT",
+    "INNER",
+    "FULL",
+    "CROSS",
+    "R_PAREN",
+    "COMMA",
+    "ORDER_BY",
+    "LIMIT",
+    "HAVING",
+    "QUALIFY",
+    "WINDOW",
+    "UNION",
+    "INTERSECT",
+    "SEMICOLON",
+}
 
 
 def _date_part_fix(word: str, parts: tuple[str, ...]) -> str | None:
@@ -308,7 +400,7 @@ def strict_problems(text: str, kind: str, lx: Lexed) -> list[Problem]:
 
     def word(i: int) -> str:
         t = at(i)
-        return "the end of the text" if t is None else f"`{text[t.start:t.end + 1]}`"
+        return "the end of the text" if t is None else f"`{text[t.start : t.end + 1]}`"
 
     def err(i: int, j: int, message: str, data: dict | None = None, code: str = "JET450") -> None:
         s = toks[i].start
@@ -319,7 +411,11 @@ def strict_problems(text: str, kind: str, lx: Lexed) -> list[Problem]:
     if unclosed:
         i = unclosed[0]
         opener = toks[i].text
-        before = f" after `{toks[i - 1].text}`" if i and names[i - 1] in ("VAR", "IDENTIFIER") or i and toks[i - 1].text[:1].isalpha() else ""
+        before = (
+            f" after `{toks[i - 1].text}`"
+            if i and names[i - 1] in ("VAR", "IDENTIFIER") or i and toks[i - 1].text[:1].isalpha()
+            else ""
+        )
         closer = ")" if opener == "(" else "]"
         err(i, i, f"unbalanced parentheses: the `{opener}`{before} is never closed; add `{closer}`")
     if stray:
@@ -362,8 +458,12 @@ def strict_problems(text: str, kind: str, lx: Lexed) -> list[Problem]:
             break
         elif tt == "IN" and nx == "L_PAREN" and name(i + 2) == "R_PAREN":
             err(i, i + 2, "`IN ()` is empty: list at least one value")
-        elif tt in ("USING", "EXCEPT", "REPLACE") and nx == "L_PAREN" and name(i + 2) == "R_PAREN" and (
-                tt == "USING" or name(i - 1) == "STAR"):
+        elif (
+            tt in ("USING", "EXCEPT", "REPLACE")
+            and nx == "L_PAREN"
+            and name(i + 2) == "R_PAREN"
+            and (tt == "USING" or name(i - 1) == "STAR")
+        ):
             err(i, i + 2, f"`{t.text.upper()} ()` is empty: list at least one column")
         elif tt == "ALIAS" and nx in _ALIAS_MISSING_BEFORE or tt == "ALIAS" and nx == "EOF":
             err(i, i, f"`AS` has no alias after it (found {word(i + 1)})")
@@ -371,8 +471,11 @@ def strict_problems(text: str, kind: str, lx: Lexed) -> list[Problem]:
             k = i + 1 if nx != "NOT" else i + 2
             if name(k) not in _IS_OPERANDS:
                 what = "`IS NOT`" if k == i + 2 else "`IS`"
-                err(i, k if k < n else k - 1,
-                    f"{what} must be followed by NULL, TRUE, FALSE or DISTINCT FROM, found {word(k)}")
+                err(
+                    i,
+                    k if k < n else k - 1,
+                    f"{what} must be followed by NULL, TRUE, FALSE or DISTINCT FROM, found {word(k)}",
+                )
         elif tt in _NEEDS_OPERAND and (nx in _CLAUSE_END or nx == "EOF"):
             err(i, i, _NEEDS_OPERAND[tt])
         elif tt == "DISTINCT" and nx in ("R_PAREN", "COMMA", "FROM", "EOF") and name(i - 1) not in ("IS", "NOT"):
@@ -401,10 +504,36 @@ def strict_problems(text: str, kind: str, lx: Lexed) -> list[Problem]:
 
 
 # The tokens the loop of `strict_problems` looks at (the others only sit between them).
-_STRICT_TOKENS = frozenset({
-    "L_PAREN", "L_BRACKET", "R_PAREN", "R_BRACKET", "SELECT", "EXCEPT", "COMMA", "EQ", "SEMICOLON", "IN",
-    "USING", "REPLACE", "ALIAS", "IS", "DISTINCT", "CASE", "WHEN", "THEN", "ELSE", "END", "INTERVAL", "JOIN",
-}) | _SELECT_CLAUSES | set(_NEEDS_OPERAND)
+_STRICT_TOKENS = (
+    frozenset(
+        {
+            "L_PAREN",
+            "L_BRACKET",
+            "R_PAREN",
+            "R_BRACKET",
+            "SELECT",
+            "EXCEPT",
+            "COMMA",
+            "EQ",
+            "SEMICOLON",
+            "IN",
+            "USING",
+            "REPLACE",
+            "ALIAS",
+            "IS",
+            "DISTINCT",
+            "CASE",
+            "WHEN",
+            "THEN",
+            "ELSE",
+            "END",
+            "INTERVAL",
+            "JOIN",
+        }
+    )
+    | _SELECT_CLAUSES
+    | set(_NEEDS_OPERAND)
+)
 
 
 def _skip_operand(names: list[str], toks: list, k: int, pairs: dict[int, int]) -> int:
@@ -437,7 +566,13 @@ def _check_interval(toks, names, i, pairs, err, text) -> None:
     if names[k] in ("VAR",) or t.text[:1].isalpha():
         fix = _date_part_fix(w, INTERVAL_PARTS)
         hint_ = f": write `{fix}`" if fix else f" (one of {', '.join(INTERVAL_PARTS)})"
-        err(k, k, f"`{t.text}` is not a date part of an INTERVAL{hint_}", {"replacement": fix} if fix else None, "JET455")
+        err(
+            k,
+            k,
+            f"`{t.text}` is not a date part of an INTERVAL{hint_}",
+            {"replacement": fix} if fix else None,
+            "JET455",
+        )
     elif names[k] in ("R_PAREN", "COMMA", "EOF"):
         err(i, i, "`INTERVAL` has no date part: write e.g. `INTERVAL 7 DAY`")
 

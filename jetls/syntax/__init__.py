@@ -19,9 +19,26 @@ from jetls.syntax.positions import UTF8, UTF16, UTF32, LineIndex
 from jetls.syntax.tree import Chunk, SyntaxTree, parse
 
 __all__ = [
-    "Array", "Chunk", "ChunkTree", "Comment", "Header", "InlineTable", "Invalid", "Key",
-    "KeyPart", "KeyValue", "LineIndex", "Scalar", "String", "SyntaxProblem", "SyntaxTree",
-    "UTF8", "UTF16", "UTF32", "Value", "parse",
+    "Array",
+    "Chunk",
+    "ChunkTree",
+    "Comment",
+    "Header",
+    "InlineTable",
+    "Invalid",
+    "Key",
+    "KeyPart",
+    "KeyValue",
+    "LineIndex",
+    "Scalar",
+    "String",
+    "SyntaxProblem",
+    "SyntaxTree",
+    "UTF8",
+    "UTF16",
+    "UTF32",
+    "Value",
+    "parse",
 ]
 
 
@@ -32,4 +49,6 @@ def decode(data: bytes) -> tuple[str, list[SyntaxProblem]]:
     except UnicodeDecodeError as exc:
         text = data.decode("utf-8", errors="replace")
         offset = len(data[: exc.start].decode("utf-8", errors="replace"))
-        return text, [SyntaxProblem(offset, offset + 1, f"invalid UTF-8 byte 0x{data[exc.start]:02x}: a TOML file must be UTF-8")]
+        return text, [
+            SyntaxProblem(offset, offset + 1, f"invalid UTF-8 byte 0x{data[exc.start]:02x}: a TOML file must be UTF-8")
+        ]

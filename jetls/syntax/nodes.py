@@ -39,6 +39,8 @@ class Key:
 class Value:
     __slots__ = ("start", "end")
     kind = "value"
+    start: int
+    end: int
 
 
 class Scalar(Value):
@@ -65,9 +67,7 @@ class String(Value):
     kind = "string"
     closed = True  # see UnterminatedString
 
-    def __init__(
-        self, value: str, style: str, start: int, end: int, content_start: int, raw: str | None
-    ) -> None:
+    def __init__(self, value: str, style: str, start: int, end: int, content_start: int, raw: str | None) -> None:
         self.value = value
         self.style = style  # basic | literal | ml-basic | ml-literal
         self.start = start

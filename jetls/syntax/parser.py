@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, time, timedelta, timezone
+from typing import Callable, cast
 
 from jetls.syntax.nodes import (
     Array,
@@ -61,13 +62,24 @@ _BOOL = re.compile(r"true|false")
 MAX_DEPTH = 100  # real configs nest 3 levels; this keeps hostile input off the recursion limit
 _DELIMS = frozenset(" \t\r\n,]}#")
 # Heuristics for recovery: a line that starts a new statement.
-_LOOKS_LIKE_KV = re.compile(
-    r"[ \t]*(?:[A-Za-z0-9_-]+|\"[^\"\n]*\"|'[^'\n]*')(?:[ \t]*\.[ \t]*(?:[A-Za-z0-9_-]+|\"[^\"\n]*\"|'[^'\n]*'))*[ \t]*="
-)
+_KEY_PART = r"""(?:[A-Za-z0-9_-]+|"[^"\n]*"|'[^'\n]*')"""
+_LOOKS_LIKE_KV = re.compile(rf"[ \t]*{_KEY_PART}(?:[ \t]*\.[ \t]*{_KEY_PART})*[ \t]*=")
 _LOOKS_LIKE_HEADER = re.compile(
-    r"[ \t]*\[\[?[ \t]*(?!(?:true|false|inf|nan)\b)[A-Za-z_][A-Za-z0-9_-]*(?:[ \t]*\.[ \t]*(?:[A-Za-z0-9_-]+|\"[^\"\n]*\"|'[^'\n]*'))*[ \t]*\]"
+    rf"[ \t]*\[\[?[ \t]*(?!(?:true|false|inf|nan)\b)[A-Za-z_][A-Za-z0-9_-]*(?:[ \t]*\.[ \t]*{_KEY_PART})*[ \t]*\]"
 )
 _HEADER_LINE = re.compile(r"^\[\[?[ \t]*[A-Za-z0-9_\"'-][^\n]*\]", re.M)
+
+
+def _always(rx: re.Pattern[str]) -> Callable[[str, int], re.Match[str]]:
+    """`rx.match` for a pattern that matches wherever the parser uses it (it may match nothing)."""
+    return cast(Callable[[str, int], re.Match[str]], rx.match)
+
+
+_ws_at = _always(_WS)
+_space_at = _always(_WS_NL_COMMENT)
+_comment_at = _always(_COMMENT)  # (at a `#`)
+_basic_at = _always(_BASIC)  # (at a `"`)
+_literal_at = _always(_LITERAL)  # (at a `'`)
 
 
 def _tz(sign: str, hh: str, mm: str) -> timezone:
@@ -102,7 +114,7 @@ class _ChunkParser:
             pos = 1  # byte order mark
         header: Header | None = None
         entries: list[KeyValue] = []
-        ws_match = _WS.match
+        ws_match = _ws_at
         while True:
             pos = ws_match(text, pos).end()
             if pos >= n:
@@ -142,13 +154,15 @@ class _ChunkParser:
         )
 
     def comment(self, pos: int) -> int:
-        m = _COMMENT.match(self.text, pos)
+        m = _comment_at(self.text, pos)
         end = m.end()
         if end > pos + 1 and text_has_ctrl(self.text, pos, end):
             for cm in _CTRL_COMMENT.finditer(self.text, pos, end):
                 if cm.group() == "\r" and self.text.startswith("\r\n", cm.start()):
                     continue
-                self.error(cm.start(), cm.start() + 1, f"control character U+{ord(cm.group()):04X} is not allowed in a comment")
+                self.error(
+                    cm.start(), cm.start() + 1, f"control character U+{ord(cm.group()):04X} is not allowed in a comment"
+                )
         if end > pos and self.text[end - 1] == "\r":
             pass
         self.comments.append(Comment(pos, end))
@@ -159,7 +173,7 @@ class _ChunkParser:
         text = self.text
         if pos > 0 and text[pos - 1] == "\n":
             return pos  # recovery already stopped at the start of a line
-        pos = _WS.match(text, pos).end()
+        pos = _ws_at(text, pos).end()
         if pos >= self.n:
             return pos
         c = text[pos]
@@ -175,7 +189,11 @@ class _ChunkParser:
         eol = text.find("\n", pos)
         if eol < 0:
             eol = self.n
-        self.error(pos, eol if text[eol - 1] != "\r" else eol - 1, "expected the end of the line after this statement (one key = value or [table] per line)")
+        self.error(
+            pos,
+            eol if text[eol - 1] != "\r" else eol - 1,
+            "expected the end of the line after this statement (one key = value or [table] per line)",
+        )
         return eol + 1 if eol < self.n else eol
 
     def skip_line(self, pos: int) -> int:
@@ -195,9 +213,9 @@ class _ChunkParser:
             return Header(Key(tuple(parts), pos + 1, p - 1), False, start, m.end(), True), m.end()
         is_array = text.startswith("[[", pos)
         pos += 2 if is_array else 1
-        pos = _WS.match(text, pos).end()
+        pos = _ws_at(text, pos).end()
         key, pos = self.key(pos)
-        pos = _WS.match(text, pos).end()
+        pos = _ws_at(text, pos).end()
         closer = "]]" if is_array else "]"
         if text.startswith(closer, pos):
             pos += len(closer)
@@ -221,9 +239,9 @@ class _ChunkParser:
             if part is None:
                 break
             parts.append(part)
-            p2 = _WS.match(text, pos).end()
+            p2 = _ws_at(text, pos).end()
             if p2 < self.n and text[p2] == ".":
-                pos = _WS.match(text, p2 + 1).end()
+                pos = _ws_at(text, p2 + 1).end()
                 if not (pos < self.n and (text[pos] in "\"'" or _BARE_KEY.match(text, pos))):
                     self.error(p2, p2 + 1, "expected a key after '.'")
                     break
@@ -264,14 +282,14 @@ class _ChunkParser:
             if inline:
                 return None, end
             return None, self.skip_line(pos)
-        pos = _WS.match(text, pos).end()
+        pos = _ws_at(text, pos).end()
         if pos >= self.n or text[pos] != "=":
             self.error(key.start, key.end, f"expected '=' after the key '{key.parts[-1].name}'")
             value = Invalid("", pos, pos)
             if inline:
                 return KeyValue(key, value, start, pos), pos
             return KeyValue(key, value, start, pos), self.skip_line(pos)
-        pos = _WS.match(text, pos + 1).end()
+        pos = _ws_at(text, pos + 1).end()
         value, pos = self.value(pos)
         return KeyValue(key, value, start, pos), pos
 
@@ -356,22 +374,30 @@ class _ChunkParser:
             m = _SIMPLE_BASIC.match(text, pos)
             if m is not None:
                 return String(m.group(1), "basic", pos, m.end(), pos + 1, None), m.end()
-            m = _BASIC.match(text, pos)
+            m = _basic_at(text, pos)
             content = m.group(1)
             end = m.end()
             if not m.group(2):
-                self.error(pos, end, "unterminated string: add the closing '\"' on this line (use \"\"\" for a multi-line string)")
+                self.error(
+                    pos,
+                    end,
+                    'unterminated string: add the closing \'"\' on this line (use """ for a multi-line string)',
+                )
             value, problems, _ = decode_basic(content, ml=False)
             for s, e, msg in problems:
                 self.error(pos + 1 + s, pos + 1 + e, msg)
             self.check_ctrl(pos + 1, pos + 1 + len(content), multiline=False)
             raw = text[pos:end] if "\\" in content else None
             return (String if m.group(2) else UnterminatedString)(value, "basic", pos, end, pos + 1, raw), end
-        m = _LITERAL.match(text, pos)
+        m = _literal_at(text, pos)
         content = m.group(1)
         end = m.end()
         if not m.group(2):
-            self.error(pos, end, "unterminated literal string: add the closing \"'\" on this line (use ''' for a multi-line string)")
+            self.error(
+                pos,
+                end,
+                "unterminated literal string: add the closing \"'\" on this line (use ''' for a multi-line string)",
+            )
         self.check_ctrl(pos + 1, pos + 1 + len(content), multiline=False)
         return (String if m.group(2) else UnterminatedString)(content, "literal", pos, end, pos + 1, None), end
 
@@ -386,7 +412,11 @@ class _ChunkParser:
             self.tail_dependent = True
             hm = _HEADER_LINE.search(text, pos + 3)
             content_end = end = hm.start() if hm else self.n
-            self.error(pos, pos + 3, f"unterminated multi-line string: no closing {q * 3} (it was assumed to end before the next table)")
+            self.error(
+                pos,
+                pos + 3,
+                f"unterminated multi-line string: no closing {q * 3} (it was assumed to end before the next table)",
+            )
         content_start = pos + 3
         if text.startswith("\n", content_start):
             content_start += 1
@@ -482,7 +512,7 @@ class _ChunkParser:
         text = self.text
         crossed = False
         while True:
-            m = _WS_NL_COMMENT.match(text, pos)
+            m = _space_at(text, pos)
             if m.end() > pos:
                 if "\n" in text[pos : m.end()]:
                     crossed = True
@@ -499,14 +529,16 @@ class _ChunkParser:
     def inline_table(self, pos: int) -> tuple[InlineTable, int]:
         text = self.text
         start = pos
-        pos = _WS.match(text, pos + 1).end()
+        pos = _ws_at(text, pos + 1).end()
         entries: list[KeyValue] = []
         if pos < self.n and text[pos] == "}":
             return InlineTable((), start, pos + 1, True), pos + 1
         while True:
-            pos = _WS.match(text, pos).end()
+            pos = _ws_at(text, pos).end()
             if pos >= self.n or text[pos] in "\r\n":
-                self.error(start, start + 1, "unclosed inline table: missing '}' (an inline table must fit on one line)")
+                self.error(
+                    start, start + 1, "unclosed inline table: missing '}' (an inline table must fit on one line)"
+                )
                 return InlineTable(tuple(entries), start, pos, False), pos
             if text[pos] == "}":
                 self.error(pos - 1 if pos > 0 else pos, pos, "trailing comma is not allowed in an inline table")
@@ -517,14 +549,16 @@ class _ChunkParser:
                 entries.append(kv)
             if pos == before:
                 pos += 1
-            pos = _WS.match(text, pos).end()
+            pos = _ws_at(text, pos).end()
             if pos < self.n and text[pos] == ",":
                 pos += 1
                 continue
             if pos < self.n and text[pos] == "}":
                 return InlineTable(tuple(entries), start, pos + 1, True), pos + 1
             if pos >= self.n or text[pos] in "\r\n":
-                self.error(start, start + 1, "unclosed inline table: missing '}' (an inline table must fit on one line)")
+                self.error(
+                    start, start + 1, "unclosed inline table: missing '}' (an inline table must fit on one line)"
+                )
                 return InlineTable(tuple(entries), start, pos, False), pos
             if text[pos] == "#":
                 self.error(pos, pos + 1, "comments are not allowed inside an inline table")
@@ -541,7 +575,7 @@ def _explain_bad_value(junk: str) -> str:
     low = junk.lower()
     if low in ("true", "false") or low in ("yes", "no", "on", "off"):
         return f"invalid value '{junk}': booleans are lower-case 'true' or 'false'"
-    if junk[:1].isalpha() and not junk[:1] in "in":
+    if junk[:1].isalpha() and junk[:1] not in "in":
         return f"invalid value '{junk}': strings must be quoted, e.g. \"{junk}\""
     return f"invalid value '{junk}'"
 

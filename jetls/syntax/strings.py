@@ -55,7 +55,9 @@ def decode_basic(
             width = 4 if esc == "u" else 8
             m = _HEX.match(content, j + 2, j + 2 + width)
             if m is None or m.end() - m.start() != width:
-                problems.append((j, min(n, j + 2 + width), f"invalid unicode escape '\\{esc}': expected {width} hex digits"))
+                problems.append(
+                    (j, min(n, j + 2 + width), f"invalid unicode escape '\\{esc}': expected {width} hex digits")
+                )
                 i = j + 2
                 continue
             cp = int(m.group(), 16)
@@ -68,13 +70,21 @@ def decode_basic(
             i = j + 2 + width
         elif ml and (esc in (" ", "\t", "\n", "\r")):
             m = _WS_NL.match(content, j + 1)
-            end = m.end()
+            end = m.end() if m is not None else j + 1
             if "\n" not in content[j + 1 : end]:
-                problems.append((j, j + 2, "a line-ending backslash must be followed only by whitespace up to the end of the line"))
+                problems.append(
+                    (j, j + 2, "a line-ending backslash must be followed only by whitespace up to the end of the line")
+                )
             i = end
         else:
             shown = esc if esc else "end of string"
-            problems.append((j, j + 2, f"invalid escape sequence '\\{shown}' (valid: \\b \\t \\n \\f \\r \\\" \\\\ \\uXXXX \\UXXXXXXXX)"))
+            problems.append(
+                (
+                    j,
+                    j + 2,
+                    f"invalid escape sequence '\\{shown}' (valid: \\b \\t \\n \\f \\r \\\" \\\\ \\uXXXX \\UXXXXXXXX)",
+                )
+            )
             i = j + 2 if esc else j + 1
     if offsets is not None:
         offsets.append(n)
@@ -110,7 +120,11 @@ def decode_ml_literal(content: str, want_map: bool = False) -> tuple[str, list[i
 def offset_map(raw: str, style: str, content_rel: int) -> tuple[int, ...]:
     """Map decoded index -> offset relative to the string's start, for a string's `raw` text."""
     q = 3 if style.startswith("ml") else 1
-    content = raw[content_rel : len(raw) - q] if raw.endswith(raw[0] * q) and len(raw) - q >= content_rel else raw[content_rel:]
+    content = (
+        raw[content_rel : len(raw) - q]
+        if raw.endswith(raw[0] * q) and len(raw) - q >= content_rel
+        else raw[content_rel:]
+    )
     if style in ("basic", "ml-basic"):
         _, _, offsets = decode_basic(content, style == "ml-basic", want_map=True)
     else:

@@ -147,11 +147,14 @@ def dump(tree: SyntaxTree) -> list:
     for c in tree.chunks:
         t, d = c.tree, c.delta
         h = t.header
-        out.append((
-            c.start, c.end,
-            None if h is None else (key(h.key, d), h.is_array, h.start + d, h.end + d, h.closed),
-            tuple(kv(e, d) for e in t.entries),
-            tuple((m.start + d, m.end + d) for m in t.comments),
-            tuple((p.start + d, p.end + d, p.message) for p in t.problems),
-        ))
+        out.append(
+            (
+                c.start,
+                c.end,
+                None if h is None else (key(h.key, d), h.is_array, h.start + d, h.end + d, h.closed),
+                tuple(kv(e, d) for e in t.entries),
+                tuple((m.start + d, m.end + d) for m in t.comments),
+                tuple((p.start + d, p.end + d, p.message) for p in t.problems),
+            )
+        )
     return out

@@ -12,9 +12,9 @@ import weakref
 from collections import abc
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Mapping
+from typing import Callable, Iterable, Iterator, Mapping, Protocol, cast
 
-from jetls.document import Entry, Table
+from jetls.document import Entry, Table, TomlDocument
 from jetls.document.replay import ReplayCache
 from jetls.schema import PLATFORMS, WINDOWS, FileKind
 from jetls.syntax import Array, String
@@ -28,14 +28,43 @@ from .paths import (
     LAYER_LOOKER_DEFINITIONS,
     LAYER_OPMON_DEFINITIONS,
     LAYER_OUTCOME,
+    FileInfo,
 )
 
-if TYPE_CHECKING:
-    from .model import SourceFile
+
+class IndexedFile(Protocol):
+    """What `file_index` reads of a file (a `jetls.workspace.model.SourceFile`)."""
+
+    path: str
+    info: FileInfo
+    #: False: the file is kept as text, its document rebuilt on demand (see `Definition.table`)
+    whole: bool
+
+    @property
+    def stem(self) -> str: ...
+
+    @property
+    def kind(self) -> FileKind: ...
+
+    @property
+    def platform(self) -> str | None: ...
+
+    @property
+    def doc(self) -> TomlDocument: ...
+
 
 #: Definition / reference kinds.
-KINDS = ("metric", "data_source", "segment", "segment_data_source", "function", "outcome",
-         "parameter", "dimension", "alert")
+KINDS = (
+    "metric",
+    "data_source",
+    "segment",
+    "segment_data_source",
+    "function",
+    "outcome",
+    "parameter",
+    "dimension",
+    "alert",
+)
 
 KIND_LABELS = {
     "metric": "metric",
@@ -50,16 +79,24 @@ KIND_LABELS = {
 }
 
 #: Global definition layers visible to each tool, winner first (spec §1.2).
-VIEW_LAYERS: Mapping[str, tuple[str, ...]] = MappingProxyType({
-    "jetstream": (LAYER_JETSTREAM_DEFINITIONS, LAYER_DEFINITIONS),
-    "metric-hub": (LAYER_DEFINITIONS,),
-    "opmon": (LAYER_OPMON_DEFINITIONS, LAYER_DEFINITIONS),
-    "looker": (LAYER_LOOKER_DEFINITIONS, LAYER_DEFINITIONS),
-})
+VIEW_LAYERS: Mapping[str, tuple[str, ...]] = MappingProxyType(
+    {
+        "jetstream": (LAYER_JETSTREAM_DEFINITIONS, LAYER_DEFINITIONS),
+        "metric-hub": (LAYER_DEFINITIONS,),
+        "opmon": (LAYER_OPMON_DEFINITIONS, LAYER_DEFINITIONS),
+        "looker": (LAYER_LOOKER_DEFINITIONS, LAYER_DEFINITIONS),
+    }
+)
 
 _LAYER_RANK = {
-    LAYER_CONFIG: 0, LAYER_DEFAULTS: 1, LAYER_OUTCOME: 2, LAYER_JETSTREAM_DEFINITIONS: 3,
-    LAYER_OPMON_DEFINITIONS: 3, LAYER_LOOKER_DEFINITIONS: 3, LAYER_DEFINITIONS: 4, LAYER_FUNCTIONS: 5,
+    LAYER_CONFIG: 0,
+    LAYER_DEFAULTS: 1,
+    LAYER_OUTCOME: 2,
+    LAYER_JETSTREAM_DEFINITIONS: 3,
+    LAYER_OPMON_DEFINITIONS: 3,
+    LAYER_LOOKER_DEFINITIONS: 3,
+    LAYER_DEFINITIONS: 4,
+    LAYER_FUNCTIONS: 5,
 }
 
 #: Platforms Jetstream analyses (spec §1.3); inference only picks among these.
@@ -75,9 +112,18 @@ class Definition:
 
     __slots__ = ("kind", "slug", "platform", "path", "span", "layer", "_table", "view", "friendly_name")
 
-    def __init__(self, kind: str, slug: str, platform: str | None, path: str, span: tuple[int, int], layer: str,
-                 table: "Table | Entry | None | weakref.ref[SourceFile]", view: str = "jetstream",
-                 friendly_name: str | None = None) -> None:
+    def __init__(
+        self,
+        kind: str,
+        slug: str,
+        platform: str | None,
+        path: str,
+        span: tuple[int, int],
+        layer: str,
+        table: "Table | Entry | None | weakref.ref[IndexedFile]",
+        view: str = "jetstream",
+        friendly_name: str | None = None,
+    ) -> None:
         self.kind = kind
         self.slug = slug
         self.platform = platform  # None: global (functions) or unknown (experiment-config local tables)
@@ -93,7 +139,7 @@ class Definition:
     @property
     def table(self) -> Table | Entry | None:
         t = self._table
-        if type(t) is not weakref.ref:
+        if not isinstance(t, weakref.ref):
             return t
         sf = t()
         return None if sf is None else definition_table(sf.doc.root, self.kind, self.slug)
@@ -103,11 +149,19 @@ class Definition:
 
 
 #: Where `file_index` finds a definition's table: the section holding it (outcomes: the root).
-_SECTIONS: Mapping[str, tuple[str, ...]] = MappingProxyType({
-    "metric": ("metrics",), "data_source": ("data_sources",), "segment": ("segments",),
-    "segment_data_source": ("segments", "data_sources"), "parameter": ("parameters",),
-    "dimension": ("dimensions",), "alert": ("alerts",), "function": ("functions",), "outcome": (),
-})
+_SECTIONS: Mapping[str, tuple[str, ...]] = MappingProxyType(
+    {
+        "metric": ("metrics",),
+        "data_source": ("data_sources",),
+        "segment": ("segments",),
+        "segment_data_source": ("segments", "data_sources"),
+        "parameter": ("parameters",),
+        "dimension": ("dimensions",),
+        "alert": ("alerts",),
+        "function": ("functions",),
+        "outcome": (),
+    }
+)
 
 
 def definition_table(root: Table, kind: str, slug: str) -> Table | None:
@@ -153,7 +207,10 @@ class FileIndex:
         return named.get((kind, slug), ())
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, FileIndex) and (self.definitions, self.references) == (other.definitions, other.references)
+        return isinstance(other, FileIndex) and (self.definitions, self.references) == (
+            other.definitions,
+            other.references,
+        )
 
     __hash__ = None  # type: ignore[assignment]
 
@@ -309,6 +366,7 @@ def _alert_unit(name: str, t: Table, out: list) -> None:
 def _plain_unit(kind: str):
     def extract(name: str, t: Table, out: list) -> None:
         out.append(("d", kind, name, key_span(t), None))
+
     return extract
 
 
@@ -323,8 +381,8 @@ _UNITS = {
 }
 
 
-def _friendly_name(t: Table) -> str | None:
-    e = t.items.get("friendly_name")
+def _friendly_name(t: object) -> str | None:
+    e = t.items.get("friendly_name") if isinstance(t, Table) else None
     v = e.to_python() if isinstance(e, Entry) else None
     return v if isinstance(v, str) else None
 
@@ -335,9 +393,17 @@ def _unit_records_once(section: str, name: str, t: Table) -> tuple:
     base = t.delta
     out: list = []
     _UNITS[section](name, t, out)
-    return tuple((tag, k, slug, (a - base, b - base), extra,
-                  _friendly_name(t if extra is None else t.items[extra]) if tag == "d" else None)
-                 for tag, k, slug, (a, b), extra in out)
+    return tuple(
+        (
+            tag,
+            k,
+            slug,
+            (a - base, b - base),
+            extra,
+            _friendly_name(t if extra is None else t.items[extra]) if tag == "d" else None,
+        )
+        for tag, k, slug, (a, b), extra in out
+    )
 
 
 def _unit_records(section: str, name: str, t: Table) -> tuple:
@@ -349,7 +415,7 @@ def _unit_records(section: str, name: str, t: Table) -> tuple:
     return rel
 
 
-def file_index(sf: "SourceFile") -> FileIndex:
+def file_index(sf: IndexedFile) -> FileIndex:
     info = sf.info
     kind = sf.kind
     if kind in (FileKind.PLAIN, FileKind.FEATMON) or info.layer is None:
@@ -383,7 +449,7 @@ def file_index(sf: "SourceFile") -> FileIndex:
             base = t.delta
             for tag, k, slug, (a, b), extra, friendly in records(section, name, t):
                 if tag == "d":
-                    item = lazy if lazy is not None else (t if extra is None else t.items[extra])
+                    item = lazy if lazy is not None else cast("Table | Entry", t if extra is None else t.items[extra])
                     defs.append(Definition(k, slug, platform, path, (a + base, b + base), layer, item, view, friendly))
                 else:
                     refs.append(Reference(k, slug, path, (a + base, b + base), platform, extra))
@@ -432,7 +498,7 @@ class _Overlay(abc.Mapping):
 
     __slots__ = ("base", "focus", "ranked", "merged", "files", "_order")
 
-    def __init__(self, base: dict, focus: dict, ranked: bool, files: Mapping[str, "FileIndex"]) -> None:
+    def __init__(self, base: Mapping, focus: dict, ranked: bool, files: Mapping[str, "FileIndex"]) -> None:
         self.base = base
         self.focus = focus
         self.ranked = ranked
@@ -498,18 +564,33 @@ def _grouped(items, ranked: bool) -> dict:
 class SlugIndex:
     """Immutable. Every definition and reference, keyed by (kind, slug)."""
 
-    __slots__ = ("_files", "_defs", "_refs", "_platform_of", "_cache", "_dcache", "_dparent", "_stale",
-                 "_base", "_focus")
+    __slots__ = (
+        "_files",
+        "_defs",
+        "_refs",
+        "_platform_of",
+        "_cache",
+        "_dcache",
+        "_dparent",
+        "_stale",
+        "_base",
+        "_focus",
+    )
 
-    def __init__(self, files: Mapping[str, FileIndex], platform_of: Callable[[str], str | None] | None = None,
-                 _defs=None, _refs=None) -> None:
+    def __init__(
+        self,
+        files: Mapping[str, FileIndex],
+        platform_of: Callable[[str], str | None] | None = None,
+        _defs=None,
+        _refs=None,
+    ) -> None:
         self._files = files
         self._platform_of = platform_of
         self._cache: dict = {}
         self._dcache: dict = {}
         self._dparent: tuple | None = None
         self._stale: dict = {}  # slugs() answers of an earlier index + the (kind, slug) keys changed since
-        self._base: tuple[dict, dict] | None = None  # with `_focus`: the index of every other file
+        self._base: tuple[Mapping, Mapping] | None = None  # with `_focus`: the index of every other file
         self._focus: str | None = None
         if _defs is None:
             defs: dict[tuple[str, str], list[Definition]] = {}
@@ -531,18 +612,18 @@ class SlugIndex:
         return out
 
     # -- incremental update -----------------------------------------------------------------
-    def _flat(self) -> tuple[dict, dict]:
+    def _flat(self) -> tuple[Mapping, Mapping]:
         """Plain (defs, refs) dicts of this index (folding an overlay in)."""
-        if self._focus is None:
+        if self._focus is None or self._base is None:
             return self._defs, self._refs
         defs, refs = dict(self._base[0]), dict(self._base[1])
-        for key in self._defs.focus:
+        for key in cast(_Overlay, self._defs).focus:
             defs[key] = self._defs[key]
-        for key in self._refs.focus:
+        for key in cast(_Overlay, self._refs).focus:
             refs[key] = self._refs[key]
         return defs, refs
 
-    def _without(self, path: str) -> tuple[dict, dict]:
+    def _without(self, path: str) -> tuple[Mapping, Mapping]:
         """(defs, refs) of every file but `path`."""
         old = self._files.get(path, EMPTY)
         flat_defs, flat_refs = self._flat()
@@ -566,7 +647,7 @@ class SlugIndex:
             new = EMPTY
         else:
             files[path] = new
-        base = self._base if self._focus == path else self._without(path)
+        base = self._base if self._focus == path and self._base is not None else self._without(path)
         defs = _Overlay(base[0], _grouped(new.definitions, True), True, files)
         refs = _Overlay(base[1], _grouped(new.references, False), False, files)
         new_defs = dict.fromkeys(defs.focus)
@@ -607,8 +688,14 @@ class SlugIndex:
         """Every definition of (kind, slug) in any layer, file or platform (winner layers first)."""
         return self._defs.get((kind, slug), ())
 
-    def definitions(self, kind: str, slug: str, platform: str | None = None,
-                    layers: Iterable[str] | None = None, view: str = "jetstream") -> list[Definition]:
+    def definitions(
+        self,
+        kind: str,
+        slug: str,
+        platform: str | None = None,
+        layers: Iterable[str] | None = None,
+        view: str = "jetstream",
+    ) -> list[Definition]:
         """Global definitions of `slug` visible on `platform` to `view`, in merge order (winner first):
         `jetstream/definitions/P.toml` before `definitions/P.toml`. Functions ignore `platform`;
         outcomes and parameters come from `jetstream/outcomes/P/`. `layers` overrides the layers."""
@@ -629,16 +716,22 @@ class SlugIndex:
                 if hit is not None:
                     self._dcache[ckey] = hit
         if hit is None:
-            out = [x for x in self._defs.get((kind, slug), ())
-                   if x.layer in layers and (platform is None or x.platform == platform)]
+            out = [
+                x
+                for x in self._defs.get((kind, slug), ())
+                if x.layer in layers and (platform is None or x.platform == platform)
+            ]
             if len(out) > 1:
                 out.sort(key=lambda x: layers.index(x.layer))
             hit = self._dcache[ckey] = tuple(out)
         return list(hit)
 
     def _functions_list(self, slug: str, view: str) -> list[Definition]:
-        out = [x for x in self._defs.get(("function", slug), ()) if x.layer == LAYER_FUNCTIONS
-               and (x.view == view or x.view == "metric-hub")]
+        out = [
+            x
+            for x in self._defs.get(("function", slug), ())
+            if x.layer == LAYER_FUNCTIONS and (x.view == view or x.view == "metric-hub")
+        ]
         out.sort(key=lambda x: 0 if x.view == view and view != "metric-hub" else 1)
         return out
 
@@ -649,7 +742,7 @@ class SlugIndex:
         if hit is not None:
             return hit
         out: dict[str, str] = {}
-        for (kind, slug), defs in self._defs.items():
+        for kind, slug in self._defs:
             if kind != "function":
                 continue
             for x in self._functions_list(slug, view):
@@ -662,8 +755,9 @@ class SlugIndex:
         self._cache[key] = result
         return result
 
-    def slugs(self, kind: str, platform: str | None = None, view: str = "jetstream",
-              layers: Iterable[str] | None = None) -> Mapping[str, list[Definition]]:
+    def slugs(
+        self, kind: str, platform: str | None = None, view: str = "jetstream", layers: Iterable[str] | None = None
+    ) -> Mapping[str, list[Definition]]:
         """slug → definitions (winner first) of every `kind` visible on `platform` (for completion)."""
         key = ("slugs", kind, platform, view, tuple(layers) if layers is not None else None)
         hit = self._cache.get(key)
@@ -687,7 +781,7 @@ class SlugIndex:
             self._cache[key] = result
             return result
         out = {}
-        for (k, slug) in self._defs:
+        for k, slug in self._defs:
             if k != kind:
                 continue
             defs = self.definitions(kind, slug, platform, layers, view)
@@ -724,3 +818,21 @@ class SlugIndex:
 
     def __len__(self) -> int:
         return sum(len(v) for v in self._defs.values())
+
+
+def _truthy(e: Entry | None) -> bool:
+    return e is not None and bool(e.to_python())
+
+
+def is_full_metric(tables: Iterable[Table | Entry | None]) -> bool:
+    """Whether metric tables, merged, are a full definition: `select_expression` and
+    `data_source` set (truthy), or a `depends_on`. Any other table only adds statistics (and
+    analysis bases/units) to a predefined metric (spec §1.5)."""
+    sel = ds = dep = False
+    for t in tables:
+        if not isinstance(t, Table):
+            continue
+        sel = sel or _truthy(entry(t, "select_expression", True))
+        ds = ds or _truthy(entry(t, "data_source", True))
+        dep = dep or entry(t, "depends_on", True) is not None
+    return (sel and ds) or dep

@@ -25,10 +25,10 @@ from .index import (
     SlugIndex,
     entry,
     file_index,
+    is_full_metric,
     sub,
 )
 from .paths import FileInfo, describe, directives, find_root, is_example
-from .scope import is_full_metric
 
 #: Directories (relative to a root) whose `*.toml` files make up a workspace.
 _GLOBS = (
@@ -131,8 +131,19 @@ class SourceFile:
     the document. While a rebuilt tree is in use (an editor opened the file: its chunk trees key
     the replayed results), the file answers with it, and with the document built from it."""
 
-    __slots__ = ("path", "text", "info", "root", "directives", "whole", "_tree", "_doc", "_index", "_full",
-                 "__weakref__")
+    __slots__ = (
+        "path",
+        "text",
+        "info",
+        "root",
+        "directives",
+        "whole",
+        "_tree",
+        "_doc",
+        "_index",
+        "_full",
+        "__weakref__",
+    )
 
     def __init__(self, path: str, tree: SyntaxTree, info: FileInfo, root: str | None, whole: bool = True) -> None:
         self.path = path
@@ -221,8 +232,10 @@ class SourceFile:
         """The metrics whose own table here is a full definition (`is_full_metric`)."""
         full = self._full
         if full is None:
-            full = self._full = frozenset(d.slug for d in self.index.definitions
-                                          if d.kind == "metric" and is_full_metric((d.table,))) or _NO_SLUGS
+            full = self._full = (
+                frozenset(d.slug for d in self.index.definitions if d.kind == "metric" and is_full_metric((d.table,)))
+                or _NO_SLUGS
+            )
         return full
 
     def __repr__(self) -> str:
@@ -256,11 +269,28 @@ class Workspace:
     """An immutable snapshot. `with_text`/`with_tree`/`without` return new snapshots sharing
     every unchanged file and updating only that file's contribution to the index."""
 
-    __slots__ = ("root", "options", "whole", "_files", "_index", "_parent_index", "_changed", "_platforms", "memo",
-                 "__weakref__")
+    __slots__ = (
+        "root",
+        "options",
+        "whole",
+        "_files",
+        "_index",
+        "_parent_index",
+        "_changed",
+        "_platforms",
+        "memo",
+        "__weakref__",
+    )
 
-    def __init__(self, root: str | None, files: Mapping[str, SourceFile], options: Options | None = None,
-                 _parent_index: SlugIndex | None = None, _changed: str | None = None, whole: bool = True) -> None:
+    def __init__(
+        self,
+        root: str | None,
+        files: Mapping[str, SourceFile],
+        options: Options | None = None,
+        _parent_index: SlugIndex | None = None,
+        _changed: str | None = None,
+        whole: bool = True,
+    ) -> None:
         self.root = root
         self.options = options or Options()
         #: False: files of `TEXT_KINDS` read from disk are kept as text (see `SourceFile`)
@@ -275,8 +305,13 @@ class Workspace:
 
     # -- construction ------------------------------------------------------------------------
     @classmethod
-    def load(cls, root: str | os.PathLike | None, options: Options | None = None,
-             paths: Iterable[str] | None = None, whole: bool = True) -> "Workspace":
+    def load(
+        cls,
+        root: str | os.PathLike | None,
+        options: Options | None = None,
+        paths: Iterable[str] | None = None,
+        whole: bool = True,
+    ) -> "Workspace":
         """Read every relevant file under `root` (and the options' extra definition roots).
         `whole=False` keeps the experiment configs and OpMon projects as text and index (the
         server: an editor opens a few of them; `jetls check` reads them all)."""
@@ -314,7 +349,7 @@ class Workspace:
     @classmethod
     def for_path(cls, path: str | os.PathLike, options: Options | None = None) -> "Workspace":
         """The workspace of the checkout holding `path` (or a one-file workspace)."""
-        root = find_root(path)
+        root = find_root(os.fspath(path))
         return cls.load(root, options, [os.fspath(path)])
 
     def with_tree(self, path: str, tree: SyntaxTree, whole: bool = True) -> "Workspace":
@@ -424,18 +459,24 @@ def _choose_platform(ws: Workspace, sf: SourceFile) -> PlatformChoice | None:
         p = sf.platform or "firefox_desktop"
         if p not in ANALYSABLE:
             if p in PLATFORMS:
-                return PlatformChoice("firefox_desktop",
-                                      f"`{p}` is not in Jetstream's platform config, so Jetstream validates "
-                                      f"these defaults as `firefox_desktop`", "path")
-            return PlatformChoice("firefox_desktop",
-                                  f"`{p}` is an experiment type, not a platform; Jetstream validates it as "
-                                  f"`firefox_desktop`", "path")
+                return PlatformChoice(
+                    "firefox_desktop",
+                    f"`{p}` is not in Jetstream's platform config, so Jetstream validates "
+                    f"these defaults as `firefox_desktop`",
+                    "path",
+                )
+            return PlatformChoice(
+                "firefox_desktop",
+                f"`{p}` is an experiment type, not a platform; Jetstream validates it as `firefox_desktop`",
+                "path",
+            )
         return PlatformChoice(p, f"from the file name (`jetstream/defaults/{p}.toml`)", "path")
     if kind is FileKind.OPMON:
         proj = sub(sf.doc.root, "project", True)
         e = entry(proj, "platform", True)
-        if e is not None and isinstance(e.to_python(), str):
-            return PlatformChoice(e.to_python(), "from `[project].platform`", "path")
+        named = e.to_python() if e is not None else None
+        if isinstance(named, str):
+            return PlatformChoice(named, "from `[project].platform`", "path")
         return PlatformChoice("firefox_desktop", "OpMon default (`[project].platform` not set)", "default")
     if sf.platform:
         return PlatformChoice(sf.platform, "from the file's location", "path")
@@ -467,8 +508,14 @@ def _evidence(sf: SourceFile) -> list[tuple[str, str, tuple[int, int]]]:
     return out
 
 
-_NAME_HINTS = (("focus-android", "focus_android"), ("focus-ios", "focus_ios"), ("klar", "klar_android"),
-               ("android", "fenix"), ("fenix", "fenix"), ("ios", "firefox_ios"))
+_NAME_HINTS = (
+    ("focus-android", "focus_android"),
+    ("focus-ios", "focus_ios"),
+    ("klar", "klar_android"),
+    ("android", "fenix"),
+    ("fenix", "fenix"),
+    ("ios", "firefox_ios"),
+)
 
 
 def _infer(ws: Workspace, sf: SourceFile) -> PlatformChoice:
@@ -482,7 +529,9 @@ def _infer(ws: Workspace, sf: SourceFile) -> PlatformChoice:
         kind, slug, _span = ev
         plats = idx.platforms_defining(kind, slug) & ANALYSABLE
         if kind == "metric":
-            plats |= {d.platform for d in idx.definitions("metric", slug, layers=("outcome",)) if d.platform} & ANALYSABLE
+            plats |= {
+                d.platform for d in idx.definitions("metric", slug, layers=("outcome",)) if d.platform
+            } & ANALYSABLE
         for p in plats:
             score[p] = score.get(p, 0) + 1
         if len(plats) == 1:
@@ -506,15 +555,28 @@ def _infer(ws: Workspace, sf: SourceFile) -> PlatformChoice:
         else:
             best = hinted if hinted in best_set else sorted(best_set, key=lambda p: list(PLATFORMS).index(p))[0]
         if best != "firefox_desktop" or len(best_set) < len(ANALYSABLE):
-            ev = next(e for e in evidence if best in (idx.platforms_defining(e[0], e[1]) | {
-                d.platform for d in idx.definitions(e[0], e[1], layers=("outcome",))} if e[0] == "metric" else
-                idx.platforms_defining(e[0], e[1])))
+            ev = next(
+                e
+                for e in evidence
+                if best
+                in (
+                    idx.platforms_defining(e[0], e[1])
+                    | {d.platform for d in idx.definitions(e[0], e[1], layers=("outcome",))}
+                    if e[0] == "metric"
+                    else idx.platforms_defining(e[0], e[1])
+                )
+            )
             n = len(evidence)
-            reason = (f"inferred: {top} of the {n} referenced slugs resolve on {best}"
-                      + (" (file name suggests it)" if best == hinted and len(best_set) > 1 else "")
-                      + f", e.g. {KIND_LABELS[ev[0]]} '{ev[1]}'")
+            reason = (
+                f"inferred: {top} of the {n} referenced slugs resolve on {best}"
+                + (" (file name suggests it)" if best == hinted and len(best_set) > 1 else "")
+                + f", e.g. {KIND_LABELS[ev[0]]} '{ev[1]}'"
+            )
             if best != "firefox_desktop" or top < n:
                 return PlatformChoice(best, reason, "inferred", ev)
-    return PlatformChoice("firefox_desktop",
-                          "default: nothing in the file is specific to one platform (Jetstream's default "
-                          "when Experimenter gives no app name)", "default")
+    return PlatformChoice(
+        "firefox_desktop",
+        "default: nothing in the file is specific to one platform (Jetstream's default "
+        "when Experimenter gives no app name)",
+        "default",
+    )

@@ -109,7 +109,7 @@ def describe(path: str | Path, root: str | Path | None, text: str | None = None)
         # ask the file system (resolving both paths cost ~40% of classifying a workspace).
         p, r = os.fspath(path), os.fspath(root).rstrip(os.sep)
         if os.path.isabs(p) and os.path.isabs(r) and p.startswith(r + os.sep) and os.path.normpath(p) == p:
-            rel_parts = tuple(x for x in p[len(r) + 1:].split(os.sep) if x)
+            rel_parts = tuple(x for x in p[len(r) + 1 :].split(os.sep) if x)
         else:
             path = Path(path)
             try:
@@ -178,8 +178,10 @@ def _by_layout(parts: tuple[str, ...], path: Path, text: str | None) -> FileInfo
     if top in ("jetstream", "opmon") and len(parts) >= 2:
         note = None
         if parent == "outcomes":
-            note = ("this file sits directly in `jetstream/outcomes/` without a platform directory, so the "
-                    "reference parser reads it as an experiment config; move it to `jetstream/outcomes/<platform>/`")
+            note = (
+                "this file sits directly in `jetstream/outcomes/` without a platform directory, so the "
+                "reference parser reads it as an experiment config; move it to `jetstream/outcomes/<platform>/`"
+            )
         if _has_project(text) or top == "opmon":
             if top == "jetstream":
                 note = "a top-level `project` key makes the reference parser read this file as an OpMon config"

@@ -27,7 +27,7 @@ from jetls.document import Entry, Table
 from jetls.schema import PLATFORMS, FileKind
 from jetls.syntax import String
 
-from .index import VIEW_LAYERS, Definition, entry
+from .index import VIEW_LAYERS, Definition, is_full_metric
 from .paths import LAYER_OUTCOME
 
 if TYPE_CHECKING:
@@ -45,20 +45,6 @@ MISSING = "missing"
 _MERGED_KINDS = frozenset({"metric", "data_source", "dimension"})
 
 
-def is_full_metric(tables: Iterable[Table | Entry | None]) -> bool:
-    """Whether metric tables, merged, are a full definition: `select_expression` and
-    `data_source` set (truthy), or a `depends_on`. Any other table only adds statistics (and
-    analysis bases/units) to a predefined metric (spec §1.5)."""
-    sel = ds = dep = False
-    for t in tables:
-        if not isinstance(t, Table):
-            continue
-        sel = sel or _truthy(entry(t, "select_expression", True))
-        ds = ds or _truthy(entry(t, "data_source", True))
-        dep = dep or entry(t, "depends_on", True) is not None
-    return (sel and ds) or dep
-
-
 def merged_value(defs: Iterable[Definition], key: str) -> tuple[object, Definition | None]:
     """The value of `key` after Jetstream's attribute-wise merge of `defs` (winner first: the
     first truthy value wins, spec §1.4), and the definition it comes from."""
@@ -72,10 +58,6 @@ def merged_value(defs: Iterable[Definition], key: str) -> tuple[object, Definiti
         elif isinstance(item, Table) and item.items:
             return item.to_python(), d
     return None, None
-
-
-def _truthy(e: Entry | None) -> bool:
-    return e is not None and bool(e.to_python())
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,8 +197,10 @@ class Scope:
                     if d.kind == kind:
                         out[d.slug] = out.get(d.slug, ()) + (d,)
             if kind == "function":
-                glob = {s: tuple(idx.definitions("function", s, view=self.function_view))
-                        for s in idx.functions(self.function_view)}
+                glob = {
+                    s: tuple(idx.definitions("function", s, view=self.function_view))
+                    for s in idx.functions(self.function_view)
+                }
             elif kind == "outcome":
                 glob = {s: tuple(v) for s, v in idx.slugs("outcome", self.platform).items()}
             else:
@@ -250,7 +234,9 @@ class Scope:
             if isinstance(v, Entry) and isinstance(v.value, String):
                 out[name] = v.value.value
             elif isinstance(v, Table):
-                cases = " ".join(f'WHEN "{b}" THEN "{x.to_python()}"' for b, x in v.items.items() if isinstance(x, Entry))
+                cases = " ".join(
+                    f'WHEN "{b}" THEN "{x.to_python()}"' for b, x in v.items.items() if isinstance(x, Entry)
+                )
                 out[name] = f"CASE e.branch {cases} END" if cases else "NULL"
             else:
                 out[name] = "NULL"
@@ -260,7 +246,7 @@ class Scope:
     def app_dataset(self) -> str | None:
         """What Jetstream substitutes for `{dataset}` in a data source's `from_expression`: the
         app's dataset (spec §5.5); None outside the Jetstream view."""
-        if self.view != "jetstream" or self.platform not in PLATFORMS:
+        if self.view != "jetstream" or self.platform is None or self.platform not in PLATFORMS:
             return None
         app_id = PLATFORMS[self.platform].app_id
         return re.sub(r"[^a-zA-Z0-9]", "_", app_id).lower() if app_id else None
@@ -288,7 +274,14 @@ class Scope:
             return self._resolve_metric(slug, local, glob, upstream)
         if kind in ("function", "outcome"):
             if glob:
-                return Resolution(kind, slug, GLOBAL, (), glob, Symbol(kind, slug, None if kind == "function" else self.platform, False))
+                return Resolution(
+                    kind,
+                    slug,
+                    GLOBAL,
+                    (),
+                    glob,
+                    Symbol(kind, slug, None if kind == "function" else self.platform, False),
+                )
             return self._missing(kind, slug, (), ())
         if local:
             # attribute-merged kinds are anchored by their lowest layer, replaced ones by the winner
@@ -298,8 +291,9 @@ class Scope:
             return Resolution(kind, slug, GLOBAL, local, glob, Symbol(kind, slug, self.platform, False))
         return self._missing(kind, slug, local, glob)
 
-    def _resolve_metric(self, slug: str, local: tuple[Definition, ...], glob: tuple[Definition, ...],
-                        upstream: bool) -> Resolution:
+    def _resolve_metric(
+        self, slug: str, local: tuple[Definition, ...], glob: tuple[Definition, ...], upstream: bool
+    ) -> Resolution:
         kind = "metric"
         global_symbol = Symbol(kind, slug, self.platform, False)
         if upstream:
@@ -317,8 +311,11 @@ class Scope:
             return Resolution(kind, slug, GLOBAL, local, glob, global_symbol)
         if self.kind is FileKind.EXPERIMENT:
             attached = {of.path for _, of in self.attached}
-            outs = tuple(d for d in self.ws.index.definitions(kind, slug, self.platform, layers=(LAYER_OUTCOME,))
-                         if d.path not in attached and is_full_metric((d.table,)))
+            outs = tuple(
+                d
+                for d in self.ws.index.definitions(kind, slug, self.platform, layers=(LAYER_OUTCOME,))
+                if d.path not in attached and is_full_metric((d.table,))
+            )
             if outs:
                 return Resolution(kind, slug, UNATTACHED, local, glob, self._unresolved(kind, slug), outs)
         if glob:

@@ -109,8 +109,15 @@ def parse_expectations(text: str) -> tuple[str, list[tuple[int, int, str, str, s
     return "".join(out_lines), expected
 
 
-def check_fixture(tmp_path: Path, rel: str, annotated: str, extra: dict[str, str] | None = None,
-                  options: Options | None = None, only: set[str] | None = None, exact: bool = True):
+def check_fixture(
+    tmp_path: Path,
+    rel: str,
+    annotated: str,
+    extra: dict[str, str] | None = None,
+    options: Options | None = None,
+    only: set[str] | None = None,
+    exact: bool = True,
+):
     """Write BASE (+extra) and `rel` (expectation lines removed), check `rel`, compare."""
     text, expected = parse_expectations(textwrap.dedent(annotated).lstrip("\n"))
     write_tree(tmp_path, {**BASE, **(extra or {})})
@@ -120,10 +127,18 @@ def check_fixture(tmp_path: Path, rel: str, annotated: str, extra: dict[str, str
     ws = Workspace.load(tmp_path, options or Options())
     report = check_file(ws, str(p), options)
     codes = {e[3] for e in expected}
-    got = [d for d in report.diagnostics if (only is None or d.code in only) and d.code not in ("JET530",) or d.code in codes]
+    got = [
+        d
+        for d in report.diagnostics
+        if (only is None or d.code in only) or d.code in codes
+    ]
     missing = []
     for s, e, sev, code, msg in expected:
-        hit = [d for d in got if d.code == code and d.start == s and d.end == e and d.severity.label == sev and msg in d.message]
+        hit = [
+            d
+            for d in got
+            if d.code == code and d.start == s and d.end == e and d.severity.label == sev and msg in d.message
+        ]
         if not hit:
             missing.append((code, sev, text[s:e], msg))
     unexpected = []
@@ -131,8 +146,8 @@ def check_fixture(tmp_path: Path, rel: str, annotated: str, extra: dict[str, str
         for d in got:
             if not any(d.code == c and d.start == s and d.end == e for s, e, _sv, c, _m in expected):
                 if d.severity.label in ("error", "warning"):
-                    unexpected.append((d.code, d.severity.label, text[d.start:d.end], d.message))
-    assert not missing and not unexpected, (
-        f"missing: {missing}\nunexpected: {unexpected}\nall: "
-        + "\n".join(f"{d.code} {d.severity.label} {text[d.start:d.end]!r} {d.message}" for d in report.diagnostics))
+                    unexpected.append((d.code, d.severity.label, text[d.start : d.end], d.message))
+    assert not missing and not unexpected, f"missing: {missing}\nunexpected: {unexpected}\nall: " + "\n".join(
+        f"{d.code} {d.severity.label} {text[d.start : d.end]!r} {d.message}" for d in report.diagnostics
+    )
     return report, ws

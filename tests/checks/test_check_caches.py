@@ -7,10 +7,9 @@ import random
 
 from jetls.checks import check_file
 from jetls.checks.batch import check_files
-from jetls.checks.schema_walk import _close_match
+from jetls.checks.suggest import _close_match
 from jetls.options import Options
 from jetls.workspace import Workspace
-
 from tests.corpus import corpus_dir
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from corpus import find
 import pytest
+from corpus import find
 
 from jetls.checks import check_file
 from jetls.workspace import Workspace
@@ -47,7 +47,7 @@ def test_errors_exactly_on_the_eleven(reports):
     assert with_errors == set(EXPECTED)
     for rel, slug in EXPECTED.items():
         text = (CORPUS / rel).read_text()
-        spans = [text[d.start:d.end] for d in reps[rel].diagnostics if d.severity.label == "error"]
+        spans = [text[d.start : d.end] for d in reps[rel].diagnostics if d.severity.label == "error"]
         assert slug in spans, (rel, spans)
 
 
@@ -56,8 +56,10 @@ def test_special_cases(reports):
     for rel in ("jetstream/account-spotlight-modal-english-holdback.toml", "jetstream/accounts-vpn-promotion.toml"):
         if rel in reps:
             assert any(d.code == "JET506" for d in reps[rel].diagnostics)
-    for rel in ("jetstream/speculative-connect-sockets-increased-population.toml",
-                "jetstream/impact-of-race-cache-with-network-feature.toml"):
+    for rel in (
+        "jetstream/speculative-connect-sockets-increased-population.toml",
+        "jetstream/impact-of-race-cache-with-network-feature.toml",
+    ):
         if rel in reps:
             assert any(d.code == "JET202" and "networking" in d.message for d in reps[rel].diagnostics), rel
 
@@ -67,6 +69,10 @@ def test_every_slug_resolves_elsewhere(reports):
     for rel, r in reps.items():
         if rel in EXPECTED:
             continue
-        bad = [d for d in r.diagnostics if d.code in ("JET201", "JET203", "JET204", "JET205", "JET206", "JET207", "JET208")
-               and d.severity.label == "error"]
+        bad = [
+            d
+            for d in r.diagnostics
+            if d.code in ("JET201", "JET203", "JET204", "JET205", "JET206", "JET207", "JET208")
+            and d.severity.label == "error"
+        ]
         assert not bad, rel

@@ -9,14 +9,16 @@ import pytest
 
 sys.path.insert(0, os.path.dirname(__file__))
 
-from jetls.options import Options
-
 from jetls_fixture import check_fixture
+
+from jetls.options import Options
 
 EXP = "jetstream/my-experiment.toml"
 
 CASES = {
-    "analysis_units": ("jetstream/my-experiment.toml", """
+    "analysis_units": (
+        "jetstream/my-experiment.toml",
+        """
         [data_sources.events_small]
         from_expression = "t"
         analysis_units = ["client_id"]
@@ -33,8 +35,11 @@ CASES = {
         data_source = "clients_daily"
         analysis_units = ["profile_group_id"]
         [metrics.ok.statistics.bootstrap_mean]
-    """),
-    "toml_syntax_and_semantics": ("jetstream/my-experiment.toml", """
+    """,
+    ),
+    "toml_syntax_and_semantics": (
+        "jetstream/my-experiment.toml",
+        """
         [experiment]
         enrollment_period = 7
         enrollment_period = 8
@@ -42,8 +47,11 @@ CASES = {
         [metrics]
         weekly = ["active_hours"
         #        ^ error JET001 unclosed array
-    """),
-    "range_and_notes": ("jetstream/my-experiment.toml", """
+    """,
+    ),
+    "range_and_notes": (
+        "jetstream/my-experiment.toml",
+        """
         [experiment]
         enrollment_period = -3
         #                   ^^ warning JET114 at least 1
@@ -61,15 +69,21 @@ CASES = {
         from_expression = "t"
         default_dataset = "x"
         #^^^^^^^^^^^^^^ warning JET115 no effect on segment data sources
-    """),
-    "element_types": ("jetstream/my-experiment.toml", """
+    """,
+    ),
+    "element_types": (
+        "jetstream/my-experiment.toml",
+        """
         [experiment]
         segments = [1]
         #           ^ error JET116 must be a string, not an integer
-    """),
-    "shadow_covariate_unused": ("jetstream/my-experiment.toml", """
+    """,
+    ),
+    "shadow_covariate_unused": (
+        "jetstream/my-experiment.toml",
+        """
         [data_sources.clients_daily]
-        #             ^^^^^^^^^^^^^ information JET209 replaces the predefined data source
+        #             ^^^^^^^^^^^^^ hint JET209 replaces the predefined data source
         from_expression = "my.table"
         [metrics]
         weekly = ["r"]
@@ -83,13 +97,19 @@ CASES = {
         #        ^^^^^^ hint JET534 not listed in any window
         select_expression = "SUM(1)"
         data_source = "clients_daily"
-    """),
-    "stray_outcome": ("jetstream/outcomes/stray.toml", """
+    """,
+    ),
+    "stray_outcome": (
+        "jetstream/outcomes/stray.toml",
+        """
         [metrics]
         #^^^^^^^^ warning JET531 without a platform directory
         weekly = []
-    """),
-    "templates_in_check": ("jetstream/my-experiment.toml", """
+    """,
+    ),
+    "templates_in_check": (
+        "jetstream/my-experiment.toml",
+        """
         [metrics]
         weekly = ["m", "n"]
         [metrics.m]
@@ -111,47 +131,71 @@ CASES = {
         data_source = "clients_daily"
         select_expression = '{{ agg_any("x") }}'
         #                    ^^^^^^^^^^^^^^^^^^ warning JET407 is not rendered
-    """),
-    "unknown_metric": (EXP, """
+    """,
+    ),
+    "unknown_metric": (
+        EXP,
+        """
         [metrics]
         weekly = ["active_hour"]
         #          ^^^^^^^^^^^ error JET201 unknown metric `active_hour`
-    """),
-    "metric_other_platform": (EXP, """
+    """,
+    ),
+    "metric_other_platform": (
+        EXP,
+        """
         [experiment]
         enrollment_period = 7
         [metrics]
         weekly = ["fenix_onl"]
         #          ^^^^^^^^^ error JET201 unknown metric
-    """),
-    "outcome_only_metric": (EXP, """
+    """,
+    ),
+    "outcome_only_metric": (
+        EXP,
+        """
         [metrics]
         weekly = ["dns_lookup_time"]
         #          ^^^^^^^^^^^^^^^ information JET202 resolves only if Experimenter attaches outcome networking
-    """),
-    "attached_outcome": (EXP, """
+    """,
+    ),
+    "attached_outcome": (
+        EXP,
+        """
         [experiment]
         outcomes = ["networking"]
         [metrics]
         weekly = ["dns_lookup_time"]
-    """),
-    "unknown_outcome": (EXP, """
+    """,
+    ),
+    "unknown_outcome": (
+        EXP,
+        """
         [experiment]
         outcomes = ["networkin"]
         #            ^^^^^^^^^ error JET208 doesn't support the platform
-    """),
-    "partial_no_predefined": (EXP, """
+    """,
+    ),
+    "partial_no_predefined": (
+        EXP,
+        """
         [metrics]
         weekly = ["gone"]
         #          ^^^^ error JET203 No default definition found
         [metrics.gone.statistics.bootstrap_mean]
-    """),
-    "no_statistics": (EXP, """
+    """,
+    ),
+    "no_statistics": (
+        EXP,
+        """
         [metrics]
         weekly = ["no_stats"]
         #          ^^^^^^^^ error JET312 no statistics
-    """),
-    "depends_on": (EXP, """
+    """,
+    ),
+    "depends_on": (
+        EXP,
+        """
         [metrics]
         weekly = ["ratio"]
         [metrics.ratio]
@@ -162,8 +206,11 @@ CASES = {
         numerator = "active_hours"
         denominator = "days_of_use"
         #              ^^^^^^^^^^^ warning JET311 not in `depends_on`
-    """),
-    "data_source_unknown": (EXP, """
+    """,
+    ),
+    "data_source_unknown": (
+        EXP,
+        """
         [metrics]
         weekly = ["m"]
         [metrics.m]
@@ -171,8 +218,11 @@ CASES = {
         data_source = "clients_dail"
         #              ^^^^^^^^^^^^ error JET205 did you mean `clients_daily`
         statistics = { bootstrap_mean = {} }
-    """),
-    "segments": (EXP, """
+    """,
+    ),
+    "segments": (
+        EXP,
+        """
         [experiment]
         segments = ["regular_users_v3", "irregular"]
         #                                ^^^^^^^^^ error JET206 unknown segment
@@ -185,8 +235,11 @@ CASES = {
         window_start = 7
         #              ^ error JET504 after `window_end`
         window_end = 0
-    """),
-    "unknown_keys": (EXP, """
+    """,
+    ),
+    "unknown_keys": (
+        EXP,
+        """
         [experiment]
         enrollment_periodd = 7
         #^^^^^^^^^^^^^^^^^ warning JET102 did you mean `enrollment_period`
@@ -195,12 +248,18 @@ CASES = {
         [metrics]
         days28 = ["active_hours"]
         #^^^^^ warning JET104 `28_day`
-    """),
-    "top_level": (EXP, """
+    """,
+    ),
+    "top_level": (
+        EXP,
+        """
         Metrics = 1
         #^^^^^^ error JET101 did you mean `metrics`
-    """),
-    "types": (EXP, """
+    """,
+    ),
+    "types": (
+        EXP,
+        """
         [experiment]
         enrollment_period = "abc"
         #                   ^^^^^ error JET105 invalid literal for int()
@@ -214,25 +273,37 @@ CASES = {
         #             ^^^^^^^^^^ error JET109 YYYY-MM-DD
         analysis_unit = "client"
         #                ^^^^^^ error JET108 not a valid
-    """),
-    "mixed_array": (EXP, """
+    """,
+    ),
+    "mixed_array": (
+        EXP,
+        """
         [metrics]
         weekly = ["active_hours", 1]
         #                         ^ error JET003 rejects it
-    """),
-    "windows": (EXP, """
+    """,
+    ),
+    "windows": (
+        EXP,
+        """
         [metrics]
         monthly = ["active_hours"]
         #^^^^^^ error JET112 not a window
-    """),
-    "outcome_windows": ("jetstream/outcomes/firefox_desktop/o.toml", """
+    """,
+    ),
+    "outcome_windows": (
+        "jetstream/outcomes/firefox_desktop/o.toml",
+        """
         description = "d"
         #^^^^^^^^^^^^^^^^ error JET110 requires `friendly_name`
         [metrics]
         weekly = ["active_hours"]
         #^^^^^ error JET112 outcomes cannot have window lists
-    """),
-    "statistics": (EXP, """
+    """,
+    ),
+    "statistics": (
+        EXP,
+        """
         [metrics]
         weekly = ["m"]
         [metrics.m]
@@ -261,8 +332,11 @@ CASES = {
         [metrics.m.statistics.empirical_cdf]
         pre_treatments = [{name = "censor_values_below_threshold"}]
         #                          ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ error JET306 requires `threshold`
-    """),
-    "covariate": (EXP, """
+    """,
+    ),
+    "covariate": (
+        EXP,
+        """
         [metrics]
         weekly = ["m"]
         [metrics.m]
@@ -274,8 +348,11 @@ CASES = {
         [metrics.m.statistics.per_client_dau_impact.covariate_adjustment]
         period = "preenrollment_week"
         #        ^^^^^^^^^^^^^^^^^^^^ warning JET308 falls back to unadjusted
-    """),
-    "templates": (EXP, """
+    """,
+    ),
+    "templates": (
+        EXP,
+        """
         [metrics]
         weekly = ["m"]
         [metrics.m]
@@ -283,39 +360,57 @@ CASES = {
         #                      ^^^^^^^^ error JET402 did you mean `agg_sum`
         data_source = "clients_daily"
         statistics = { bootstrap_mean = {} }
-    """),
-    "sql": (EXP, """
+    """,
+    ),
+    "sql": (
+        EXP,
+        """
         [metrics]
         weekly = ["m"]
         [metrics.m]
         select_expression = "SUM(x"
         data_source = "clients_daily"
         statistics = { bootstrap_mean = {} }
-    """),
-    "private": (EXP, """
+    """,
+    ),
+    "private": (
+        EXP,
+        """
         [experiment]
         is_private = true
         #^^^^^^^^^ error JET501 requires `dataset_id`
-    """),
-    "analysis_unit": (EXP, """
+    """,
+    ),
+    "analysis_unit": (
+        EXP,
+        """
         # jetls: platform=fenix
         [experiment]
         analysis_unit = "profile_group_id"
         #                ^^^^^^^^^^^^^^^^ error JET502 incompatible
-    """),
-    "partial_data_source": (EXP, """
+    """,
+    ),
+    "partial_data_source": (
+        EXP,
+        """
         [metrics]
         weekly = ["active_hours"]
         [data_sources.clients_daily]
         #             ^^^^^^^^^^^^^ error JET505 no `from_expression`
         client_id_column = "x"
-    """),
-    "parameters_dropped": (EXP, """
+    """,
+    ),
+    "parameters_dropped": (
+        EXP,
+        """
         [parameters.message_id]
         #           ^^^^^^^^^^ warning JET506 dropped by Jetstream
         value = "abc"
-    """),
-    "parameter_shape": ("jetstream/outcomes/firefox_desktop/p.toml", """
+    """,
+    ),
+    "parameter_shape": (
+        "jetstream/outcomes/firefox_desktop/p.toml",
+        """
         friendly_name = "P"
         description = "P"
         [parameters.x]
@@ -324,15 +419,21 @@ CASES = {
         #         ^^^ error JET509 is not a table
         foo = 1
         #^^ error JET103 unknown key
-    """),
-    "reference_table_ignored_keys": (EXP, """
+    """,
+    ),
+    "reference_table_ignored_keys": (
+        EXP,
+        """
         [metrics]
         weekly = ["active_hours"]
         [metrics.active_hours]
         friendly_name = "AH"
         #^^^^^^^^^^^^ warning JET513 is ignored
-    """),
-    "falsy_override": (EXP, """
+    """,
+    ),
+    "falsy_override": (
+        EXP,
+        """
         [experiment]
         outcomes = ["networking"]
         [metrics.dns_lookup_time]
@@ -341,8 +442,11 @@ CASES = {
         bigger_is_better = false
         #^^^^^^^^^^^^^^^^^^^^^^^ warning JET536 cannot reset it
         [metrics.dns_lookup_time.statistics.bootstrap_mean]
-    """),
-    "opmon_project": ("opmon/my-rollout.toml", """
+    """,
+    ),
+    "opmon_project": (
+        "opmon/my-rollout.toml",
+        """
         [project]
         name = "My rollout"
         metrics = ["active_hours", "nope_metric", "local_one"]
@@ -364,8 +468,11 @@ CASES = {
         [metrics.local_one]
         select_expression = "COUNT(*)"
         data_source = "clients_daily"
-    """),
-    "wildcard_and_slug": (EXP, """
+    """,
+    ),
+    "wildcard_and_slug": (
+        EXP,
+        """
         [metrics."*"]
         #        ^^^ warning JET515 wildcard
         statistics = { binomial = {} }
@@ -373,13 +480,19 @@ CASES = {
         #        ^^^^^^^^^ warning JET113 silently drops
         select_expression = "SUM(1)"
         data_source = "clients_daily"
-    """),
-    "deprecated_metric": (EXP, """
+    """,
+    ),
+    "deprecated_metric": (
+        EXP,
+        """
         [metrics]
         weekly = ["old_metric"]
         #          ^^^^^^^^^^ hint JET215 deprecated
-    """),
-    "enrollment_dates": (EXP, """
+    """,
+    ),
+    "enrollment_dates": (
+        EXP,
+        """
         [experiment]
         start_date = "2024-01-01"
         end_date = "2024-01-05"
@@ -387,14 +500,20 @@ CASES = {
         enrollment_period = 14
         custom = 1
         #^^^^^ warning JET102 silently ignored
-    """),
-    "enrollment_query_unit": (EXP, """
+    """,
+    ),
+    "enrollment_query_unit": (
+        EXP,
+        """
         [experiment]
         analysis_unit = "client_id"
         enrollment_query = "SELECT profile_group_id AS analysis_id, branch, enrollment_date, num_enrollment_events FROM t"
         #                          ^^^^^^^^^^^^^^^^ error JET517 contains `profile_group_id`
-    """),
-    "alerts": ("definitions/ads.toml", """
+    """,
+    ),
+    "alerts": (
+        "definitions/ads.toml",
+        """
         [metrics.m]
         select_expression = "SUM(1)"
         data_source = "d"
@@ -405,19 +524,26 @@ CASES = {
         type = "threshold"
         metrics = ["m", "zz"]
         #                ^^ error JET213 not defined
-    """),
-    "functions_shape": ("jetstream/definitions/functions.toml", """
+    """,
+    ),
+    "functions_shape": (
+        "jetstream/definitions/functions.toml",
+        """
         [functions.f]
         #          ^ error JET110 requires `definition`
         friendly_name = "F"
-    """),
-    "default_metrics": ("jetstream/outcomes/firefox_desktop/dm.toml", """
+    """,
+    ),
+    "default_metrics": (
+        "jetstream/outcomes/firefox_desktop/dm.toml",
+        """
         friendly_name = "F"
         description = "D"
         default_metrics = ["x"]
         #^^^^^^^^^^^^^^ error JET101 unexpected top-level key
         #                   ^ error JET214 not defined in this outcome
-    """),
+    """,
+    ),
 }
 
 
@@ -425,11 +551,16 @@ def test_a_falsy_value_over_a_truthy_default_is_flagged_not_range_checked(tmp_pa
     # Jetstream keeps `later or earlier`: the merged enrollment_period is the defaults' 7, so the
     # config's 0 has no effect (JET536) and the experiment is not refused (no JET114).
     defaults = {"jetstream/defaults/firefox_desktop.toml": "[experiment]\nenrollment_period = 7\n"}
-    check_fixture(tmp_path, EXP, """
+    check_fixture(
+        tmp_path,
+        EXP,
+        """
         [experiment]
         enrollment_period = 0
         #^^^^^^^^^^^^^^^^^^^^ warning JET536 `enrollment_period` is 7
-    """, extra=defaults)
+    """,
+        extra=defaults,
+    )
 
 
 @pytest.mark.parametrize("name", list(CASES))
@@ -463,33 +594,49 @@ def test_suppression_and_overrides(tmp_path):
         weekly = ["active_hour"]
     """
     check_fixture(tmp_path, EXP, text2)
-    check_fixture(tmp_path, EXP, """
+    check_fixture(
+        tmp_path,
+        EXP,
+        """
         [metrics]
         weekly = ["active_hour"]
-    """, options=Options(severity_overrides={"JET201": "off"}))
+    """,
+        options=Options(severity_overrides={"JET201": "off"}),
+    )
 
 
 def test_a_trailing_suppression_comment_applies_to_its_own_line_only(tmp_path):
-    check_fixture(tmp_path, EXP, """
+    check_fixture(
+        tmp_path,
+        EXP,
+        """
         [metrics]
         weekly = ["active_hour"]  # jetls: disable=JET201
         daily = ["active_hourz"]
         #         ^^^^^^^^^^^^ error JET201 unknown metric
-    """)
+    """,
+    )
 
 
 def test_a_suppression_comment_alone_on_a_line_applies_to_the_next_line(tmp_path):
-    check_fixture(tmp_path, EXP, """
+    check_fixture(
+        tmp_path,
+        EXP,
+        """
         [metrics]
         # jetls: disable=JET201, JET215
         weekly = ["active_hour"]
         daily = ["active_hourz"]
         #         ^^^^^^^^^^^^ error JET201 unknown metric
-    """)
+    """,
+    )
 
 
 def test_directives_that_do_nothing_are_warnings(tmp_path):
-    check_fixture(tmp_path, EXP, """
+    check_fixture(
+        tmp_path,
+        EXP,
+        """
         [metrics]
         weekly = ["active_hour"]  # jetls: disable=JET2O1
         #          ^^^^^^^^^^^ error JET201 unknown metric
@@ -502,26 +649,34 @@ def test_directives_that_do_nothing_are_warnings(tmp_path):
         #^^^^^^^^^^^^^^^^^^^^^ warning JET006 with a colon
         overall = ["active_hourz"]
         #           ^^^^^^^^^^^^ error JET201 unknown metric
-    """)
-    check_fixture(tmp_path, EXP, """
+    """,
+    )
+    check_fixture(
+        tmp_path,
+        EXP,
+        """
         # jetls: platform=fenixx
         #                 ^^^^^^ warning JET006 unknown platform `fenixx`; did you mean `fenix`?
         [experiment]
         enrollment_period = 7
-    """, exact=False)
+    """,
+        exact=False,
+    )
 
 
 def test_platform_info(tmp_path):
-    report, ws = check_fixture(tmp_path, EXP, """
+    report, ws = check_fixture(
+        tmp_path,
+        EXP,
+        """
         [metrics]
         weekly = ["fenix_only"]
-    """)
+    """,
+    )
     assert report.platform == "fenix"
-    assert "only defined for fenix" in report.platform_reason
-    info = [d for d in report.diagnostics if d.code == "JET530"]
-    assert info and "fenix" in info[0].message
-    report, _ = check_fixture(tmp_path, EXP, "[experiment]\nenrollment_period = 7\n",
-                              options=Options(platform="fenix"))
+    assert "only defined for fenix" in report.platform_reason and report.platform_source == "inferred"
+    assert not [d for d in report.diagnostics if d.severity.label == "information"]  # an inlay hint, not a note
+    report, _ = check_fixture(tmp_path, EXP, "[experiment]\nenrollment_period = 7\n", options=Options(platform="fenix"))
     assert report.platform == "fenix"
 
 
@@ -529,10 +684,33 @@ def test_codes_registry_covers_docs():
     from pathlib import Path
 
     from jetls.checks import CODES
-
     from jetls.checks.catalogue import render
 
     doc = (Path(__file__).resolve().parents[2] / "docs" / "diagnostics.md").read_text()
     for code in CODES:
         assert f'<a id="{code.lower()}"></a>' in doc, code
     assert doc == render(), "docs/diagnostics.md is stale: python -m jetls.checks.catalogue > docs/diagnostics.md"
+
+
+def test_a_metric_listed_twice_in_a_window(tmp_path):
+    report, _ = check_fixture(tmp_path, EXP, """
+        [metrics]
+        weekly = ["active_hours", "days_of_use", "active_hours"]
+        #                                        ^^^^^^^^^^^^^^ warning JET540 listed twice in `weekly`
+        overall = ["active_hours"]
+    """)
+    (d,) = [d for d in report.diagnostics if d.code == "JET540"]
+    (fix,) = d.fixes
+    ((_, (edit,)),) = fix.edits
+    text = (tmp_path / EXP).read_text()
+    assert text[: edit.start] + text[edit.end :] == text.replace(', "active_hours"]', "]", 1)
+
+
+def test_an_invalid_day_says_what_is_wrong(tmp_path):
+    check_fixture(tmp_path, EXP, """
+        [experiment]
+        start_date = "2025-02-30"
+        #             ^^^^^^^^^^ error JET109 `2025-02-30` is not a valid date: February 2025 has 28 days
+        end_date = "2025-13-01"
+        #           ^^^^^^^^^^ error JET109 there is no month 13
+    """)

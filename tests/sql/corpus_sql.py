@@ -8,7 +8,7 @@ from pathlib import Path
 
 import jetls.sql
 from jetls.checks import check_file
-from jetls.checks import templates as T
+from jetls import templates as T
 from jetls.workspace import Workspace
 
 

@@ -46,7 +46,7 @@ def register(server: JetlsServer) -> None:
     @guard(_empty_workspace_report, name="workspace/diagnostic")
     async def workspace_diagnostic(ls: JetlsServer, params: lsp.WorkspaceDiagnosticParams):
         previous = {p.uri: p.value for p in params.previous_result_ids or []}
-        items = []
+        items: list[lsp.WorkspaceDocumentDiagnosticReport] = []
         for root in list(ls.roots):
             if root.loose or not root.loaded:
                 continue

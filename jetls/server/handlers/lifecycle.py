@@ -189,7 +189,7 @@ def register(server: JetlsServer) -> None:
     @server.feature(lsp.WORKSPACE_DID_CHANGE_WATCHED_FILES)
     @guard(name="workspace/didChangeWatchedFiles")
     def did_change_watched_files(ls: JetlsServer, params: lsp.DidChangeWatchedFilesParams):
-        touched = {}
+        touched: dict = {}
         for change in params.changes:
             if change.uri in ls.docs:
                 continue  # the open document is the truth until it is closed

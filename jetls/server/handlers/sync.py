@@ -49,8 +49,9 @@ def register(server: JetlsServer) -> None:
         old = root.ws.files.get(path) if root is not None and root.ws is not None else None
         # Opening a file as it is on disk: keep the indexed tree (its chunks key every cached
         # result, so the first keystroke re-checks one table, not the whole file).
-        same = old is not None and old.text == item.text
-        doc = OpenDoc(item.uri, path, item.version, old.tree if same else parse(item.text), root)
+        tree = old.tree if old is not None and old.text == item.text else None
+        doc = OpenDoc(item.uri, path, item.version, tree if tree is not None else parse(item.text), root)
+        same = tree is not None
         ls.docs[item.uri] = doc
         if not same:
             _update_snapshot(ls, doc)

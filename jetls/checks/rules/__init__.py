@@ -1,0 +1,1 @@
+"""One module per diagnostic code, in family folders (see `jetls.checks.registry`)."""

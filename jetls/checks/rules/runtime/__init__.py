@@ -1,0 +1,1 @@
+"""JET5xx: rules across fields and files that the reference parsers or the analysis run enforce."""

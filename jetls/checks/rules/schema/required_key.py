@@ -1,0 +1,57 @@
+"""required key missing.
+
+A table without a key its reader requires: an exposure signal without `select_expression`, a
+data source without `from_expression` that a metric uses, a segment without `data_source`.
+
+**Why it matters:** the reference fails when it builds the table (`KeyError`, or "must be
+<class 'str'> (got None …)"): CI fails or the analysis stops. A data source no used metric reads
+is only a warning: nothing reads it yet.
+
+**Fix:** add the missing key(s); the message names them.
+
+```toml title="jetstream/required-key.toml"
+[experiment.exposure_signal]
+name = "exposed"
+friendly_name = "Exposed"
+description = "Clients who saw the feature"
+data_source = "clients_daily"
+window_start = 0
+window_end = 7
+```
+"""
+
+from jetls.checks.hooks import In
+from jetls.document import Table
+from jetls.schema import FileKind
+from jetls.workspace import key_span
+from jetls.workspace.index import entry
+
+CODE = "JET110"
+SEVERITY = "error"
+
+
+def on_missing_key(ctx, t, key: str) -> None:
+    if t.place.at in (In.STATISTIC, In.COVARIATE):
+        return
+    where = f"`[{'.'.join(t.path)}]`" if t.path else "this file"
+    ctx.emit(
+        CODE, t.span, f"{where} requires `{key}` (the reference fails with KeyError: '{key}')", data={"missing": key}
+    )
+
+
+def on_data_source(ctx, name: str, t: Table) -> None:
+    """A local data source needs a `from_expression` when nothing predefined has its name (else:
+    JET505)."""
+    if ctx.kind not in (FileKind.EXPERIMENT, FileKind.DEFAULTS, FileKind.OUTCOME):
+        return
+    fe = entry(t, "from_expression", True)
+    if (fe is not None and fe.to_python()) or ctx.global_defs("data_source", name):
+        return
+    ctx.emit(
+        CODE,
+        key_span(t),
+        f"`[data_sources.{name}]` requires `from_expression` when it is used "
+        "(\"'from_expression' must be <class 'str'> (got None …)\")",
+        severity=None if ctx.metrics_using(name) else "warning",
+        data={"missing": "from_expression"},
+    )
