@@ -106,11 +106,9 @@ ANALYSABLE = frozenset(p for p, info in PLATFORMS.items() if info.jetstream_anal
 # Definition and Reference are immutable by convention, not `frozen`: a keystroke in a big
 # definitions file creates ~900 of them, and a frozen dataclass costs ~5x more to create.
 class Definition:
-    """A slug's table in one file. `table` is the document's table; for a file kept as text
-    (`SourceFile.whole` false: an experiment config no editor has open) it is looked up in the
-    file's document, rebuilt on demand, so an index does not pin every file's document."""
+    """A slug's table in one file (`table`: the document's table)."""
 
-    __slots__ = ("kind", "slug", "platform", "path", "span", "layer", "_table", "view", "friendly_name")
+    __slots__ = ("kind", "slug", "platform", "path", "span", "layer", "table", "view", "friendly_name")
 
     def __init__(
         self,
@@ -120,7 +118,7 @@ class Definition:
         path: str,
         span: tuple[int, int],
         layer: str,
-        table: "Table | Entry | None | weakref.ref[IndexedFile]",
+        table: Table | Entry | None,
         view: str = "jetstream",
         friendly_name: str | None = None,
     ) -> None:
@@ -130,22 +128,47 @@ class Definition:
         self.path = path
         self.span = span  # the slug's key span (the header part / key); (0, 0) for outcomes
         self.layer = layer
-        self._table = table  # the table, or a weak reference to the file that has it
+        self.table = table
         self.view = view  # tool view of the file ("jetstream", "metric-hub", "opmon", "looker")
         # the table's `friendly_name` string: workspace symbols match it in every file, and
         # looking it up in the table would rebuild the document of every file kept as text
         self.friendly_name = friendly_name
 
-    @property
-    def table(self) -> Table | Entry | None:
-        t = self._table
-        if not isinstance(t, weakref.ref):
-            return t
-        sf = t()
-        return None if sf is None else definition_table(sf.doc.root, self.kind, self.slug)
-
     def __repr__(self) -> str:
         return f"Definition({self.kind}, {self.slug!r}, {self.platform}, {self.layer}, {self.path}:{self.span})"
+
+
+class TextDefinition(Definition):
+    """A definition in a file kept as text (`SourceFile.whole` false: an experiment config no
+    editor has open): `table` is looked up in the file's document, rebuilt on demand, so that an
+    index does not pin every file's document. (A subclass: a whole file's `table` stays a plain
+    attribute, read ~1 500 times a keystroke.)"""
+
+    __slots__ = ("_file",)
+
+    def __init__(
+        self,
+        kind: str,
+        slug: str,
+        platform: str | None,
+        path: str,
+        span: tuple[int, int],
+        layer: str,
+        file: weakref.ref[IndexedFile],
+        view: str,
+        friendly_name: str | None,
+    ) -> None:
+        super().__init__(kind, slug, platform, path, span, layer, None, view, friendly_name)
+        self._file = file  # weakly: the file's index holds its definitions
+
+    @property
+    def table(self) -> Table | None:
+        sf = self._file()
+        return None if sf is None else definition_table(sf.doc.root, self.kind, self.slug)
+
+    @table.setter
+    def table(self, value: Table | Entry | None) -> None:  # (Definition.__init__ stores None: nothing to keep)
+        pass
 
 
 #: Where `file_index` finds a definition's table: the section holding it (outcomes: the root).
@@ -449,8 +472,12 @@ def file_index(sf: IndexedFile) -> FileIndex:
             base = t.delta
             for tag, k, slug, (a, b), extra, friendly in records(section, name, t):
                 if tag == "d":
-                    item = lazy if lazy is not None else cast("Table | Entry", t if extra is None else t.items[extra])
-                    defs.append(Definition(k, slug, platform, path, (a + base, b + base), layer, item, view, friendly))
+                    span = (a + base, b + base)
+                    if lazy is not None:
+                        defs.append(TextDefinition(k, slug, platform, path, span, layer, lazy, view, friendly))
+                        continue
+                    item = cast("Table | Entry", t if extra is None else t.items[extra])
+                    defs.append(Definition(k, slug, platform, path, span, layer, item, view, friendly))
                 else:
                     refs.append(Reference(k, slug, path, (a + base, b + base), platform, extra))
 
