@@ -220,7 +220,7 @@ class Traversal(Context):
             for up, span in string_items(e):
                 self.fire("upstream", Upstream(m, up, span))
         for sname, params in tables(sub(m.table, "statistics", True)):
-            self.fire("statistic", StatisticAt(m.name, sname, params, deps))
+            self.fire("statistic", StatisticAt(m.name, sname, params, deps, m))
 
     def local_data_source(self, name: str, t: Table) -> None:
         self.fire("slug", "data_source", name, t)

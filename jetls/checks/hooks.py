@@ -56,7 +56,6 @@ HOOKS.update(
         "string": "a string value (or array element) of a known key: (ctx, StringAt)",
         "element": "an array element of a type the key does not take: (ctx, ValueAt, element, type)",
         "pre_treatment": "an inline-table pre-treatment: (ctx, Entry, InlineTable)",
-        "table_values": "a free-form table of values (parameter `value`/`default`): (ctx, Table, Field)",
     }
 )
 
@@ -223,6 +222,7 @@ class StatisticAt:
     name: str
     params: Table
     depends_on: tuple[str, ...]
+    owner: LocalMetric | None = None  # the metric table (its status: whether an analysis builds it)
 
 
 # -- templated and SQL strings --------------------------------------------------------------------

@@ -97,8 +97,6 @@ class SchemaWalker:
             return
         if isinstance(item, Table):
             if "table" in child.types or "any" in child.types:
-                if child.values:
-                    fire("table_values", item, child)
                 return
             fire("wrong_shape", key(), "table for a value")
             return

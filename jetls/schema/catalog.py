@@ -6,6 +6,7 @@ This module is the single place where a key, its type and its doc text are writt
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from functools import lru_cache
 from types import MappingProxyType
 
@@ -715,21 +716,21 @@ PARAMETER = _s(
         [
             _f("friendly_name", "Human-readable name.", "string"),
             _f("description", "Description.", "string"),
+            # (`ParameterDefinition(**obj)`: no conversion; `default` is typed `str | dict[str, Any]`
+            # and a branch's value is written into the SQL with `str()`, so any value renders)
             _f(
                 "default",
                 "Value used when the experiment supplies none: a string, or with "
-                '`distinct_by_branch = true` a table branch → string (`default.treatment = "x"`).',
+                '`distinct_by_branch = true` a table branch → value (`default.treatment = "x"`).',
                 "string",
                 "table",
-                values="string",
             ),
             _f(
                 "value",
-                "The experiment's value: a string, or a table branch → string. Note: Jetstream "
+                "The experiment's value: a string, or a table branch → value. Note: Jetstream "
                 "drops `[parameters]` of experiment configs, so only outcome values take effect.",
                 "string",
                 "table",
-                values="string",
             ),
             _f(
                 "distinct_by_branch",
@@ -746,14 +747,29 @@ PARAMETER = _s(
 )
 
 
-def parameters_section(ignored: bool = False) -> Section:
+# An experiment config's parameters are structured (`ParameterSpec.from_dict`:
+# `ParameterDefinition(**table)`, so an unknown key fails) but never validated nor converted: the
+# analysis drops them (`AnalysisSpec.merge` does not merge parameters), so any value type passes.
+_DROPPED_PARAMETER = Section(
+    PARAMETER.name,
+    PARAMETER.doc,
+    _M({n: replace(f, types=("any",)) if isinstance(f, Field) else f for n, f in PARAMETER.fields.items()}),
+    unknown_keys="error",
+    keys_case_insensitive=True,
+)
+
+
+def parameters_section(dropped: bool = False) -> Section:
     doc = "Outcome parameters, `[parameters.<name>]`."
-    if ignored:
+    if dropped:
         doc = (
             "**No effect in experiment configs**: Jetstream parses and then drops "
-            "experiment-level `[parameters]`; the attached outcome's `default` is used. " + doc
+            "experiment-level `[parameters]`; the attached outcome's `default` is used. Unknown keys are "
+            "still errors (the parser structures the tables). " + doc
         )
-    return _s("parameters", doc, {}, entries=PARAMETER, entry_reference="parameter", ignored=ignored)
+    return _s(
+        "parameters", doc, {}, entries=_DROPPED_PARAMETER if dropped else PARAMETER, entry_reference="parameter"
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1056,7 +1072,7 @@ def _build(kind: FileKind, tool: str) -> Section:
                 "metrics": metrics_section(tool, "yes"),
                 "data_sources": _data_sources(),
                 "segments": SEGMENTS,
-                "parameters": parameters_section(ignored=True),
+                "parameters": parameters_section(dropped=True),
             },
             {"project": _PROJECT_NOTE, "population": _PROJECT_NOTE},
         )

@@ -73,21 +73,3 @@ def on_value(ctx, v) -> None:
         ctx.emit(CODE, e.value_span, f"`{name}` must be a date `YYYY-MM-DD`, not a date-time")
     elif v.issue == "wrong type":
         ctx.emit(CODE, e.value_span, f"`{name}` must be {describe_types(f.types)}, not {type_name(t)}")
-
-
-def on_table_values(ctx, t, f) -> None:
-    from jetls.document import Entry
-
-    for item in t.items.values():
-        if isinstance(item, Entry):
-            vt = toml_type(item.value)
-            if f.values and vt != f.values and vt != "invalid":
-                ctx.emit(
-                    CODE,
-                    item.value_span,
-                    f"values of `{f.name}` must be {describe_types((f.values,))} (branch → value), not {type_name(vt)}",
-                )
-        else:
-            ctx.emit(
-                CODE, item.decl or t.decl, f"values of `{f.name}` must be {describe_types((f.values or 'string',))}"
-            )

@@ -1,0 +1,179 @@
+"""What the reference parser does with configs its own tests (and realistic mistakes) write:
+each case cites the parser (`mozilla/metric-hub lib/metric-config-parser/metric_config_parser/`,
+`mcp/` below) or Jetstream function that decides it. Expectations are written under the text
+(see jetls_fixture.py)."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(__file__))
+
+from jetls_fixture import check_fixture
+
+EXP = "jetstream/my-experiment.toml"
+OUTCOME = "jetstream/outcomes/firefox_desktop/my-outcome.toml"
+
+
+# -- parameters (`mcp/parameter.py`, `mcp/analysis.py`) -----------------------------------------
+
+
+def test_parameter_defaults_take_any_value_per_branch_as_ParameterDefinition_types_default(tmp_path):
+    # `ParameterDefinition.default: str | dict[str, Any]`, built by `ParameterDefinition(**obj)`
+    # without conversion; `generate_select_expression` writes each branch's value with str().
+    check_fixture(
+        tmp_path,
+        OUTCOME,
+        """
+        friendly_name = "Parameterized"
+        description = "An outcome with a parameter per branch"
+        [metrics.counted]
+        select_expression = "COUNTIF(sample_id = {{ parameters.id }})"
+        data_source = "clients_daily"
+        [metrics.counted.statistics.bootstrap_mean]
+        [parameters.id]
+        distinct_by_branch = true
+        default.branch_1 = 1
+        default.branch_2 = 2
+    """,
+    )
+
+
+def test_outcome_parameter_unknown_keys_fail_ParameterDefinition(tmp_path):
+    check_fixture(
+        tmp_path,
+        OUTCOME,
+        """
+        friendly_name = "Parameterized"
+        description = "d"
+        [parameters.id]
+        default = "700"
+        foo = 2
+        #^^ error JET103 unexpected keyword argument 'foo'
+    """,
+    )
+
+
+def test_experiment_parameters_are_structured_by_ParameterSpec_from_dict_so_unknown_keys_fail(tmp_path):
+    # `AnalysisSpec.from_dict` structures `[parameters]` (`ParameterDefinition(**obj)`): an unknown
+    # key is a TypeError, even though the analysis then drops the parameters (JET506).
+    check_fixture(
+        tmp_path,
+        EXP,
+        """
+        [parameters.id]
+        #           ^^ warning JET506 dropped by Jetstream
+        value = "1"
+        foo = 2
+        #^^ error JET103 unexpected keyword argument 'foo'
+        id.value = 3
+        #^ error JET103 unexpected keyword argument 'id'
+    """,
+    )
+
+
+def test_experiment_parameter_values_are_never_validated_without_an_outcome_declaring_them(tmp_path):
+    # `ParameterDefinition.validate` runs only in `AnalysisSpec._merge_param` (outcome
+    # parameters); the analysis drops the config's own (`AnalysisSpec.merge`): no JET509, no JET105.
+    check_fixture(
+        tmp_path,
+        EXP,
+        """
+        [parameters.q]
+        #           ^ warning JET506 dropped by Jetstream
+        value = 1
+        [parameters.r]
+        #           ^ warning JET506 dropped by Jetstream
+        distinct_by_branch = true
+        value = "x"
+    """,
+    )
+
+
+def test_experiment_parameter_merged_with_an_attached_outcome_is_validated_by_merge_parameters(tmp_path):
+    # `jetstream validate_config` resolves the config alone too: `merge_outcome` ->
+    # `merge_parameters` merges the outcome's `message_id` with the config's and validates it.
+    check_fixture(
+        tmp_path,
+        EXP,
+        """
+        [experiment]
+        outcomes = ["networking"]
+        [parameters.message_id]
+        #           ^^^^^^^^^^ warning JET506 dropped by Jetstream
+        #           ^^^^^^^^^^ error JET509 merged with outcome `networking`
+        distinct_by_branch = true
+    """,
+    )
+
+
+# -- statistics of metrics no analysis builds (`mcp/metric.py` `MetricsSpec.resolve`) ------------
+
+
+def test_required_statistic_parameter_follows_the_metric_status_as_MetricsSpec_resolve_builds_only_windows(
+    tmp_path,
+):
+    # `MetricsSpec.resolve` resolves the metrics of the windows only: a metric in no window is
+    # never built, and neither are its statistics (Jetstream's `population_ratio(numerator=...)`).
+    check_fixture(
+        tmp_path,
+        EXP,
+        """
+        [metrics]
+        weekly = ["ratio"]
+        [metrics.ratio]
+        depends_on = ["active_hours", "days_of_use"]
+        [metrics.ratio.statistics.population_ratio]
+        #                         ^^^^^^^^^^^^^^^^ error JET303 requires `numerator`
+        denominator = "active_hours"
+        [metrics.unused]
+        #        ^^^^^^ hint JET534 not listed in any window
+        depends_on = ["active_hours", "days_of_use"]
+        [metrics.unused.statistics.population_ratio]
+        #                          ^^^^^^^^^^^^^^^^ warning JET303 in no window
+        denominator = "active_hours"
+    """,
+    )
+
+
+def test_required_statistic_parameter_in_definitions_breaks_only_the_experiments_using_the_metric(tmp_path):
+    check_fixture(
+        tmp_path,
+        "jetstream/definitions/firefox_desktop.toml",
+        """
+        [metrics.active_hours.statistics.bootstrap_mean]
+        [metrics.days_of_use.statistics.bootstrap_mean]
+        [metrics.old_metric.statistics.bootstrap_mean]
+        [metrics.ratio]
+        depends_on = ["active_hours", "days_of_use"]
+        [metrics.ratio.statistics.population_ratio]
+        #                         ^^^^^^^^^^^^^^^^ warning JET303 any experiment that uses this metric fails
+        numerator = "days_of_use"
+    """,
+    )
+
+
+# -- wildcard overlays (`mcp/metric.py` `MetricsSpec.merge`, `MetricDefinition.merge`) -----------
+
+
+def test_wildcard_overlay_in_jetstream_definitions_merges_into_matching_metrics_per_MetricsSpec_merge(tmp_path):
+    # `ConfigCollection.merge` merges `jetstream/definitions/P.toml` into `definitions/P.toml`;
+    # `MetricsSpec.merge` applies `days_*` to `days_of_use` (not "dropped", not "defines nothing"),
+    # and `MetricDefinition.merge` copies its name too; a pattern matching nothing is dropped.
+    check_fixture(
+        tmp_path,
+        "jetstream/definitions/firefox_desktop.toml",
+        """
+        [metrics.active_hours.statistics.bootstrap_mean]
+        [metrics.days_of_use.statistics.bootstrap_mean]
+        [metrics.old_metric.statistics.bootstrap_mean]
+        [metrics.'days_*'.statistics.deciles]
+        #        ^^^^^^^^ warning JET515 merges into `days_of_use`, and the merge also overwrites their name
+        [metrics.'nomatch_*']
+        #        ^^^^^^^^^^^ warning JET515 matches no metric of `definitions/firefox_desktop.toml`
+        category = "x"
+        [data_sources.'*']
+        experiments_column_type = "none"
+    """,
+    )
