@@ -61,6 +61,7 @@ def on_statistic(ctx, s) -> None:
     if insensitive:
         present |= {k.lower() for k in present}
     m = s.owner
+    severity: str | None
     if ctx.kind is FileKind.DEFINITIONS:
         severity, note = "warning", " (any experiment that uses this metric fails)"
     else:
