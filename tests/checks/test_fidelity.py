@@ -177,3 +177,58 @@ def test_wildcard_overlay_in_jetstream_definitions_merges_into_matching_metrics_
         experiments_column_type = "none"
     """,
     )
+
+
+# -- `name` in a metric table (`mcp/metric.py` `MetricsSpec.from_dict`: `{"name": slug, **table}`) --
+
+
+def test_metric_name_key_replaces_the_slug_as_MetricsSpec_from_dict_builds_name_slug_first(tmp_path):
+    # A full definition is built under `name` (`MetricDefinition.resolve`: `Metric(name=self.name)`);
+    # a statistics-only table is looked up by it (`configs.get_metric_definition(self.name, …)`).
+    check_fixture(
+        tmp_path,
+        EXP,
+        """
+        [metrics]
+        weekly = ["restores", "active_hours", "days_of_use", "same"]
+        [metrics.restores]
+        select_expression = "SUM(1)"
+        data_source = "clients_daily"
+        name = "Session Restore Enabled"
+        #^^^ error JET521 no SQL identifier
+        [metrics.restores.statistics.bootstrap_mean]
+        [metrics.same]
+        select_expression = "SUM(1)"
+        data_source = "clients_daily"
+        name = "same"
+        [metrics.same.statistics.bootstrap_mean]
+        [metrics.active_hours]
+        name = "Active Hours"
+        #^^^ error JET521 No default definition found for referenced metric Active Hours
+        [metrics.active_hours.statistics.deciles]
+        [metrics.days_of_use]
+        name = "active_hours"
+        #^^^ warning JET521 adds its statistics and options to metric `active_hours`, not to `days_of_use`
+        [metrics.days_of_use.statistics.deciles]
+    """,
+    )
+
+
+def test_metric_name_key_in_definitions_renames_the_metric_for_every_experiment(tmp_path):
+    check_fixture(
+        tmp_path,
+        "definitions/firefox_desktop.toml",
+        """
+        [metrics.active_hours]
+        select_expression = "SUM(active_hours_sum)"
+        data_source = "clients_daily"
+        name = "Active hours"
+        #^^^ warning JET521 in every experiment that uses it
+        [metrics.days_of_use]
+        select_expression = "COUNT(submission_date)"
+        data_source = "clients_daily"
+        name = "days_of_use"
+        [data_sources.clients_daily]
+        from_expression = "mozdata.telemetry.clients_daily"
+    """,
+    )
