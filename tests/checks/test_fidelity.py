@@ -232,3 +232,81 @@ def test_metric_name_key_in_definitions_renames_the_metric_for_every_experiment(
         from_expression = "mozdata.telemetry.clients_daily"
     """,
     )
+
+
+# -- cycles (`mcp/metric.py` `MetricDefinition.resolve`, `mcp/data_source.py` `DataSourceDefinition.resolve`) --
+
+
+def test_depends_on_cycle_recurses_in_MetricDefinition_resolve(tmp_path):
+    # Upstream metrics resolve in the definitions first (`configs.get_metric_definition`), then in
+    # the spec: `active_hours` depending on itself reaches the predefined `active_hours`, no cycle.
+    check_fixture(
+        tmp_path,
+        EXP,
+        """
+        [metrics]
+        weekly = ["a", "x", "active_hours"]
+        [metrics.a]
+        depends_on = ["b"]
+        #              ^ error JET218 `b` → `a` → `b`
+        [metrics.a.statistics.bootstrap_mean]
+        [metrics.b]
+        depends_on = ["a"]
+        #              ^ error JET218 RecursionError
+        [metrics.b.statistics.bootstrap_mean]
+        [metrics.x]
+        depends_on = ["x"]
+        #              ^ error JET218 (`x` → `x`)
+        [metrics.x.statistics.bootstrap_mean]
+        [metrics.active_hours]
+        #        ^^^^^^^^^^^^ information JET209 replaces the predefined metric
+        depends_on = ["active_hours"]
+        [metrics.active_hours.statistics.bootstrap_mean]
+        [metrics.unused]
+        depends_on = ["unused"]
+        #              ^^^^^^ warning JET218 in no window
+        [metrics.unused.statistics.bootstrap_mean]
+    """,
+    )
+
+
+def test_depends_on_cycle_in_definitions_breaks_the_experiments_using_it(tmp_path):
+    check_fixture(
+        tmp_path,
+        "jetstream/definitions/firefox_desktop.toml",
+        """
+        [metrics.active_hours.statistics.bootstrap_mean]
+        [metrics.days_of_use.statistics.bootstrap_mean]
+        [metrics.old_metric.statistics.bootstrap_mean]
+        [metrics.p]
+        depends_on = ["q"]
+        #              ^ warning JET218 every experiment that uses the metric
+        [metrics.q]
+        depends_on = ["p"]
+        #              ^ warning JET218 every experiment that uses the metric
+    """,
+    )
+
+
+def test_join_cycle_recurses_in_DataSourceDefinition_resolve(tmp_path):
+    # the parser's own `test_data_source_joins_circular_dependency`
+    check_fixture(
+        tmp_path,
+        "definitions/firefox_desktop.toml",
+        """
+        [data_sources.baseline]
+        from_expression = "mozdata.telemetry.baseline"
+        experiments_column_type = "simple"
+        [data_sources.metrics]
+        from_expression = "mozdata.telemetry.metrics"
+        experiments_column_type = "simple"
+        [data_sources.baseline.joins.metrics]
+        #                            ^^^^^^^ error JET218 (`metrics` → `baseline` → `metrics`)
+        [data_sources.metrics.joins.baseline]
+        #                           ^^^^^^^^ error JET218 (`baseline` → `metrics` → `baseline`)
+        [data_sources.clients_daily]
+        from_expression = "mozdata.telemetry.clients_daily"
+        [data_sources.clients_daily.joins.baseline]
+        #                                 ^^^^^^^^ error JET218 leads into a cycle of joins
+    """,
+    )
