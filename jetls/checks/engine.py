@@ -349,7 +349,9 @@ class Traversal(Context):
             context = templates.TemplateContext(
                 functions,
                 None,
-                self.view != "metric-hub" or k is not FileKind.DEFINITIONS,
+                # `experiment` exists only when Jetstream resolves a data source for an experiment
+                # (`render_from_expression`): OpMon, Looker and the definitions' CI have none
+                self.view == "jetstream",
                 "data_source_from",
                 app_dataset or dataset,
             )

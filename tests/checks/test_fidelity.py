@@ -310,3 +310,56 @@ def test_join_cycle_recurses_in_DataSourceDefinition_resolve(tmp_path):
         #                                 ^^^^^^^^ error JET218 leads into a cycle of joins
     """,
     )
+
+
+# -- OpMon (`mcp/data_source.py` `render_from_expression`, `mcp/project.py` `ProjectConfiguration`) --
+
+
+def test_experiment_template_in_an_opmon_data_source_fails_render_from_expression(tmp_path):
+    # OpMon resolves data sources with a `ProjectConfiguration`, which has no `experiment`:
+    # `render_from_expression(name, expr, None)` raises "no experiment is available".
+    check_fixture(
+        tmp_path,
+        "opmon/my-project.toml",
+        """
+        [project]
+        name = "P"
+        platform = "firefox_desktop"
+        metrics = ["m"]
+        [project.population]
+        data_source = "ds"
+        [data_sources.ds]
+        from_expression = "(SELECT * FROM t WHERE slug = '{{ experiment.normandy_slug }}')"
+        #                                                    ^^^^^^^^^^ error JET403 not available for OpMon projects
+        [metrics.m]
+        select_expression = "SUM(1)"
+        data_source = "ds"
+        [metrics.m.statistics.sum]
+    """,
+    )
+
+
+def test_experiment_template_in_opmon_definitions_fails_render_from_expression(tmp_path):
+    check_fixture(
+        tmp_path,
+        "opmon/definitions/firefox_desktop.toml",
+        """
+        [data_sources.ds]
+        from_expression = "(SELECT * FROM t WHERE d >= '{{ experiment.start_date_str }}')"
+        #                                                  ^^^^^^^^^^ error JET403 not available for OpMon projects
+    """,
+    )
+
+
+def test_experiment_template_in_a_jetstream_data_source_renders(tmp_path):
+    check_fixture(
+        tmp_path,
+        "jetstream/definitions/firefox_desktop.toml",
+        """
+        [metrics.active_hours.statistics.bootstrap_mean]
+        [metrics.days_of_use.statistics.bootstrap_mean]
+        [metrics.old_metric.statistics.bootstrap_mean]
+        [data_sources.ds]
+        from_expression = "(SELECT * FROM t WHERE d >= '{{ experiment.start_date_str }}')"
+    """,
+    )
