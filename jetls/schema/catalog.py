@@ -767,9 +767,7 @@ def parameters_section(dropped: bool = False) -> Section:
             "experiment-level `[parameters]`; the attached outcome's `default` is used. Unknown keys are "
             "still errors (the parser structures the tables). " + doc
         )
-    return _s(
-        "parameters", doc, {}, entries=_DROPPED_PARAMETER if dropped else PARAMETER, entry_reference="parameter"
-    )
+    return _s("parameters", doc, {}, entries=_DROPPED_PARAMETER if dropped else PARAMETER, entry_reference="parameter")
 
 
 # ---------------------------------------------------------------------------------------------
