@@ -126,6 +126,9 @@ class Traversal(Context):
         for r in self.idx.file(self.sf.path).references:
             if r.kind == "metric" and r.where.startswith("window ") and r.where != "window days28":
                 self.fire("metric_reference", MetricRef(r.slug, r.span, r.where))
+        if k is FileKind.OUTCOME:
+            for key, slug, span in self.outcome_windows(root):
+                self.fire("metric_reference", MetricRef(slug, span, f"window {key}"))
         used = self.used_metrics
         for name, t in tables(root.items.get("metrics")):
             self.local_metric(LocalMetric(name, t, name in used, is_full_metric([t])))

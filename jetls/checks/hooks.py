@@ -47,6 +47,7 @@ HOOKS: dict[str, str] = {
 HOOKS.update(
     {
         "unknown_key": "a key the schema does not know: (ctx, KeyAt)",
+        "newer_key": "a key a later parser release introduced than the one in use: (ctx, KeyAt, since)",
         "ignored_key": "a key the schema knows but the reference ignores here: (ctx, KeyAt)",
         "deprecated_key": "a deprecated key: (ctx, KeyAt)",
         "not_a_window": "a key of `[metrics]` that is no window, with a list value: (ctx, KeyAt)",

@@ -18,7 +18,7 @@ enrollment_period = "abc"
 from jetls.checks.hooks import In
 from jetls.checks.values import describe_types, toml_type, type_name
 from jetls.document.edits import toml_value
-from jetls.schema import Field
+from jetls.schema import WINDOWS, Field
 
 CODE = "JET105"
 SEVERITY = "error"
@@ -51,6 +51,18 @@ def on_wrong_shape(ctx, k, shape: str) -> None:
 
 def on_value(ctx, v) -> None:
     e, f, t, name = v.entry, v.field, v.type, v.entry.name
+    if name in WINDOWS and f.reference == "metric" and v.issue in ("string for array", "wrong type"):
+        # `MetricsSpec.from_dict` (by the internal period name) and, at an outcome's root,
+        # `OutcomeSpec.from_dict` (by the key) check `isinstance(v, list)` first
+        said = f"metrics.{WINDOWS[name] if name == '28_day' else name}" if e.table_path else name
+        ctx.emit(
+            CODE,
+            e.value_span,
+            f'`{name}` must be an array of metric slugs (the reference fails with "{said} should be a list of '
+            'metrics")',
+            data={"replacement": toml_value([e.value.value])} if t == "string" else None,
+        )
+        return
     if v.issue == "not an integer":
         ctx.emit(
             CODE,
