@@ -39,6 +39,14 @@ class FileReport:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     platform: str | None = None
     platform_reason: str | None = None
+    #: the reference parser release whose rules were applied (`jetls.workspace.parser`), and why
+    parser_version: str | None = None
+    parser_reason: str | None = None
+
+    def copy(self) -> "FileReport":
+        return FileReport(
+            list(self.diagnostics), self.platform, self.platform_reason, self.parser_version, self.parser_reason
+        )
 
 
 # Real configs are at most ~100 KB; far bigger input (generated or hostile) gets TOML checks only,
@@ -57,20 +65,25 @@ def check_file(ws: Workspace, path: str, options: Options | None = None) -> File
     key = ("check", sf.path, id(options))
     hit = memo.get(key) if memo is not None else None
     if hit is not None and hit[0] is options and hit[1] is sf:
-        r = hit[2]  # the same immutable snapshot, file and options: the same answer
-        return FileReport(list(r.diagnostics), r.platform, r.platform_reason)
+        return hit[2].copy()  # the same immutable snapshot, file and options: the same answer
     if len(sf.text) > MAX_FULL_CHECK_CHARS:
         c = Traversal(ws, sf, options, DEFAULT_SEVERITY, handlers_for(options), analyse=False)
         c.fire("toml")
         c.fire("too_large", MAX_FULL_CHECK_CHARS)
-        return FileReport(finish(c.out, sf, options), None, None)
+        return FileReport(finish(c.out, sf, options), None, None, c.parser.release, c.parser.reason)
     c = Traversal(ws, sf, options, DEFAULT_SEVERITY, handlers_for(options))
     c.run()
     diags = finish(_superseded(c.out), sf, options)
     choice = c.choice
-    report = FileReport(diags, choice.platform if choice else None, choice.reason if choice else None)
+    report = FileReport(
+        diags,
+        choice.platform if choice else None,
+        choice.reason if choice else None,
+        c.parser.release,
+        c.parser.reason,
+    )
     if memo is not None:
-        memo[key] = (options, sf, FileReport(list(diags), report.platform, report.platform_reason))
+        memo[key] = (options, sf, report.copy())
     return report
 
 

@@ -145,6 +145,7 @@ def _as_json(result: FileResult, d: Diagnostic, cwd: Path) -> dict:
         "code": d.code,
         "message": d.message,
         "platform": result.platform,
+        "parser_version": result.parser_version,
     }
 
 

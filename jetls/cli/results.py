@@ -17,6 +17,7 @@ class FileResult:
     diagnostics: list[Diagnostic]
     platform: str | None = None
     _lines: object = None
+    parser_version: str | None = None  # the reference parser release whose rules were applied
 
     @property
     def lines(self):
@@ -57,7 +58,9 @@ def check_paths(files: list[Path], options: Options, jobs: int = 1) -> list[File
             diagnostics = list(report.diagnostics)
             if "\ufffd" in source.text:
                 diagnostics = _decode_problems(f) + diagnostics
-            results.append(FileResult(f, source.text, diagnostics, report.platform, source.tree.lines))
+            results.append(
+                FileResult(f, source.text, diagnostics, report.platform, source.tree.lines, report.parser_version)
+            )
     results.sort(key=lambda r: str(r.path))
     return results
 

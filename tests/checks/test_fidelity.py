@@ -363,3 +363,143 @@ def test_experiment_template_in_a_jetstream_data_source_renders(tmp_path):
         from_expression = "(SELECT * FROM t WHERE d >= '{{ experiment.start_date_str }}')"
     """,
     )
+
+
+# -- parser releases (`jetls.schema.versions`; the checkout's lib/metric-config-parser) ----------
+
+PARSER_2026_8 = {"lib/metric-config-parser/pyproject.toml": '[project]\nname = "mozilla-metric-config-parser"\nversion = "2026.8.1"\n'}
+
+
+def test_outcome_root_window_lists_are_read_from_2026_10_by_OutcomeSpec_from_dict(tmp_path):
+    # 2026.10: `OutcomeSpec.from_dict` reads per-period lists at the root (not a list: "… should be
+    # a list of metrics"); `merge_outcome` then computes only the listed metrics.
+    check_fixture(
+        tmp_path,
+        OUTCOME,
+        """
+        friendly_name = "Windows"
+        description = "An outcome choosing its windows"
+        weekly = ["listed", "active_hours", "nope"]
+        #                                    ^^^^ error JET201 unknown metric `nope`
+        overall = "listed"
+        #         ^^^^^^^^ error JET105 "overall should be a list of metrics"
+        [metrics.listed]
+        select_expression = "SUM(1)"
+        data_source = "clients_daily"
+        [metrics.listed.statistics.bootstrap_mean]
+        [metrics.unlisted]
+        #        ^^^^^^^^ warning JET312 in no window
+        select_expression = "SUM(1)"
+        data_source = "clients_daily"
+    """,
+    )
+
+
+def test_outcome_window_lists_under_metrics_still_fail_OutcomeSpec_from_dict(tmp_path):
+    check_fixture(
+        tmp_path,
+        OUTCOME,
+        """
+        friendly_name = "Windows"
+        description = "d"
+        [metrics]
+        weekly = ["active_hours"]
+        #^^^^^ error JET112 list the metrics in `weekly = […]` at the outcome's root
+    """,
+    )
+
+
+def test_outcome_root_window_lists_before_2026_10_fail_validate_config_settings(tmp_path):
+    # the checkout's parser is 2026.8.1: its whitelist rejects `weekly` at the top level
+    check_fixture(
+        tmp_path,
+        OUTCOME,
+        """
+        friendly_name = "Windows"
+        description = "d"
+        weekly = ["active_hours"]
+        #^^^^^ error JET117 metric-config-parser 2026.8.1 (from the checkout's `lib/metric-config-parser/pyproject.toml`) rejects it
+    """,
+        extra=PARSER_2026_8,
+    )
+
+
+def test_the_parser_version_option_overrides_the_checkout(tmp_path):
+    from jetls.options import Options
+
+    check_fixture(
+        tmp_path,
+        OUTCOME,
+        """
+        friendly_name = "Windows"
+        description = "d"
+        weekly = ["active_hours"]
+    """,
+        extra=PARSER_2026_8,
+        options=Options(parser_version="2026.10.2"),
+    )
+
+
+def test_aggregation_fields_are_validated_by_MetricDefinition_from_2026_10(tmp_path):
+    # `MetricDefinition.__attrs_post_init__`, `Clause.from_dict`, `Threshold.from_dict` run as
+    # the file is read: used or not, a refused table is an error.
+    check_fixture(
+        tmp_path,
+        EXP,
+        """
+        [metrics]
+        weekly = ["summed", "flagged", "recent", "both"]
+        [metrics.summed]
+        aggregation = "sum"
+        #^^^^^^^^^^ error JET522 metric 'summed': 'sum' requires a column
+        data_source = "clients_daily"
+        [metrics.summed.statistics.bootstrap_mean]
+        [metrics.flagged]
+        aggregation = "count_where"
+        data_source = "clients_daily"
+        threshold = {op = ">=", value = 3}
+        [[metrics.flagged.where]]
+        column = "active_hours_sum"
+        op = ">"
+        value = 0
+        [metrics.flagged.statistics.bootstrap_mean]
+        [metrics.recent]
+        aggregation = "recency_within"
+        column = "days_seen_bits"
+        within_days = 7
+        data_source = "clients_daily"
+        [metrics.recent.statistics.bootstrap_mean]
+        [metrics.both]
+        aggregation = "any"
+        column = "x"
+        #^^^^^ error JET522 'any' requires exactly one of column or where
+        where = [{column = "y", op = "IS NULL"}]
+        data_source = "clients_daily"
+        [metrics.both.statistics.bootstrap_mean]
+        [metrics.unused]
+        #        ^^^^^^ hint JET534 not listed in any window
+        column = "x"
+        #^^^^^ error JET522 require aggregation
+        select_expression = "SUM(1)"
+        data_source = "clients_daily"
+    """,
+    )
+
+
+def test_aggregation_before_2026_10_is_ignored_so_the_metric_has_no_select_expression(tmp_path):
+    check_fixture(
+        tmp_path,
+        EXP,
+        """
+        [metrics]
+        weekly = ["summed"]
+        [metrics.summed]
+        aggregation = "sum"
+        #^^^^^^^^^^ error JET117 has no `select_expression`
+        column = "active_hours_sum"
+        #^^^^^ warning JET117 ignores it
+        data_source = "clients_daily"
+        [metrics.summed.statistics.bootstrap_mean]
+    """,
+        extra=PARSER_2026_8,
+    )

@@ -3,7 +3,9 @@
 Every experiment config gets this note on `[experiment]` (or its first line): the platform its
 metrics, data sources, segments and outcomes are resolved on, and why (a `--platform` option or
 setting, a `# jetls: platform=` comment, inference from a slug defined only on one platform, or
-the default `firefox_desktop`).
+the default `firefox_desktop`); and the metric-config-parser release whose rules apply, and why
+(`--parser-version` or the `parserVersion` setting, the checkout's
+`lib/metric-config-parser/pyproject.toml`, or the newest release jetls knows).
 
 **Why it matters:** the platform decides which definitions a config sees; Jetstream takes it
 from Experimenter, which jetls cannot ask. When the inference is wrong, slugs look unknown.
@@ -40,10 +42,12 @@ def on_file(ctx) -> None:
         msg += f" — Jetstream does not analyse `{c.platform}` experiments (not in its platform config)"
     if c.source in ("default", "inferred"):
         msg += ". Override with a `# jetls: platform=<name>` comment or the `platform` setting"
+    p = ctx.parser
+    msg += f". Judged by metric-config-parser {p.release} ({p.reason})"
     ctx.emit(
         CODE,
         key_span(exp) if isinstance(exp, Table) else ctx.root_span,
         msg,
         related=related,
-        data={"platform": c.platform, "source": c.source},
+        data={"platform": c.platform, "source": c.source, "parser_version": p.release, "parser_source": p.source},
     )
