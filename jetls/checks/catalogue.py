@@ -18,8 +18,11 @@ statistics and pre-treatments, JET4xx templates and SQL, JET5xx cross-field and 
 Each code's section says what it finds, why it matters and how to fix it, with an example: the
 fenced blocks are files (their title is the path in a metric-hub checkout) which, added to a copy
 of [`examples/metric-hub`](../examples/metric-hub), make `jetls check --min-severity hint` report
-that code there and no other (the note JET530, which names the platform of every experiment
-config, aside). `tests/checks/test_documented_examples.py` runs every one.
+that code there and no other. `tests/checks/test_documented_examples.py` runs every one.
+
+The platform an experiment config is checked on (and why) is not a diagnostic: editors show it
+as an inlay hint on `[experiment]` (and in the hover of `[experiment]`), `jetls check` prints a
+summary line and `--format json` a `platform` field per result.
 
 ## Silencing diagnostics
 

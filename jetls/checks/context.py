@@ -18,12 +18,24 @@ from jetls.options import Options
 from jetls.schema import WINDOWS, FileKind
 from jetls.schema.versions import OUTCOME_WINDOWS
 from jetls.workspace import KIND_LABELS, Definition, SourceFile, Workspace, norm
-from jetls.workspace.index import entry, string_items, sub, tables
+from jetls.workspace.index import VIEW_LAYERS, entry, string_items, sub, tables
 from jetls.workspace.parser import parser_choice
-from jetls.workspace.paths import LAYER_OUTCOME
+from jetls.workspace.paths import (
+    LAYER_DEFINITIONS,
+    LAYER_JETSTREAM_DEFINITIONS,
+    LAYER_LOOKER_DEFINITIONS,
+    LAYER_OPMON_DEFINITIONS,
+    LAYER_OUTCOME,
+)
 from jetls.workspace.scope import LOCAL, Resolution, Scope, scope_of
 
 from .suggest import suggest
+
+#: Who reads the definitions a file resolves against (for "defined only in … which X does not read").
+_READERS = {"jetstream": "Jetstream", "opmon": "OpMon", "looker": "Looker", "metric-hub": "metric-hub's definitions"}
+_DEFINITION_LAYERS = frozenset(
+    {LAYER_DEFINITIONS, LAYER_JETSTREAM_DEFINITIONS, LAYER_OPMON_DEFINITIONS, LAYER_LOOKER_DEFINITIONS}
+)
 
 _SEVERITIES = {s.label: s for s in Severity}
 
@@ -257,10 +269,25 @@ class Context:
         return out
 
     def elsewhere(self, kind: str, slug: str) -> str:
+        unread = self.unread_definition(kind, slug)
+        if unread is not None:
+            sf = self._ws.file(unread.path)
+            where = sf.info.rel if sf is not None else unread.path
+            return f" (it is defined only in `{where}`, which {_READERS.get(self.view, 'this tool')} does not read)"
         plats = sorted(self.idx.platforms_defining(kind, slug) - {self.platform})
         if plats:
             return f" (it is defined for {', '.join(plats)})"
         return ""
+
+    def unread_definition(self, kind: str, slug: str) -> Definition | None:
+        """A definition of the slug on the file's platform in a tool's definitions that this
+        file's tool never reads (Looker's or OpMon's for Jetstream): the slug is right, the
+        place is not."""
+        seen = VIEW_LAYERS.get(self.view, VIEW_LAYERS["jetstream"])
+        for d in self.idx.all_definitions(kind, slug):
+            if d.platform == self.platform and d.layer in _DEFINITION_LAYERS and d.layer not in seen:
+                return d
+        return None
 
     def platform_phrase(self) -> str:
         if self.kind is FileKind.DEFAULTS and self.sf.platform != self.platform:
@@ -272,6 +299,8 @@ class Context:
     ) -> str | None:
         """A did-you-mean among the slugs of `kind` defined on the file's platform (in its tool's
         view, or in any view) and the file's own tables of `section`."""
+        if self.unread_definition(kind, slug) is not None:
+            return None  # not a typo: see `elsewhere`
         cands = list(
             self.idx.slugs(kind, self.platform, view=self.view) if in_view else self.idx.slugs(kind, self.platform)
         )

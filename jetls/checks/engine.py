@@ -39,13 +39,21 @@ class FileReport:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     platform: str | None = None
     platform_reason: str | None = None
+    #: How the platform was chosen: "option", "directive", "inferred", "default" (experiment
+    #: configs) or "path".
+    platform_source: str | None = None
     #: the reference parser release whose rules were applied (`jetls.workspace.parser`), and why
     parser_version: str | None = None
     parser_reason: str | None = None
 
     def copy(self) -> "FileReport":
         return FileReport(
-            list(self.diagnostics), self.platform, self.platform_reason, self.parser_version, self.parser_reason
+            list(self.diagnostics),
+            self.platform,
+            self.platform_reason,
+            self.platform_source,
+            self.parser_version,
+            self.parser_reason,
         )
 
 
@@ -70,7 +78,7 @@ def check_file(ws: Workspace, path: str, options: Options | None = None) -> File
         c = Traversal(ws, sf, options, DEFAULT_SEVERITY, handlers_for(options), analyse=False)
         c.fire("toml")
         c.fire("too_large", MAX_FULL_CHECK_CHARS)
-        return FileReport(finish(c.out, sf, options), None, None, c.parser.release, c.parser.reason)
+        return FileReport(finish(c.out, sf, options), None, None, None, c.parser.release, c.parser.reason)
     c = Traversal(ws, sf, options, DEFAULT_SEVERITY, handlers_for(options))
     c.run()
     diags = finish(_superseded(c.out), sf, options)
@@ -79,6 +87,7 @@ def check_file(ws: Workspace, path: str, options: Options | None = None) -> File
         diags,
         choice.platform if choice else None,
         choice.reason if choice else None,
+        choice.source if choice else None,
         c.parser.release,
         c.parser.reason,
     )

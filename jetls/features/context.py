@@ -270,29 +270,19 @@ class _Builder:
             if not (vs < off and (off < ve or not value.closed)):
                 return self.make(NONE, table_path, key_path, **common)
             items = value.items
+            index, before = None, False
             for i, item in enumerate(items):
                 if off == item.start + d and isinstance(item, (String, Scalar)):
-                    # before an item's first character (`[|"x"]`): a new item goes here
-                    return self.make(
-                        VALUE,
-                        table_path,
-                        key_path,
-                        prefix="",
-                        replace_span=(off, off),
-                        in_array=True,
-                        array_index=i,
-                        array_items=items,
-                        delta=d,
-                        value=value,
-                        before_item=True,
-                    )
+                    index, before = i, True  # before an item's first character (`[|"x"]`): a new item goes here
+                    break
                 if item.start + d <= off <= item.end + d and not (isinstance(item, Invalid) and item.start == item.end):
                     ctx = self.in_value(item, d, table_path, key_path, True, i, items)
                     if ctx is not None and ctx.location != NONE:
                         return ctx
                     if ctx is not None and isinstance(item, (Array, InlineTable, String)):
                         return ctx
-            index = sum(1 for it in items if it.end + d <= off)
+            if index is None:
+                index = sum(1 for it in items if it.end + d <= off)
             return self.make(
                 VALUE,
                 table_path,
@@ -304,6 +294,7 @@ class _Builder:
                 array_items=items,
                 delta=d,
                 value=value,
+                before_item=before,
             )
         if isinstance(value, InlineTable):
             if not (vs < off and (off < ve or not value.closed)):

@@ -83,7 +83,7 @@ CASES = {
         "jetstream/my-experiment.toml",
         """
         [data_sources.clients_daily]
-        #             ^^^^^^^^^^^^^ information JET209 replaces the predefined data source
+        #             ^^^^^^^^^^^^^ hint JET209 replaces the predefined data source
         from_expression = "my.table"
         [metrics]
         weekly = ["r"]
@@ -674,9 +674,8 @@ def test_platform_info(tmp_path):
     """,
     )
     assert report.platform == "fenix"
-    assert "only defined for fenix" in report.platform_reason
-    info = [d for d in report.diagnostics if d.code == "JET530"]
-    assert info and "fenix" in info[0].message
+    assert "only defined for fenix" in report.platform_reason and report.platform_source == "inferred"
+    assert not [d for d in report.diagnostics if d.severity.label == "information"]  # an inlay hint, not a note
     report, _ = check_fixture(tmp_path, EXP, "[experiment]\nenrollment_period = 7\n", options=Options(platform="fenix"))
     assert report.platform == "fenix"
 
@@ -691,3 +690,27 @@ def test_codes_registry_covers_docs():
     for code in CODES:
         assert f'<a id="{code.lower()}"></a>' in doc, code
     assert doc == render(), "docs/diagnostics.md is stale: python -m jetls.checks.catalogue > docs/diagnostics.md"
+
+
+def test_a_metric_listed_twice_in_a_window(tmp_path):
+    report, _ = check_fixture(tmp_path, EXP, """
+        [metrics]
+        weekly = ["active_hours", "days_of_use", "active_hours"]
+        #                                        ^^^^^^^^^^^^^^ warning JET540 listed twice in `weekly`
+        overall = ["active_hours"]
+    """)
+    (d,) = [d for d in report.diagnostics if d.code == "JET540"]
+    (fix,) = d.fixes
+    ((_, (edit,)),) = fix.edits
+    text = (tmp_path / EXP).read_text()
+    assert text[: edit.start] + text[edit.end :] == text.replace(', "active_hours"]', "]", 1)
+
+
+def test_an_invalid_day_says_what_is_wrong(tmp_path):
+    check_fixture(tmp_path, EXP, """
+        [experiment]
+        start_date = "2025-02-30"
+        #             ^^^^^^^^^^ error JET109 `2025-02-30` is not a valid date: February 2025 has 28 days
+        end_date = "2025-13-01"
+        #           ^^^^^^^^^^ error JET109 there is no month 13
+    """)

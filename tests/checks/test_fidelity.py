@@ -259,7 +259,7 @@ def test_depends_on_cycle_recurses_in_MetricDefinition_resolve(tmp_path):
         #              ^ error JET218 (`x` → `x`)
         [metrics.x.statistics.bootstrap_mean]
         [metrics.active_hours]
-        #        ^^^^^^^^^^^^ information JET209 replaces the predefined metric
+        #        ^^^^^^^^^^^^ hint JET209 replaces the predefined metric
         depends_on = ["active_hours"]
         [metrics.active_hours.statistics.bootstrap_mean]
         [metrics.unused]

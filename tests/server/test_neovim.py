@@ -94,9 +94,9 @@ async def test_workspace_diagnostic(client):
 
 async def test_configuration_change(client):
     await wait_for(lambda: _ended(client))
-    doc = Doc(client, client.root / "jetstream" / "my-experiment.toml")
+    doc = Doc(client, client.root / "jetstream" / "my-experiment.toml", '[metrics]\nweekly = ["active_hourz"]\n')
     before = await pull(client, doc)
-    client.set_configuration({"jetls": {"platform": "firefox_desktop", "severityOverrides": {"JET530": "off"}}})
+    client.set_configuration({"jetls": {"platform": "firefox_desktop", "severityOverrides": {"JET201": "off"}}})
     client.workspace_did_change_configuration(lsp.DidChangeConfigurationParams(settings=None))
 
     async def changed():
@@ -109,8 +109,8 @@ async def test_configuration_change(client):
             break
         await __import__("asyncio").sleep(0.02)
     assert r is not None
-    assert any(d.code == "JET530" for d in before.items)
-    assert not any(d.code == "JET530" for d in r.items)
+    assert any(d.code == "JET201" for d in before.items)
+    assert not any(d.code == "JET201" for d in r.items)
     doc.close()
 
 

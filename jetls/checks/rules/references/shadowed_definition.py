@@ -3,8 +3,9 @@
 An experiment config or outcome defines a full `[metrics.<slug>]` or a `[data_sources.<slug>]`
 with the slug of a predefined one.
 
-**Why it matters:** a note: the local definition wins, for this experiment or outcome. For a
-data source, also for the predefined metrics that read it, which is easy to overlook.
+**Why it matters:** a note (a hint: it appears on many configs, on purpose): the local
+definition wins, for this experiment or outcome. For a data source, also for the predefined
+metrics that read it, which is easy to overlook. Hover on the slug says the same.
 
 **Fix:** nothing, when that is what you want; otherwise pick another slug.
 
@@ -19,7 +20,7 @@ from jetls.workspace import key_span
 from jetls.workspace.index import entry
 
 CODE = "JET209"
-SEVERITY = "information"
+SEVERITY = "hint"
 
 
 def on_local_metric(ctx, m) -> None:

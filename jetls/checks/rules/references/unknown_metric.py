@@ -9,8 +9,8 @@ not defined.
 definition for metric …"): CI fails or the analysis stops.
 
 **Fix:** fix the slug (the quick fix writes the closest one), define `[metrics.<slug>]` (a quick
-fix adds a skeleton), or check the file's platform (JET530): the message says when the metric
-exists on another platform.
+fix adds a skeleton), or check the file's platform (the inlay hint on `[experiment]`): the
+message says when the metric exists on another platform.
 
 ```toml title="jetstream/unknown-metric.toml"
 [metrics]

@@ -14,6 +14,7 @@ start_date = "2024/01/01"
 ```
 """
 
+import calendar
 import re
 from datetime import datetime
 
@@ -27,16 +28,32 @@ def on_string(ctx, s) -> None:
     if s.off_enum or s.field.format != "date":
         return
     val = s.value
-    ok = bool(_DATE.match(val))
-    if ok:
-        try:
-            datetime.strptime(val, "%Y-%m-%d")
-        except ValueError:
-            ok = False
-    if not ok:
+    if not _DATE.match(val):
         ctx.emit(
             CODE,
             s.span,
             f"`{val}` is not a date in `YYYY-MM-DD` format (the reference fails with "
             f"\"time data {val!r} does not match format '%Y-%m-%d'\")",
         )
+        return
+    try:
+        datetime.strptime(val, "%Y-%m-%d")
+    except ValueError:
+        ctx.emit(CODE, s.span, f'`{val}` is not a valid date: {_why(val)} (the reference fails with "{_reason(val)}")')
+
+
+def _why(val: str) -> str:
+    """What is wrong with a well-formed date that does not exist."""
+    year, month, day = (int(x) for x in val.split("-"))
+    if not 1 <= month <= 12:
+        return f"there is no month {month}"
+    last = calendar.monthrange(year, month)[1]
+    return f"{calendar.month_name[month]} {year} has {last} days" if day > last or day < 1 else "it does not exist"
+
+
+def _reason(val: str) -> str:
+    try:
+        datetime.strptime(val, "%Y-%m-%d")
+    except ValueError as exc:
+        return str(exc)
+    return ""
