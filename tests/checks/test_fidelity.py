@@ -503,3 +503,67 @@ def test_aggregation_before_2026_10_is_ignored_so_the_metric_has_no_select_expre
     """,
         extra=PARSER_2026_8,
     )
+
+
+# -- platform evidence (Jetstream: the platform is Experimenter's `appName`) ---------------------
+
+IOS_OUTCOME = {
+    "jetstream/outcomes/firefox_ios/ios_only.toml": """
+        friendly_name = "iOS"
+        description = "An outcome only firefox_ios has"
+        [metrics.ios_sessions]
+        select_expression = "COUNT(*)"
+        data_source = "ios_baseline"
+        [metrics.ios_sessions.statistics.bootstrap_mean]
+        [data_sources.ios_baseline]
+        from_expression = "mozdata.firefox_ios.baseline"
+    """
+}
+
+
+def test_conflicting_platform_evidence_says_what_each_piece_implies(tmp_path):
+    # `AnalysisSpec.resolve`: "Outcome ios_only doesn't support the platform 'firefox_desktop'" on
+    # desktop; `MetricReference.resolve`: "Could not locate metric active_hours" on iOS.
+    check_fixture(
+        tmp_path,
+        EXP,
+        """
+        [experiment]
+        outcomes = ["ios_only"]
+        #            ^^^^^^^^ error JET532 outcome `ios_only` is only defined for `firefox_ios`, but metric `active_hours`, metric `days_of_use` imply `firefox_desktop`
+        [metrics]
+        weekly = ["active_hours", "days_of_use"]
+    """,
+        extra=IOS_OUTCOME,
+    )
+
+
+def test_conflicting_platform_evidence_when_the_outcome_wins_keeps_the_metric_error(tmp_path):
+    check_fixture(
+        tmp_path,
+        EXP,
+        """
+        [experiment]
+        outcomes = ["ios_only"]
+        [metrics]
+        weekly = ["active_hours"]
+        #          ^^^^^^^^^^^^ error JET532 but outcome `ios_only` implies `firefox_ios`: no platform makes this config valid
+    """,
+        extra=IOS_OUTCOME,
+    )
+
+
+def test_a_chosen_platform_is_no_conflict(tmp_path):
+    check_fixture(
+        tmp_path,
+        EXP,
+        """
+        # jetls: platform=firefox_desktop
+        [experiment]
+        outcomes = ["ios_only"]
+        #            ^^^^^^^^ error JET208 doesn't support the platform `firefox_desktop`
+        [metrics]
+        weekly = ["active_hours"]
+    """,
+        extra=IOS_OUTCOME,
+    )
