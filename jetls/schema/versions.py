@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 _RELEASE = re.compile(r"^\s*(\d{4})\.(\d{1,2})\.(\d+)\s*$")
 
@@ -26,6 +27,7 @@ OUTCOME_WINDOWS = "2026.10.0"
 METRIC_AGGREGATION = "2026.10.0"
 
 
+@lru_cache(maxsize=64)
 def parse_release(text: str) -> tuple[int, int, int] | None:
     """`"2026.10.2"` → `(2026, 10, 2)`; None when it is no calendar version."""
     m = _RELEASE.match(text) if isinstance(text, str) else None

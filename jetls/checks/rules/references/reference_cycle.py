@@ -116,7 +116,10 @@ def _shown(cycle: list[str]) -> str:
 
 
 def on_upstream(ctx, u) -> None:
-    cycle = _cycle(u.slug, _upstreams(ctx))
+    found: dict[str, list[str] | None] = ctx.shared("depends_on cycles", lambda _ctx: {})
+    if u.slug not in found:  # (many metrics depend on the same few)
+        found[u.slug] = _cycle(u.slug, _upstreams(ctx))
+    cycle = found[u.slug]
     if cycle is None:
         return
     m = u.metric

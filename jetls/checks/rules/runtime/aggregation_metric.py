@@ -191,8 +191,13 @@ def _problem(name: str, t: Table) -> tuple[object, str] | None:
     return None
 
 
+_KEYS = frozenset(("aggregation",) + _REQUIRE_AGGREGATION)
+
+
 def on_slug(ctx, kind: str, name: str, t: Table) -> None:
-    if kind != "metric" or not ctx.version.at_least(METRIC_AGGREGATION):
+    if kind != "metric" or not any(k.lower() in _KEYS for k in t.items):
+        return
+    if not ctx.version.at_least(METRIC_AGGREGATION):
         return  # (before 2026.10 these keys are unknown: JET117)
     found = _problem(name, t)
     if found is not None:
