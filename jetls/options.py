@@ -21,6 +21,9 @@ class Options:
     bigquery_etl: str | None = None
     # Diagnostic code -> "error" | "warning" | "information" | "hint" | "off".
     severity_overrides: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    # The reference parser release whose rules apply (e.g. "2026.10.2"); None: the checkout's
+    # `lib/metric-config-parser`, else the newest release jetls knows.
+    parser_version: str | None = None
 
     @classmethod
     def from_json(cls, data: Any) -> "Options":
@@ -35,11 +38,13 @@ class Options:
         sql_enabled = sql.get("enabled", True) if isinstance(sql, dict) else sql if isinstance(sql, bool) else True
         overrides = data.get("severityOverrides")
         bq = data.get("bigqueryEtl")
+        pv = data.get("parserVersion")
         return cls(
             platform=platform if isinstance(platform, str) and platform else None,
             extra_definition_roots=tuple(r for r in roots if isinstance(r, str)) if isinstance(roots, list) else (),
             sql=bool(sql_enabled),
             bigquery_etl=bq if isinstance(bq, str) and bq else None,
+            parser_version=pv.strip() if isinstance(pv, str) and pv.strip() else None,
             severity_overrides=MappingProxyType(
                 {k: v for k, v in overrides.items() if isinstance(k, str) and v in SEVERITY_NAMES}
                 if isinstance(overrides, dict)

@@ -66,6 +66,12 @@ When nil, use \"jetls serve\" if `jetls' is on `exec-path', else
   :type 'boolean
   :safe #'booleanp)
 
+(defcustom jetls-parser-version nil
+  "The metric-config-parser release whose rules apply, e.g. \"2026.10.2\".
+nil: the checkout's lib/metric-config-parser, else the newest release jetls knows."
+  :type '(choice (const :tag "Detect" nil) string)
+  :group 'jetls)
+
 (defcustom jetls-bigquery-etl nil
   "A bigquery-etl checkout: table schemas (unknown columns, column completion) and routines.
 nil skips those checks."
@@ -171,7 +177,8 @@ as \\='(\"taplo\" \"lsp\" \"stdio\"), or nil for no server."
                                (cl-loop for (code . sev) in jetls-severity-overrides
                                         append (list (intern (concat ":" code)) sev))
                              (make-hash-table))
-        :bigqueryEtl (and jetls-bigquery-etl (expand-file-name jetls-bigquery-etl))))
+        :bigqueryEtl (and jetls-bigquery-etl (expand-file-name jetls-bigquery-etl))
+        :parserVersion jetls-parser-version))
 
 ;;;; project.el integration (used by Eglot to pick the server's root)
 
@@ -339,7 +346,8 @@ Non-nil for TOML files inside a metric-hub checkout."
      ("jetls.extraDefinitionRoots" jetls--lsp-extra-definition-roots)
      ("jetls.sql.enabled" jetls-sql-enabled t)
      ("jetls.severityOverrides" jetls--lsp-severity-overrides)
-     ("jetls.bigqueryEtl" jetls-bigquery-etl)))
+     ("jetls.bigqueryEtl" jetls-bigquery-etl)
+     ("jetls.parserVersion" jetls-parser-version)))
   (dolist (m jetls-toml-modes)
     (add-to-list 'lsp-language-id-configuration (cons m "toml")))
   (lsp-register-client

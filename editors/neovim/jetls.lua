@@ -47,6 +47,7 @@ M.defaults = {
       sql = { enabled = true },
       severityOverrides = vim.empty_dict and vim.empty_dict() or {}, -- e.g. { JET201 = 'warning' }
       bigqueryEtl = nil, -- a bigquery-etl checkout: column checks and routines (see docs/columns.md)
+      parserVersion = nil, -- e.g. '2026.10.2'; nil: the checkout's lib/metric-config-parser, else the newest
     },
   },
   -- Attach only to the files jetls understands (true), or to every TOML file inside

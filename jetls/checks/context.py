@@ -15,9 +15,11 @@ from jetls.diagnostics import Diagnostic, Fix, Related, Severity, TextEdit
 from jetls.document import Entry, Table
 from jetls.document.edits import remove_entry
 from jetls.options import Options
-from jetls.schema import FileKind
+from jetls.schema import WINDOWS, FileKind
+from jetls.schema.versions import OUTCOME_WINDOWS
 from jetls.workspace import KIND_LABELS, Definition, SourceFile, Workspace, norm
 from jetls.workspace.index import VIEW_LAYERS, entry, string_items, sub, tables
+from jetls.workspace.parser import parser_choice
 from jetls.workspace.paths import (
     LAYER_DEFINITIONS,
     LAYER_JETSTREAM_DEFINITIONS,
@@ -65,8 +67,18 @@ class Context:
         analysed = analyse and self.kind is not FileKind.PLAIN
         self.choice = ws.platform_of(sf.path) if analysed else None
         self.platform = self.choice.platform if self.choice else None
+        #: the reference parser release the file is judged by (`jetls.workspace.parser`)
+        self.parser = parser_choice(ws)
+        self.version = self.parser.version
         #: what a replayed result depends on besides its table's content
-        self.replay_context = (self.kind, self.platform, self.info.layer, self.info.view, sf.platform)
+        self.replay_context = (
+            self.kind,
+            self.platform,
+            self.info.layer,
+            self.info.view,
+            sf.platform,
+            self.version.release,
+        )
         first_line_end = sf.text.find("\n")
         self.root_span = (0, first_line_end if first_line_end >= 0 else len(sf.text))
         self._scope = scope_of(ws, sf.path) if analysed else None
@@ -331,7 +343,7 @@ class Context:
             idx = self.idx
             local = dict(tables(self.root.items.get("metrics")))
             if self.kind is FileKind.OUTCOME:
-                used |= set(local)
+                used |= self._outcome_metrics(self.root)
             for r in idx.file(self.sf.path).references:
                 if r.kind == "metric" and _analysed_window(r.where):
                     used.add(r.slug)
@@ -340,7 +352,7 @@ class Context:
                     if r.kind == "metric" and _analysed_window(r.where):
                         used.add(r.slug)
                 if layer.kind is FileKind.OUTCOME:
-                    used |= {n for n, _ in tables(layer.doc.root.items.get("metrics"))}
+                    used |= self._outcome_metrics(layer.doc.root)
             stack = list(used)
             while stack:
                 t = local.get(stack.pop())
@@ -352,6 +364,19 @@ class Context:
                         stack.append(up)
         self._memo["used_metrics"] = used
         return used
+
+    def outcome_windows(self, root: Table) -> list[tuple[str, str, tuple[int, int]]]:
+        """(window key, slug, span) of the metric lists at an outcome's root, when the parser
+        release reads them (`OutcomeSpec.from_dict`, 2026.10); empty before."""
+        if not self.version.at_least(OUTCOME_WINDOWS):
+            return []
+        return [(key, slug, span) for key in WINDOWS for slug, span in strings(entry(root, key))]
+
+    def _outcome_metrics(self, root: Table) -> set[str]:
+        """The metrics an outcome adds to the analysis (`AnalysisSpec.merge_outcome`): those of
+        its window lists when it declares any, else all of its metrics (`weekly` and `overall`)."""
+        listed = {slug for _, slug, _ in self.outcome_windows(root)}
+        return listed or {n for n, _ in tables(root.items.get("metrics"))}
 
     @property
     def used_segments(self) -> set[str]:

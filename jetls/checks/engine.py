@@ -42,6 +42,19 @@ class FileReport:
     #: How the platform was chosen: "option", "directive", "inferred", "default" (experiment
     #: configs) or "path".
     platform_source: str | None = None
+    #: the reference parser release whose rules were applied (`jetls.workspace.parser`), and why
+    parser_version: str | None = None
+    parser_reason: str | None = None
+
+    def copy(self) -> "FileReport":
+        return FileReport(
+            list(self.diagnostics),
+            self.platform,
+            self.platform_reason,
+            self.platform_source,
+            self.parser_version,
+            self.parser_reason,
+        )
 
 
 # Real configs are at most ~100 KB; far bigger input (generated or hostile) gets TOML checks only,
@@ -60,24 +73,26 @@ def check_file(ws: Workspace, path: str, options: Options | None = None) -> File
     key = ("check", sf.path, id(options))
     hit = memo.get(key) if memo is not None else None
     if hit is not None and hit[0] is options and hit[1] is sf:
-        r = hit[2]  # the same immutable snapshot, file and options: the same answer
-        return FileReport(list(r.diagnostics), r.platform, r.platform_reason, r.platform_source)
+        return hit[2].copy()  # the same immutable snapshot, file and options: the same answer
     if len(sf.text) > MAX_FULL_CHECK_CHARS:
         c = Traversal(ws, sf, options, DEFAULT_SEVERITY, handlers_for(options), analyse=False)
         c.fire("toml")
         c.fire("too_large", MAX_FULL_CHECK_CHARS)
-        return FileReport(finish(c.out, sf, options), None, None)
+        return FileReport(finish(c.out, sf, options), None, None, None, c.parser.release, c.parser.reason)
     c = Traversal(ws, sf, options, DEFAULT_SEVERITY, handlers_for(options))
     c.run()
     diags = finish(_superseded(c.out), sf, options)
     choice = c.choice
-    report = FileReport(diags, *((choice.platform, choice.reason, choice.source) if choice else (None, None, None)))
+    report = FileReport(
+        diags,
+        choice.platform if choice else None,
+        choice.reason if choice else None,
+        choice.source if choice else None,
+        c.parser.release,
+        c.parser.reason,
+    )
     if memo is not None:
-        memo[key] = (
-            options,
-            sf,
-            FileReport(list(diags), report.platform, report.platform_reason, report.platform_source),
-        )
+        memo[key] = (options, sf, report.copy())
     return report
 
 
@@ -133,6 +148,9 @@ class Traversal(Context):
         for r in self.idx.file(self.sf.path).references:
             if r.kind == "metric" and r.where.startswith("window ") and r.where != "window days28":
                 self.fire("metric_reference", MetricRef(r.slug, r.span, r.where))
+        if k is FileKind.OUTCOME:
+            for key, slug, span in self.outcome_windows(root):
+                self.fire("metric_reference", MetricRef(slug, span, f"window {key}"))
         used = self.used_metrics
         for name, t in tables(root.items.get("metrics")):
             self.local_metric(LocalMetric(name, t, name in used, is_full_metric([t])))
@@ -227,7 +245,7 @@ class Traversal(Context):
             for up, span in string_items(e):
                 self.fire("upstream", Upstream(m, up, span))
         for sname, params in tables(sub(m.table, "statistics", True)):
-            self.fire("statistic", StatisticAt(m.name, sname, params, deps))
+            self.fire("statistic", StatisticAt(m.name, sname, params, deps, m))
 
     def local_data_source(self, name: str, t: Table) -> None:
         self.fire("slug", "data_source", name, t)
@@ -356,7 +374,9 @@ class Traversal(Context):
             context = templates.TemplateContext(
                 functions,
                 None,
-                self.view != "metric-hub" or k is not FileKind.DEFINITIONS,
+                # `experiment` exists only when Jetstream resolves a data source for an experiment
+                # (`render_from_expression`): OpMon, Looker and the definitions' CI have none
+                self.view == "jetstream",
                 "data_source_from",
                 app_dataset or dataset,
             )

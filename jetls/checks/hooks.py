@@ -47,6 +47,7 @@ HOOKS: dict[str, str] = {
 HOOKS.update(
     {
         "unknown_key": "a key the schema does not know: (ctx, KeyAt)",
+        "newer_key": "a key a later parser release introduced than the one in use: (ctx, KeyAt, since)",
         "ignored_key": "a key the schema knows but the reference ignores here: (ctx, KeyAt)",
         "deprecated_key": "a deprecated key: (ctx, KeyAt)",
         "not_a_window": "a key of `[metrics]` that is no window, with a list value: (ctx, KeyAt)",
@@ -56,7 +57,6 @@ HOOKS.update(
         "string": "a string value (or array element) of a known key: (ctx, StringAt)",
         "element": "an array element of a type the key does not take: (ctx, ValueAt, element, type)",
         "pre_treatment": "an inline-table pre-treatment: (ctx, Entry, InlineTable)",
-        "table_values": "a free-form table of values (parameter `value`/`default`): (ctx, Table, Field)",
     }
 )
 
@@ -223,6 +223,7 @@ class StatisticAt:
     name: str
     params: Table
     depends_on: tuple[str, ...]
+    owner: LocalMetric | None = None  # the metric table (its status: whether an analysis builds it)
 
 
 # -- templated and SQL strings --------------------------------------------------------------------

@@ -49,7 +49,8 @@ class SchemaWalker:
                     # a key or an array of tables right in the section: cheap, and no unit to replay
                     self._visit(name, item, section, path, place)
                     continue
-                key = (id(section), path, name, place, ctx.kind, ctx.info.tool)  # (schema sections live forever)
+                # (schema sections live forever; keys a release introduced depend on the version)
+                key = (id(section), path, name, place, ctx.kind, ctx.info.tool, ctx.version.release)
                 _WALKED.run(ctx, item, key, item.delta, partial(self._visit, name, item, section, path, place))
             return
         for name, item in table.items.items():
@@ -74,8 +75,13 @@ class SchemaWalker:
         if child is None:
             fire("unknown_key", key())
             return
+        since = child.since if isinstance(child, Field) else None
+        if since is not None and not self.ctx.version.at_least(since):
+            fire("newer_key", key(), since)  # (unknown to the release in use)
+            return
         if isinstance(item, TableArray):
-            fire("wrong_shape", key(), "array of tables")
+            if not (isinstance(child, Field) and "any" in child.types):  # (`where` clauses, say)
+                fire("wrong_shape", key(), "array of tables")
             return
         if isinstance(child, Section):
             if isinstance(item, Entry):
@@ -97,8 +103,6 @@ class SchemaWalker:
             return
         if isinstance(item, Table):
             if "table" in child.types or "any" in child.types:
-                if child.values:
-                    fire("table_values", item, child)
                 return
             fire("wrong_shape", key(), "table for a value")
             return

@@ -62,6 +62,13 @@ def _platform(value: str) -> str:
     return _one_of("platform", list(PLATFORMS), value)
 
 
+def _parser_version(value: str) -> str:
+    from jetls.schema.versions import KNOWN_RELEASES, known
+
+    v = known(value)
+    return v.release if v is not None else _one_of("parser version", list(KNOWN_RELEASES), value)
+
+
 def _severity_override(item: str) -> tuple[str, str]:
     from jetls.checks.codes import CODES
 
@@ -122,6 +129,13 @@ def _argument_parser() -> argparse.ArgumentParser:
         "or to the checkout root (repeatable)",
     )
     check.add_argument("--platform", type=_platform, help="platform of experiment configs (default: inferred per file)")
+    check.add_argument(
+        "--parser-version",
+        type=_parser_version,
+        metavar="RELEASE",
+        help="the metric-config-parser release whose rules apply (default: the checkout's "
+        "lib/metric-config-parser/pyproject.toml, else the newest jetls knows)",
+    )
     check.add_argument("--no-sql", action="store_true", help="skip SQL syntax checks of rendered templates")
     check.add_argument(
         "--bigquery-etl",
@@ -171,6 +185,7 @@ def _check(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     options = Options.from_json(
         {
             "platform": args.platform,
+            "parserVersion": args.parser_version,
             "sql": {"enabled": not args.no_sql},
             "severityOverrides": dict(args.severity),
             "bigqueryEtl": os.path.abspath(args.bigquery_etl) if args.bigquery_etl else None,

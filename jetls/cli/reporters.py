@@ -95,6 +95,10 @@ def summary(results: list[FileResult], min_severity: Severity) -> str:
     if hidden:
         line += f"; not shown: {', '.join(count(s) for s in hidden)} (--min-severity {hidden[-1].label} shows them)"
     platforms = platform_summary(results)
+    releases = sorted({r.parser_version for r in results if r.parser_version})
+    if releases:  # (the rules differ between releases of the reference parser: docs/parser-versions.md)
+        judged = f"judged by the rules of metric-config-parser {', '.join(releases)}"
+        platforms = f"{platforms}; {judged}" if platforms else f"jetls: {judged}"
     return line + ("\n" + platforms if platforms else "")
 
 
@@ -165,6 +169,7 @@ def _as_json(result: FileResult, d: Diagnostic, cwd: Path) -> dict:
         "code": d.code,
         "message": d.message,
         "platform": result.platform,
+        "parser_version": result.parser_version,
     }
 
 

@@ -18,6 +18,7 @@ class FileResult:
     platform: str | None = None
     _lines: object = None
     platform_source: str | None = None  # see FileReport
+    parser_version: str | None = None  # the reference parser release whose rules were applied
 
     @property
     def lines(self):
@@ -59,7 +60,15 @@ def check_paths(files: list[Path], options: Options, jobs: int = 1) -> list[File
             if "\ufffd" in source.text:
                 diagnostics = _decode_problems(f) + diagnostics
             results.append(
-                FileResult(f, source.text, diagnostics, report.platform, source.tree.lines, report.platform_source)
+                FileResult(
+                    f,
+                    source.text,
+                    diagnostics,
+                    report.platform,
+                    source.tree.lines,
+                    report.platform_source,
+                    report.parser_version,
+                )
             )
     results.sort(key=lambda r: str(r.path))
     return results

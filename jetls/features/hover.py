@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from jetls.schema import PRE_TREATMENTS, STATISTICS, FileKind, Section, lookup
 from jetls.workspace import Workspace
+from jetls.workspace.parser import parser_choice
 from jetls.workspace.scope import Resolution, Scope, scope_of
 from jetls.workspace.search import Occurrence, symbol_at
 
@@ -160,6 +161,8 @@ def _experiment_header_md(ws: Workspace, file) -> str:
     choice = ws.platform_of(file.path)
     if choice is not None:
         lines += ["", f"Platform: **`{choice.platform}`** — {choice.reason}"]
+    parser = parser_choice(ws)
+    lines += ["", f"Rules: metric-config-parser **{parser.release}** — {parser.reason}"]
     node = lookup(FileKind.EXPERIMENT, ("experiment",))
     if node is not None:
         lines += ["", node.doc]

@@ -10,6 +10,7 @@ from jetls.document import Table
 from jetls.schema import FileKind
 from jetls.syntax import String
 from jetls.workspace import Workspace
+from jetls.workspace.parser import parser_choice
 from jetls.workspace.scope import scope_of
 
 _MAX_LABEL = 40
@@ -56,6 +57,8 @@ def _platform_hint(ws: Workspace, sf) -> InlayHint | None:
     tooltip = f"Analysed as **`{choice.platform}`**: {choice.reason}."
     if choice.source in ("default", "inferred"):
         tooltip += "\n\nOverride with a `# jetls: platform=<name>` comment or the `jetls.platform` setting."
+    parser = parser_choice(ws)
+    tooltip += f"\n\nJudged by the rules of metric-config-parser {parser.release}: {parser.reason}."
     return InlayHint(offset, f"{choice.platform} · {how}", tooltip)
 
 

@@ -6,12 +6,14 @@ This module is the single place where a key, its type and its doc text are writt
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from functools import lru_cache
 from types import MappingProxyType
 
 from .kinds import DEFAULT_TOOL, TOOLS, FileKind
 from .model import Field, Node, Platform, Section
 from .statistics import statistics_section
+from .versions import METRIC_AGGREGATION, OUTCOME_WINDOWS
 
 _M = MappingProxyType
 
@@ -329,6 +331,51 @@ EXPERIMENT = _s(
 ANALYSIS_BASES = ("enrollments", "exposures")
 
 
+# The metric fields metric-config-parser 2026.10 added (`MetricDefinition`, `aggregation.py`): a
+# `select_expression` generated from an aggregation. Their values are passed through unconverted
+# and judged by `MetricDefinition.__attrs_post_init__` (JET522), hence `any`.
+AGGREGATIONS = ("sum", "count", "count_where", "any", "recency_within")
+_AGG = dict(since=METRIC_AGGREGATION)
+_AGGREGATION_FIELDS = (
+    _f(
+        "aggregation",
+        "Generates the `select_expression` (instead of writing one): `sum`, `count` or "
+        "`recency_within` of a `column`; `count_where` or `any` of a `column` (boolean) or of "
+        "`where` clauses. Since metric-config-parser 2026.10.",
+        "string",
+        enum=AGGREGATIONS,
+        enum_docs=_M(
+            {
+                "sum": '`{{agg_sum("<column>")}}`',
+                "count": "`COUNT(<column>)`",
+                "count_where": "`COUNTIF(<condition>)`",
+                "any": '`{{agg_any("<condition>")}}`',
+                "recency_within": "whether the client was seen in the last `within_days` days (a bits28 column)",
+            }
+        ),
+        **_AGG,
+    ),
+    _f("column", "The column the `aggregation` reads: a plain column name.", "any", **_AGG),
+    _f(
+        "where",
+        "Conditions of `count_where` / `any`: an array of `{column, op, value}` tables (AND-ed).",
+        "any",
+        **_AGG,
+    ),
+    _f("within_days", "Days of `recency_within` (a positive integer).", "any", **_AGG),
+    _f("threshold", "`{op, value}`: compare the aggregate with a number (the metric becomes 0/1).", "any", **_AGG),
+    _f("scale", "A number the aggregate is multiplied by.", "any", **_AGG),
+    _f("cumulative_window", "Days of a cumulative window (a positive integer).", "any", **_AGG),
+    _f("incremental_window", "Days of an incremental window (a positive integer).", "any", **_AGG),
+    _f(
+        "repeat_windows",
+        "Repeat the cumulative or incremental window (a boolean; needs one of them).",
+        "any",
+        **_AGG,
+    ),
+)
+
+
 def metric_section(tool: str = "jetstream") -> Section:
     return _s(
         "metric",
@@ -412,12 +459,26 @@ def metric_section(tool: str = "jetstream") -> Section:
                     enum=("gold", "silver", "bronze"),
                 ),
                 _f("name", "Overrides the table key as the metric's name (rarely useful).", "string"),
+                *_AGGREGATION_FIELDS,
                 _ignored("exposure_basis", "Not a metric setting.", "analysis_bases"),
                 _ignored("window_start", "Metrics have no window of their own.", None),
                 _ignored("descriptionn", "Typo.", "description"),
             ]
         ),
         keys_case_insensitive=True,
+    )
+
+
+def _outcome_window_field(key: str) -> Field:
+    return _f(
+        key,
+        WINDOW_DOCS[key] + " Array of metric slugs, at the outcome's root: when any is given, the "
+        "outcome's metrics are computed in the listed windows only (else in `weekly` and `overall`). "
+        "Since metric-config-parser 2026.10.",
+        "array",
+        items="string",
+        reference="metric",
+        since=OUTCOME_WINDOWS,
     )
 
 
@@ -715,21 +776,21 @@ PARAMETER = _s(
         [
             _f("friendly_name", "Human-readable name.", "string"),
             _f("description", "Description.", "string"),
+            # (`ParameterDefinition(**obj)`: no conversion; `default` is typed `str | dict[str, Any]`
+            # and a branch's value is written into the SQL with `str()`, so any value renders)
             _f(
                 "default",
                 "Value used when the experiment supplies none: a string, or with "
-                '`distinct_by_branch = true` a table branch → string (`default.treatment = "x"`).',
+                '`distinct_by_branch = true` a table branch → value (`default.treatment = "x"`).',
                 "string",
                 "table",
-                values="string",
             ),
             _f(
                 "value",
-                "The experiment's value: a string, or a table branch → string. Note: Jetstream "
+                "The experiment's value: a string, or a table branch → value. Note: Jetstream "
                 "drops `[parameters]` of experiment configs, so only outcome values take effect.",
                 "string",
                 "table",
-                values="string",
             ),
             _f(
                 "distinct_by_branch",
@@ -746,14 +807,27 @@ PARAMETER = _s(
 )
 
 
-def parameters_section(ignored: bool = False) -> Section:
+# An experiment config's parameters are structured (`ParameterSpec.from_dict`:
+# `ParameterDefinition(**table)`, so an unknown key fails) but never validated nor converted: the
+# analysis drops them (`AnalysisSpec.merge` does not merge parameters), so any value type passes.
+_DROPPED_PARAMETER = Section(
+    PARAMETER.name,
+    PARAMETER.doc,
+    _M({n: replace(f, types=("any",)) if isinstance(f, Field) else f for n, f in PARAMETER.fields.items()}),
+    unknown_keys="error",
+    keys_case_insensitive=True,
+)
+
+
+def parameters_section(dropped: bool = False) -> Section:
     doc = "Outcome parameters, `[parameters.<name>]`."
-    if ignored:
+    if dropped:
         doc = (
             "**No effect in experiment configs**: Jetstream parses and then drops "
-            "experiment-level `[parameters]`; the attached outcome's `default` is used. " + doc
+            "experiment-level `[parameters]`; the attached outcome's `default` is used. Unknown keys are "
+            "still errors (the parser structures the tables). " + doc
         )
-    return _s("parameters", doc, {}, entries=PARAMETER, entry_reference="parameter", ignored=ignored)
+    return _s("parameters", doc, {}, entries=_DROPPED_PARAMETER if dropped else PARAMETER, entry_reference="parameter")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1043,6 +1117,8 @@ def _root(kind: FileKind, doc: str, honoured: dict[str, Node], extra: dict[str, 
             fields[key] = honoured[key]
         else:
             fields[key] = _ignored_top(key, kind, (extra or {}).get(key, ""))
+    # keys a later parser release added to the whitelist of this kind (`Field.since`)
+    fields.update({k: v for k, v in honoured.items() if k not in fields})
     return _s(kind.value, doc, fields, unknown_keys="error")
 
 
@@ -1056,7 +1132,7 @@ def _build(kind: FileKind, tool: str) -> Section:
                 "metrics": metrics_section(tool, "yes"),
                 "data_sources": _data_sources(),
                 "segments": SEGMENTS,
-                "parameters": parameters_section(ignored=True),
+                "parameters": parameters_section(dropped=True),
             },
             {"project": _PROJECT_NOTE, "population": _PROJECT_NOTE},
         )
@@ -1081,6 +1157,8 @@ def _build(kind: FileKind, tool: str) -> Section:
                 "metrics": metrics_section(tool, "no"),
                 "data_sources": _data_sources(),
                 "parameters": parameters_section(),
+                # (`OutcomeSpec.from_dict`: not a list → "weekly should be a list of metrics")
+                **{k: _outcome_window_field(k) for k in WINDOWS},
             },
         )
     if kind is FileKind.DEFAULTS:

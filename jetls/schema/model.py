@@ -66,7 +66,7 @@ class Field:
     # (experiments_column_type: only "none" is, "Native" is rejected).
     case_insensitive_values: tuple[str, ...] = ()
     format_vars: tuple[str, ...] = ()  # str.format placeholders (after Jinja)
-    values: str | None = None  # value type of a free-form table value (parameter default/value)
+    values: str | None = None  # value type of a free-form table value
     item_items: str | None = None  # element type of nested arrays (featmon ratios)
     minimum: float | None = None
     maximum: float | None = None
@@ -74,6 +74,9 @@ class Field:
     # Ignored keys that belong to the table named by this table's `data_source` (of that kind):
     # reported with where they belong by the rule that resolves it, not by the schema walk.
     belongs_to: str | None = None
+    # The parser release that introduced the key (`jetls.schema.versions`); before it, the key is
+    # unknown to the reference.
+    since: str | None = None
 
     @property
     def item_types(self) -> tuple[str, ...]:

@@ -852,14 +852,15 @@ def _truthy(e: Entry | None) -> bool:
 
 
 def is_full_metric(tables: Iterable[Table | Entry | None]) -> bool:
-    """Whether metric tables, merged, are a full definition: `select_expression` and
-    `data_source` set (truthy), or a `depends_on`. Any other table only adds statistics (and
+    """Whether metric tables, merged, are a full definition: `select_expression` (or
+    `aggregation`) and `data_source` set (truthy), or a `depends_on`. Any other table only adds statistics (and
     analysis bases/units) to a predefined metric (spec §1.5)."""
     sel = ds = dep = False
     for t in tables:
         if not isinstance(t, Table):
             continue
-        sel = sel or _truthy(entry(t, "select_expression", True))
+        # (`aggregation` generates the select expression: metric-config-parser 2026.10)
+        sel = sel or _truthy(entry(t, "select_expression", True)) or _truthy(entry(t, "aggregation", True))
         ds = ds or _truthy(entry(t, "data_source", True))
         dep = dep or entry(t, "depends_on", True) is not None
     return (sel and ds) or dep

@@ -251,6 +251,9 @@ class PlatformChoice:
     source: str  # "option" | "directive" | "path" | "inferred" | "default"
     #: When inferred: the (kind, slug, span) that decided it.
     evidence: tuple[str, str, tuple[int, int]] | None = None
+    #: When the file's evidence disagrees (slugs defined only for different platforms): the
+    #: (platform, kind, slug, span) of every such slug, the chosen platform's included.
+    conflicts: tuple[tuple[str, str, str, tuple[int, int]], ...] = ()
 
 
 def _platform_resolver(ws: "Workspace") -> Callable[[str], str | None]:
@@ -546,7 +549,8 @@ def _infer(ws: Workspace, sf: SourceFile) -> PlatformChoice:
         if others:
             o = votes[others[0]][0]
             reason += f"; but {KIND_LABELS[o[0]]} '{o[1]}' is only defined for {others[0]}"
-        return PlatformChoice(best, reason, "inferred", (kind, slug, span))
+        conflicts = tuple((p, *e) for p in sorted(votes) for e in votes[p]) if others else ()
+        return PlatformChoice(best, reason, "inferred", (kind, slug, span), conflicts)
     if score:
         top = max(score.values())
         best_set = [p for p, n in score.items() if n == top]

@@ -9,6 +9,7 @@ import pytest
 from check_helpers import EXAMPLE, run_jetls as jetls
 
 from jetls import __version__
+from jetls.schema.versions import NEWEST
 
 
 @pytest.fixture(scope="module")
@@ -103,3 +104,20 @@ def test_severity_override_and_off():
 @pytest.mark.parametrize("args", [("check", "no/such/path"), ("check", "--format", "xml"), ("check", "--severity", "JET201=loud"), ("frobnicate",)])
 def test_bad_usage_exits_2(args):
     assert jetls(*args).returncode == 2
+
+
+def test_json_says_which_parser_release_judged_each_file(checkout):
+    # no readable lib/metric-config-parser/pyproject.toml (the checkout's is broken): the newest
+    proc = jetls("check", "--format", "json", "--min-severity", "hint", "jetstream/sidebar-redesign.toml", cwd=checkout)
+    assert {d["parser_version"] for d in json.loads(proc.stdout)} == {NEWEST.release}
+    # the checkout's parser decides, and the option overrides it
+    (checkout / "lib/metric-config-parser/pyproject.toml").write_text('[project]\nversion = "2026.8.1"\n')
+    proc = jetls("check", "--format", "json", "--min-severity", "hint", "jetstream/sidebar-redesign.toml", cwd=checkout)
+    assert {d["parser_version"] for d in json.loads(proc.stdout)} == {"2026.8.1"}
+    proc = jetls("check", "jetstream/sidebar-redesign.toml", cwd=checkout)
+    assert "judged by the rules of metric-config-parser 2026.8.1" in proc.stderr
+    proc = jetls(
+        "check", "--format", "json", "--min-severity", "hint", "--parser-version", NEWEST.release,
+        "jetstream/sidebar-redesign.toml", cwd=checkout,
+    )
+    assert {d["parser_version"] for d in json.loads(proc.stdout)} == {NEWEST.release}

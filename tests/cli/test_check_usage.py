@@ -9,6 +9,7 @@ from check_helpers import EXAMPLE, run_jetls
 from jetls.checks.codes import CODES
 from jetls.cli import main
 from jetls.schema import PLATFORMS
+from jetls.schema.versions import KNOWN_RELEASES
 
 LEVELS = "error, warning, information, hint"
 
@@ -31,6 +32,9 @@ LEVELS = "error, warning, information, hint"
         (("--severity", "201=off"), "unknown diagnostic code '201' (did you mean 'JET201'?)"),
         (("--severity", "JET2O1=off"), "unknown diagnostic code 'JET2O1' (did you mean 'JET201'?)"),
         (("--severity", "JET201"), "argument --severity: expected CODE=LEVEL (e.g. JET201=warning), got 'JET201'"),
+        (("--parser-version", "2026.10.3"), "argument --parser-version: unknown parser version '2026.10.3' "
+                                            f"(did you mean '2026.10.2'?); choose from {', '.join(KNOWN_RELEASES)}"),
+        (("--parser-version", "latest"), f"unknown parser version 'latest'; choose from {', '.join(KNOWN_RELEASES)}"),
     ],
 )
 def test_bad_values_are_usage_errors_listing_the_allowed_values(args, message):

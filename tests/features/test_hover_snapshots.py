@@ -79,6 +79,8 @@ def test_the_experiment_header_names_the_platform(fx):
 
 Platform: **`firefox_desktop`** — inferred from segment 'regular_users_v3' (only defined for firefox_desktop)
 
+Rules: metric-config-parser **2026.10.2** — the newest release jetls knows (no `lib/metric-config-parser/pyproject.toml`)
+
 Overrides and extensions of the Experimenter record for this experiment. All keys are optional; keys are case-sensitive (`Enrollment_Period` is silently ignored).\
 """)
 

@@ -119,10 +119,18 @@ def test_statistic_vocabularies_by_tool():
 def test_root_whitelist_and_ignored_keys_per_kind():
     for kind in (EXP, OUT, DEF, FileKind.DEFINITIONS, FileKind.FUNCTIONS, FileKind.OPMON):
         root = file_schema(kind)
-        assert root.unknown_keys == "error" and tuple(root.fields) == TOP_LEVEL_KEYS
+        assert root.unknown_keys == "error" and tuple(root.fields)[: len(TOP_LEVEL_KEYS)] == TOP_LEVEL_KEYS
+        # beyond the whitelist: only keys a later parser release added (outcome windows, 2026.10)
+        assert all(root.fields[k].since for k in tuple(root.fields)[len(TOP_LEVEL_KEYS) :])
         assert lookup(kind, ("default_metrics",)) is None
+    assert set(file_schema(OUT).fields) - set(TOP_LEVEL_KEYS) == set(WINDOWS)
     ign = lambda kind, key: file_schema(kind).fields[key].ignored  # noqa: E731
-    assert ign(EXP, "friendly_name") and ign(EXP, "dimensions") and ign(EXP, "parameters")
+    assert ign(EXP, "friendly_name") and ign(EXP, "dimensions")
+    # experiment parameters are structured (`ParameterSpec.from_dict`: unknown keys fail), then
+    # dropped by the analysis: walked for their keys, any value type
+    exp_param = file_schema(EXP).fields["parameters"].entries
+    assert not ign(EXP, "parameters") and exp_param.unknown_keys == "error"
+    assert exp_param.fields["value"].types == ("any",)
     assert not ign(EXP, "experiment") and not ign(EXP, "segments")
     assert ign(OUT, "experiment") and ign(OUT, "segments") and not ign(OUT, "parameters")
     assert file_schema(OUT).fields["friendly_name"].required and file_schema(OUT).fields["description"].required
@@ -180,7 +188,8 @@ def test_data_sources_and_segments():
 def test_parameters_functions_dimensions_alerts_project():
     p = lookup(OUT, ("parameters", "message_id"))
     assert p.unknown_keys == "error" and p.keys_case_insensitive
-    assert set(p.fields["default"].types) == {"string", "table"} and p.fields["default"].values == "string"
+    # `default: str | dict[str, Any]` (`ParameterDefinition`): a branch's value may be any value
+    assert set(p.fields["default"].types) == {"string", "table"} and p.fields["default"].values is None
     assert lookup(OUT, ("parameters",)).entry_reference == "parameter"
     d = lookup(FileKind.FUNCTIONS, ("functions", "agg_sum", "definition"))
     assert d.required and d.template == "format" and d.format_vars == ("select_expr",)

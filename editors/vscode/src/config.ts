@@ -160,6 +160,7 @@ export interface JetlsSettings {
   sql: { enabled: boolean };
   severityOverrides: Record<string, Severity>;
   bigqueryEtl: string | null;
+  parserVersion: string | null;
 }
 
 export const DEFAULT_SETTINGS: JetlsSettings = Object.freeze({
@@ -168,6 +169,7 @@ export const DEFAULT_SETTINGS: JetlsSettings = Object.freeze({
   sql: { enabled: true },
   severityOverrides: {},
   bigqueryEtl: null,
+  parserVersion: null,
 }) as JetlsSettings;
 
 /** Reads one setting, like `vscode.WorkspaceConfiguration.get` (keys relative to `jetls.`). */
@@ -258,7 +260,15 @@ export function buildServerSettings(
     warn(`jetls.bigqueryEtl: expected a folder path or null, got ${JSON.stringify(bqRaw)}`);
   }
 
-  return { platform, extraDefinitionRoots, sql: { enabled: sqlEnabled }, severityOverrides, bigqueryEtl };
+  const pvRaw = get("parserVersion");
+  let parserVersion: string | null = null;
+  if (typeof pvRaw === "string" && pvRaw.trim() !== "") {
+    parserVersion = pvRaw.trim();
+  } else if (pvRaw !== null && pvRaw !== undefined && pvRaw !== "") {
+    warn(`jetls.parserVersion: expected a release such as "2026.10.2" or null, got ${JSON.stringify(pvRaw)}`);
+  }
+
+  return { platform, extraDefinitionRoots, sql: { enabled: sqlEnabled }, severityOverrides, bigqueryEtl, parserVersion };
 }
 
 /** Keys whose change needs a server restart (the rest are pushed live). */

@@ -95,6 +95,7 @@ describe("extension + vscode-languageclient against a fake server", { skip: proc
       sql: { enabled: true },
       severityOverrides: { JET201: "warning" },
       bigqueryEtl: null,
+      parserVersion: null,
     };
     const init = await waitFor(() => readLog(logFile).find((e) => e.event === "initialize"), "initialize");
     assert.deepEqual(init.initializationOptions, expected);

@@ -126,6 +126,7 @@ describe("buildServerSettings", () => {
       sql: { enabled: true },
       severityOverrides: {},
       bigqueryEtl: null,
+      parserVersion: null,
     });
   });
 

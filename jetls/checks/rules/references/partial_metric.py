@@ -20,9 +20,13 @@ weekly = ["gone"]
 ```
 """
 
+import re
+
 from jetls.diagnostics import Related
 from jetls.workspace import key_span
 from jetls.workspace.scope import PARTIAL, is_full_metric
+
+_WILDCARD = re.compile(r"[*?\[]")
 
 CODE = "JET203"
 SEVERITY = "error"
@@ -48,8 +52,8 @@ def on_metric_reference(ctx, ref) -> None:
 
 
 def on_definitions_metric(ctx, m) -> None:
-    if m.full or ctx.info.layer != "jetstream-definitions":
-        return
+    if m.full or ctx.info.layer != "jetstream-definitions" or _WILDCARD.search(m.name):
+        return  # (a wildcard merges into the metrics it matches: JET515)
     glob = [d for d in ctx.global_defs("metric", m.name) if d.path != ctx.sf.path]
     if glob and is_full_metric(d.table for d in glob):
         return

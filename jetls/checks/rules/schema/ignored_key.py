@@ -19,7 +19,7 @@ days28 = ["active_hours"]
 from jetls.diagnostics import Fix, Tag
 from jetls.document import Table
 from jetls.document.edits import insert_entry, remove_entry
-from jetls.schema import Field, FileKind, Section
+from jetls.schema import Field
 from jetls.workspace.index import entry
 
 CODE = "JET104"
@@ -27,8 +27,6 @@ SEVERITY = "warning"
 
 
 def on_ignored_key(ctx, k) -> None:
-    if isinstance(k.schema, Section) and k.name == "parameters" and not k.path and ctx.kind is FileKind.EXPERIMENT:
-        return  # dropped experiment parameters: JET506
     child = k.schema
     rep = getattr(child, "replacement", None)
     if isinstance(child, Field) and child.deprecated:

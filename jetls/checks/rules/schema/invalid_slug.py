@@ -20,6 +20,7 @@ import re
 
 from jetls.schema import FileKind, is_valid_slug
 from jetls.workspace import KIND_LABELS, key_span
+from jetls.workspace.paths import LAYER_JETSTREAM_DEFINITIONS
 
 CODE = "JET113"
 SEVERITY = "warning"
@@ -29,7 +30,11 @@ _WILDCARD = re.compile(r"[*?\[]")
 
 def on_slug(ctx, kind: str, name: str, t) -> None:
     if is_valid_slug(name) or (
-        _WILDCARD.search(name) and ((kind == "metric" and ctx.kind is FileKind.EXPERIMENT) or kind == "data_source")
+        _WILDCARD.search(name)
+        and (
+            (kind == "metric" and (ctx.kind is FileKind.EXPERIMENT or ctx.info.layer == LAYER_JETSTREAM_DEFINITIONS))
+            or kind == "data_source"
+        )
     ):
         return  # (a wildcard metric key: JET515; data source wildcards merge into matching definitions)
     fixed = re.sub(r"[^a-zA-Z0-9_]", "_", name)

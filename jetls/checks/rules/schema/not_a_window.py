@@ -18,6 +18,7 @@ monthly = ["active_hours"]
 
 from jetls.checks.suggest import did_you_mean, suggest
 from jetls.schema import WINDOWS
+from jetls.schema.versions import OUTCOME_WINDOWS
 
 CODE = "JET112"
 SEVERITY = "error"
@@ -30,7 +31,13 @@ def on_not_a_window(ctx, k, _shape) -> None:
             k.item.key_span,
             f"outcomes cannot have window lists (`{k.name} = …` fails with "
             "\"'list' object has no attribute 'items'\"); outcome metrics always go to the `weekly` "
-            "and `overall` windows — define `[metrics.<slug>]` tables instead",
+            "and `overall` windows — define `[metrics.<slug>]` tables instead"
+            + (
+                f", or list the metrics in `{k.name} = […]` at the outcome's root (metric-config-parser "
+                f"{ctx.version} reads windows there)"
+                if k.name in WINDOWS and ctx.version.at_least(OUTCOME_WINDOWS)
+                else ""
+            ),
         )
         return
     s = suggest(k.name, list(WINDOWS))

@@ -18,7 +18,7 @@ enrollment_period = "abc"
 from jetls.checks.hooks import In
 from jetls.checks.values import describe_types, toml_type, type_name
 from jetls.document.edits import toml_value
-from jetls.schema import Field
+from jetls.schema import WINDOWS, Field
 
 CODE = "JET105"
 SEVERITY = "error"
@@ -51,6 +51,18 @@ def on_wrong_shape(ctx, k, shape: str) -> None:
 
 def on_value(ctx, v) -> None:
     e, f, t, name = v.entry, v.field, v.type, v.entry.name
+    if name in WINDOWS and f.reference == "metric" and v.issue in ("string for array", "wrong type"):
+        # `MetricsSpec.from_dict` (by the internal period name) and, at an outcome's root,
+        # `OutcomeSpec.from_dict` (by the key) check `isinstance(v, list)` first
+        said = f"metrics.{WINDOWS[name] if name == '28_day' else name}" if e.table_path else name
+        ctx.emit(
+            CODE,
+            e.value_span,
+            f'`{name}` must be an array of metric slugs (the reference fails with "{said} should be a list of '
+            'metrics")',
+            data={"replacement": toml_value([e.value.value])} if t == "string" else None,
+        )
+        return
     if v.issue == "not an integer":
         ctx.emit(
             CODE,
@@ -73,21 +85,3 @@ def on_value(ctx, v) -> None:
         ctx.emit(CODE, e.value_span, f"`{name}` must be a date `YYYY-MM-DD`, not a date-time")
     elif v.issue == "wrong type":
         ctx.emit(CODE, e.value_span, f"`{name}` must be {describe_types(f.types)}, not {type_name(t)}")
-
-
-def on_table_values(ctx, t, f) -> None:
-    from jetls.document import Entry
-
-    for item in t.items.values():
-        if isinstance(item, Entry):
-            vt = toml_type(item.value)
-            if f.values and vt != f.values and vt != "invalid":
-                ctx.emit(
-                    CODE,
-                    item.value_span,
-                    f"values of `{f.name}` must be {describe_types((f.values,))} (branch → value), not {type_name(vt)}",
-                )
-        else:
-            ctx.emit(
-                CODE, item.decl or t.decl, f"values of `{f.name}` must be {describe_types((f.values or 'string',))}"
-            )

@@ -49,12 +49,16 @@ def on_metric_reference(ctx, ref) -> None:
 
 def on_local_metric(ctx, m) -> None:
     if m.full and ctx.kind is FileKind.OUTCOME and not ctx.statistics_of(m.name):
+        # (an outcome with window lists computes only the listed metrics, reported where listed)
+        if m.used and ctx.outcome_windows(ctx.root):
+            return
         ctx.emit(
             CODE,
             key_span(m.table),
             f"outcome metric `{m.name}` has no statistics: the reference fails with "
-            f"\"No statistical treatment defined for metric '{m.name}'\"",
+            f"\"No statistical treatment defined for metric '{m.name}'\"{m.note}",
             fixes=add_statistic(ctx, m.name),
+            severity=m.severity,
         )
 
 
