@@ -34,23 +34,20 @@ def folding_ranges(ws: Workspace, path: str) -> list[FoldingRange]:
         if b > a:
             out.append(FoldingRange(a, b, kind, start, end))
 
-    def visit(v: Any, d: int) -> None:
-        if isinstance(v, String) and v.style.startswith("ml"):
-            add(v.start + d, v.end + d)
-        elif isinstance(v, Array):
-            add(v.start + d, v.end + d)
-            for it in v.items:
-                visit(it, d)
-        elif isinstance(v, InlineTable):
-            for kv in v.entries:
-                visit(kv.value, d)
-
     for chunk in tree.chunks:
         t, d = chunk.tree, chunk.delta
         if t.header is not None:
             add(t.header.start + d, chunk.end)
-        for kv in t.entries:
-            visit(kv.value, d)
+        stack: list[Any] = [kv.value for kv in reversed(t.entries)]  # a stack, not a recursive closure (a cycle)
+        while stack:
+            v = stack.pop()
+            if isinstance(v, String) and v.style.startswith("ml"):
+                add(v.start + d, v.end + d)
+            elif isinstance(v, Array):
+                add(v.start + d, v.end + d)
+                stack.extend(reversed(v.items))
+            elif isinstance(v, InlineTable):
+                stack.extend(kv.value for kv in reversed(v.entries))
         # comment blocks: consecutive lines holding only a comment
         block: list[tuple[int, int]] = []
         for c in t.comments:

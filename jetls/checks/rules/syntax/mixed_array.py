@@ -34,26 +34,29 @@ def on_file(ctx) -> None:
 
 
 def _in_chunk(ctx, tree, delta: int) -> None:
-    def visit(v):
-        if isinstance(v, Array):
-            items = [x for x in v.items if not isinstance(x, Invalid)]
-            if items:
-                first = toml_type(items[0])
-                for x in items[1:]:
-                    t = toml_type(x)
-                    if t != first:
-                        ctx.emit(
-                            CODE,
-                            (x.start + delta, x.end + delta),
-                            f"array mixes {type_name(first)} and {type_name(t)}: the reference TOML parser "
-                            '(toml 0.10.2) rejects it ("Not a homogeneous array"); use one element type',
-                        )
-                        break
-            for x in items:
-                visit(x)
-        elif isinstance(v, InlineTable):
-            for kv in v.entries:
-                visit(kv.value)
-
     for kv in tree.entries:
-        visit(kv.value)
+        _visit(ctx, kv.value, delta)
+
+
+# a module function, not a closure over `ctx`: a recursive closure is a reference cycle that
+# would leave every keystroke's check context to the cyclic collector
+def _visit(ctx, v, delta: int) -> None:
+    if isinstance(v, Array):
+        items = [x for x in v.items if not isinstance(x, Invalid)]
+        if items:
+            first = toml_type(items[0])
+            for x in items[1:]:
+                t = toml_type(x)
+                if t != first:
+                    ctx.emit(
+                        CODE,
+                        (x.start + delta, x.end + delta),
+                        f"array mixes {type_name(first)} and {type_name(t)}: the reference TOML parser "
+                        '(toml 0.10.2) rejects it ("Not a homogeneous array"); use one element type',
+                    )
+                    break
+        for x in items:
+            _visit(ctx, x, delta)
+    elif isinstance(v, InlineTable):
+        for kv in v.entries:
+            _visit(ctx, kv.value, delta)
