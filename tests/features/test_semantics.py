@@ -450,3 +450,20 @@ def test_highlights_are_the_symbols_occurrences_in_the_file(tmp_path):
     exp = next(p for p in fx.texts if p.endswith("exp.toml"))
     got = highlights(fx.ws, *fx.cursor)
     assert [(s, e) for s, e, _ in got] == [(s, e) for _, p, s, e in sorted(fx.marks, key=lambda m: m[2]) if p == exp]
+
+
+def test_outcome_root_window_lists_are_references(tmp_path):
+    """metric-config-parser 2026.10 lists an outcome's metrics per period at its root."""
+    refs(tmp_path, """
+//- definitions/firefox_desktop.toml
+[metrics.⟦active_hours⟧]
+select_expression = "SUM(x)"
+data_source = "d"
+[data_sources.d]
+from_expression = "t"
+//- jetstream/outcomes/firefox_desktop/engagement.toml
+friendly_name = "Engagement"
+description = "d"
+weekly = ["⟦active_ho$0urs⟧"]
+overall = ["⟦active_hours⟧"]
+""")
