@@ -487,7 +487,7 @@ def file_index(sf: IndexedFile) -> FileIndex:
     if kind is FileKind.OUTCOME and sf.stem:
         defs.append(Definition("outcome", sf.stem, platform, path, (0, 0), layer, root, view, _friendly_name(root)))
         for window in WINDOWS:  # metric-config-parser 2026.10: per-period lists at an outcome's root
-            r_entry("metric", entry(root, window), f"window {window}")
+            r_entry("metric", entry(root, window), f"outcome window {window}")  # (the checks read them by release)
 
     for section in ("metrics", "data_sources", "segments", "parameters", "dimensions", "alerts"):
         units(section)
