@@ -48,6 +48,11 @@ def offset(lines: LineIndex, pos: lsp.Position, encoding: str) -> int:
     return lines.offset(max(0, pos.line), max(0, pos.character), encoding)
 
 
+def span(lines: LineIndex, rng: lsp.Range, encoding: str) -> tuple[int, int]:
+    """An LSP range -> (start, end) offsets."""
+    return offset(lines, rng.start, encoding), offset(lines, rng.end, encoding)
+
+
 def diagnostic(
     d: Diagnostic,
     lines: LineIndex,

@@ -120,8 +120,7 @@ def register(server: JetlsServer) -> None:
         ctx = _ctx(ls, params.text_document.uri)
         if ctx is None:
             return lsp.SemanticTokens(data=[])
-        start = convert.offset(ctx.lines, params.range.start, ls.encoding)
-        end = convert.offset(ctx.lines, params.range.end, ls.encoding)
+        start, end = convert.span(ctx.lines, params.range, ls.encoding)
         return lsp.SemanticTokens(data=_encode_tokens(ls, ctx, start, end))
 
     @server.feature(lsp.TEXT_DOCUMENT_INLAY_HINT, lsp.InlayHintOptions(resolve_provider=False))
@@ -131,8 +130,7 @@ def register(server: JetlsServer) -> None:
         if ctx is None:
             return None
         mod = core.feature("inlay_hints")
-        start = convert.offset(ctx.lines, params.range.start, ls.encoding)
-        end = convert.offset(ctx.lines, params.range.end, ls.encoding)
+        start, end = convert.span(ctx.lines, params.range, ls.encoding)
         out = []
         for h in mod.inlay_hints(ctx.ws, ctx.path, start, end):
             line, col = ctx.lines.position(h.offset, ls.encoding)

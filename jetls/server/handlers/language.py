@@ -412,8 +412,7 @@ def register(server: JetlsServer) -> None:
         if ctx is None or ctx.ws is None:
             return None
         lines, enc = ctx.lines, ls.encoding
-        start = convert.offset(lines, params.range.start, enc)
-        end = convert.offset(lines, params.range.end, enc)
+        start, end = convert.span(lines, params.range, enc)
         # the fixes travel with the core's diagnostics (memoised per snapshot); the client's copies
         # are only matched back to be named in each action
         core_diags = ls.diagnose(ctx.ws, ctx.path, ctx.tree, ctx.root, ls.options)
