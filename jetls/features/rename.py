@@ -12,6 +12,7 @@ from __future__ import annotations
 from jetls.diagnostics import TextEdit
 from jetls.schema import is_valid_slug
 from jetls.workspace import KIND_LABELS, Workspace
+from jetls.workspace.paths import LAYER_OUTCOME
 from jetls.workspace.scope import MISSING, Symbol, scope_of
 from jetls.workspace.search import Occurrence, candidate_paths, classify, find_occurrences, occurrences_in, symbol_at
 
@@ -73,6 +74,7 @@ def rename(ws: Workspace, path: str, offset: int, new_name: str) -> dict[str, li
     found = find_occurrences(ws, symbol)
     _refuse_split(ws, symbol, found)
     _refuse_unshadow(ws, symbol, found)
+    _refuse_outcome_partner(ws, symbol, found)
     _refuse_conflict(ws, symbol, found, new_name)
     edits: dict[str, list[TextEdit]] = {}
     for o in found:
@@ -138,6 +140,22 @@ def _refuse_unshadow(ws: Workspace, symbol: Symbol, found: list[Occurrence]) -> 
                     f"`{_rel(ws, path)}` defines its own {label} `{symbol.slug}`, which replaces this one "
                     "there, also for the predefined tables it uses: renaming this one would undo that"
                 )
+
+
+def _refuse_outcome_partner(ws: Workspace, symbol: Symbol, found: list[Occurrence]) -> None:
+    """An outcome that defines the metric for itself merges with it in every analysis that
+    attaches the outcome (Experimenter may attach it without the config saying so): the names
+    must stay equal."""
+    if symbol.kind != "metric":
+        return
+    moved = {(o.path, o.span) for o in found if o.definition}
+    platforms = {scope.platform for p in dict.fromkeys(o.path for o in found) if (scope := scope_of(ws, p))}
+    for d in ws.index.all_definitions("metric", symbol.slug):
+        if d.layer == LAYER_OUTCOME and d.platform in platforms and (d.path, d.span) not in moved:
+            raise RenameError(
+                f"the outcome `{_rel(ws, d.path)}` also defines metric `{symbol.slug}`: in every analysis that "
+                "attaches it, the two merge (statistics included); renaming one would separate them"
+            )
 
 
 def _refuse_conflict(ws: Workspace, symbol: Symbol, found: list[Occurrence], new: str) -> None:

@@ -467,3 +467,25 @@ description = "d"
 weekly = ["⟦active_ho$0urs⟧"]
 overall = ["⟦active_hours⟧"]
 """)
+
+
+def test_rename_of_a_metric_an_outcome_also_defines_is_refused(tmp_path):
+    # wherever Experimenter attaches the outcome, its metric and the predefined one merge
+    refused(tmp_path, """
+//- definitions/firefox_desktop.toml
+[metrics.memory_total]
+select_expression = "SUM(x)"
+data_source = "d"
+[data_sources.d]
+from_expression = "t"
+//- jetstream/outcomes/firefox_desktop/perf.toml
+friendly_name = "Perf"
+description = "d"
+[metrics.memory_total]
+select_expression = "AVG(x)"
+data_source = "d"
+[metrics.memory_total.statistics.deciles]
+//- jetstream/exp.toml
+[metrics]
+overall = ["memory$0_total"]
+""", "memory_sum", "also defines metric `memory_total`")
