@@ -10,8 +10,11 @@ metric it belongs to; `[metrics.x]` and `[metrics.x.statistics.*]` headers move 
 from __future__ import annotations
 
 from jetls.diagnostics import TextEdit
+from jetls.document import Table
 from jetls.schema import is_valid_slug
+from jetls.syntax import String
 from jetls.workspace import KIND_LABELS, Workspace
+from jetls.workspace.index import entry, string_span
 from jetls.workspace.paths import LAYER_OUTCOME
 from jetls.workspace.scope import MISSING, Symbol, scope_of
 from jetls.workspace.search import Occurrence, candidate_paths, classify, find_occurrences, occurrences_in, symbol_at
@@ -79,7 +82,21 @@ def rename(ws: Workspace, path: str, offset: int, new_name: str) -> dict[str, li
     edits: dict[str, list[TextEdit]] = {}
     for o in found:
         edits.setdefault(o.path, []).append(TextEdit(o.span[0], o.span[1], new_name))
+    for path, s, e in _name_keys(ws, symbol, found):
+        edits[path].append(TextEdit(s, e, new_name))
     return edits
+
+
+def _name_keys(ws: Workspace, symbol: Symbol, found: list[Occurrence]) -> list[tuple[str, int, int]]:
+    """`name = "<slug>"` in the symbol's tables: the parser builds a table as `{"name": slug,
+    **table}` (spec §1.6), so such a `name` is the slug too and moves with it."""
+    out = []
+    for path in dict.fromkeys(o.path for o in found if o.definition):
+        for d in ws.index.file(path).named(symbol.kind, symbol.slug):
+            e = entry(d.table, "name", True) if isinstance(d.table, Table) else None
+            if e is not None and isinstance(e.value, String) and e.value.value == symbol.slug:
+                out.append((path, *string_span(e.value, e.delta)))
+    return out
 
 
 def _rel(ws: Workspace, path: str) -> str:

@@ -489,3 +489,18 @@ data_source = "d"
 [metrics]
 overall = ["memory$0_total"]
 """, "memory_sum", "also defines metric `memory_total`")
+
+
+def test_rename_moves_a_name_key_equal_to_the_slug(tmp_path):
+    renames(tmp_path, """
+//- definitions/firefox_desktop.toml
+[metrics.⟦fxa_signed_in⟧]
+name = "⟦fxa_signed_in⟧"
+select_expression = "SUM(x)"
+data_source = "d"
+[data_sources.d]
+from_expression = "t"
+//- jetstream/exp.toml
+[metrics]
+overall = ["fxa_sig$0ned_in"]
+""".replace('overall = ["fxa_sig$0ned_in"]', 'overall = ["⟦fxa_sig$0ned_in⟧"]'), "fxa_on")
