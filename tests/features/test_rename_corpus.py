@@ -88,3 +88,28 @@ def test_rename_keeps_the_workspace_diagnostics(corpus_ws, seed):
         assert before == now, (o, sorted(before ^ now)[:6])
         return  # one accepted rename per seed keeps the run short; the slow soak does more
     pytest.skip("every sampled rename was refused")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", [11, 21, 31])
+def test_many_renames_keep_the_workspace_diagnostics(corpus_ws, seed):
+    """The long run (pytest -m slow): 200 random occurrences per seed, every accepted rename checked."""
+    ws = corpus_ws
+    rng = random.Random(seed)
+    accepted = 0
+    for o in rng.sample(list(_occurrences(ws)), 200):
+        new = f"{o.slug}_zq{seed}"
+        try:
+            edits = rename(ws, o.path, o.span[0], new)
+        except RenameError:
+            continue
+        after = ws
+        for path, es in edits.items():
+            text = ws.file(path).text
+            for e in sorted(es, key=lambda e: -e.start):
+                text = text[: e.start] + e.new_text + text[e.end :]
+            after = after.with_text(path, text)
+        paths = _affected(ws, set(edits))
+        assert _diagnostics(ws, paths, o.slug, new) == _diagnostics(after, paths, o.slug, new), o
+        accepted += 1
+    assert accepted > 100
