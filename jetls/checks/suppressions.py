@@ -10,13 +10,12 @@ from jetls.diagnostics import Diagnostic, Severity
 from jetls.options import Options
 from jetls.schema import PLATFORMS, FileKind
 from jetls.workspace import SourceFile
+from jetls.workspace.paths import DIRECTIVE, DIRECTIVE_PAIR
 
 from .codes import CODES, SEVERITIES
 from .suggest import suggest
 
-_DIRECTIVE = re.compile(r"#\s*jetls\b\s*(:?)\s*(.*)$", re.I)
 _DIRECTIVE_KEYS = ("disable", "disable-file", "kind", "platform")
-_PAIR = re.compile(r"([A-Za-z][\w-]*)\s*(?:=\s*([^\s=,]+(?:\s*,\s*[^\s=,]+)*))?")
 
 
 @dataclass
@@ -40,7 +39,7 @@ def suppressions(sf: SourceFile) -> Suppressions:
     for chunk in sf.tree.chunks:
         for cm in chunk.tree.comments:
             s, e = cm.start + chunk.delta, cm.end + chunk.delta
-            m = _DIRECTIVE.match(text, s, e)
+            m = DIRECTIVE.match(text, s, e)
             if not m:
                 continue
             body_start = m.start(2)
@@ -57,7 +56,7 @@ def suppressions(sf: SourceFile) -> Suppressions:
                 continue
             line = li.line_of(s)
             trailing = text[li.starts[line] : s].strip() != ""
-            for pm in _PAIR.finditer(text, body_start, e):
+            for pm in DIRECTIVE_PAIR.finditer(text, body_start, e):
                 key, value = pm.group(1).lower(), pm.group(2)
                 ks, ke = pm.span()
                 if key not in _DIRECTIVE_KEYS:

@@ -23,7 +23,11 @@ LAYER_OUTCOME = "outcome"  # jetstream/outcomes/<P>/<slug>.toml
 LAYER_CONFIG = "config"  # an experiment config (or any other file's local tables)
 LAYER_FUNCTIONS = "functions"  # (jetstream/)definitions/functions.toml
 
-_DIRECTIVE = re.compile(r"#\s*jetls\s*:\s*(.*)$")
+#: A `# jetls: key=value …` comment: group 1 is the colon (without it, the comment is a
+#: misspelled directive), group 2 the pairs. Shared by classification and the checks (JET006).
+DIRECTIVE = re.compile(r"#\s*jetls\b\s*(:?)\s*(.*)$", re.I)
+#: One `key` or `key=value[,value…]` of a directive.
+DIRECTIVE_PAIR = re.compile(r"([A-Za-z][\w-]*)\s*(?:=\s*([^\s=,]+(?:\s*,\s*[^\s=,]+)*))?")
 _KINDS = {k.value: k for k in FileKind}
 
 
@@ -73,24 +77,23 @@ def find_root(path: str | Path) -> Path | None:
 def directives(text: str) -> dict[str, str]:
     """`# jetls: kind=experiment platform=fenix` comments → {"kind": ..., "platform": ...}.
 
-    Only `key=value` words are taken; `disable=`/`disable-file=` are handled by the checks.
+    Only `kind` and `platform` are taken; `disable=`/`disable-file=` and what is wrong with a
+    directive are the checks' business (same grammar: `DIRECTIVE`, `DIRECTIVE_PAIR`).
     Cheap: looks only at lines that contain `jetls`.
     """
     out: dict[str, str] = {}
-    if "jetls" not in text:
+    if "jetls" not in text.lower():
         return out
     for line in text.splitlines():
-        if "jetls" not in line:
+        if "jetls" not in line.lower():
             continue
-        m = _DIRECTIVE.search(line)
-        if not m:
+        m = DIRECTIVE.search(line)
+        if not m or not m.group(1):
             continue
-        for word in re.split(r"[\s,;]+", m.group(1).strip()):
-            if "=" in word:
-                k, _, v = word.partition("=")
-                k = k.strip().lower()
-                if k in ("kind", "platform") and v:
-                    out.setdefault(k, v.strip())
+        for pm in DIRECTIVE_PAIR.finditer(line, m.start(2)):
+            key, value = pm.group(1).lower(), pm.group(2)
+            if key in ("kind", "platform") and value:
+                out.setdefault(key, value)
     return out
 
 

@@ -664,6 +664,22 @@ def test_directives_that_do_nothing_are_warnings(tmp_path):
     )
 
 
+def test_a_directive_that_the_checks_accept_also_sets_the_platform(tmp_path):
+    # One grammar for `# jetls:` comments: a spelling that JET006 lets through is one the
+    # classification reads (spaces around `=`, upper-case `JETLS`).
+    for directive in ("# jetls: platform = fenix", "# JETLS: platform=fenix"):
+        report, _ = check_fixture(
+            tmp_path,
+            EXP,
+            f"""
+        {directive}
+        [experiment]
+        enrollment_period = 7
+    """,
+        )
+        assert report.platform == "fenix" and report.platform_source == "directive", directive
+
+
 def test_platform_info(tmp_path):
     report, ws = check_fixture(
         tmp_path,
