@@ -15,6 +15,7 @@ import os
 import traceback
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Callable
 
 from lsprotocol import types as lsp
@@ -41,6 +42,8 @@ class Root:
     ws: Any
     loaded: bool = False
     loose: bool = False  # a folder that is not a config root (a stray TOML file's folder)
+    #: Bumped by every change that other files' diagnostics can depend on (a shared file,
+    #: options, loading); an experiment config's edits leave it alone (see `result_id`).
     generation: int = 0
     loading: asyncio.Future | None = None
     prefetch: Any = None  # (options, concurrent Future of Workspace.load) started at initialize
@@ -65,12 +68,21 @@ class Context:
     uri: str
     path: str
     ws: Any
-    tree: SyntaxTree
     root: Root | None
     doc: OpenDoc | None = None
+    #: The tree when it is known up front (an open document, a file outside the snapshot); else
+    #: the snapshot's file gives it when asked — a closed config kept as text is parsed only by
+    #: a request that needs its tree (not by a workspace pull that answers "unchanged").
+    given: SyntaxTree | None = None
+
+    @cached_property
+    def tree(self) -> SyntaxTree:
+        return self.given if self.given is not None else self.ws.files[self.path].tree
 
     @property
     def lines(self) -> LineIndex:
+        if self.given is None and "tree" not in self.__dict__:
+            return self.ws.files[self.path].lines
         return self.tree.lines
 
 
@@ -180,9 +192,11 @@ class JetlsServer(LanguageServer):
         self.roots.append(root)
         return root
 
-    def set_snapshot(self, root: Root, ws: Any) -> None:
-        root.ws = ws
-        root.generation += 1
+    def set_snapshot(self, root: Root, ws: Any, changed: str | None = None) -> None:
+        """`changed`: the one file that differs from the previous snapshot (None: anything may)."""
+        old, root.ws = root.ws, ws
+        if changed is None or core.is_shared(ws, changed) or (old is not None and core.is_shared(old, changed)):
+            root.generation += 1
 
     def start_loading(self, roots: list[Root]) -> asyncio.Future | None:
         """Index roots in the background (with progress when the client supports it)."""
@@ -271,7 +285,7 @@ class JetlsServer(LanguageServer):
         doc = self.docs.get(uri)
         if doc is not None:
             root = doc.root
-            return Context(uri, doc.path, root.ws if root else None, doc.tree, root, doc)
+            return Context(uri, doc.path, root.ws if root else None, root, doc, doc.tree)
         path = uris.to_fs_path(uri)
         if not path:
             return None
@@ -279,14 +293,14 @@ class JetlsServer(LanguageServer):
         ws = root.ws if root else None
         f = ws.files.get(path) if ws is not None else None
         if f is not None:
-            return Context(uri, path, ws, f.tree, root)
+            return Context(uri, path, ws, root)
         text = core.read_file(path)
         if text is None:
             return None
         tree = parse(text)
         if ws is not None:
             ws = ws.with_tree(path, tree)
-        return Context(uri, path, ws, tree, root)
+        return Context(uri, path, ws, root, given=tree)
 
     def uri_of(self, path: str) -> str | None:
         """The URI of a file: the open document's own URI if it is open."""
@@ -402,15 +416,23 @@ class JetlsServer(LanguageServer):
             self._diag_tasks.pop(uri, None)
 
     def result_id(self, ctx: Context) -> str:
+        """Changes when the file's diagnostics may: its own content, or what it resolves against
+        (`Root.generation`). Editing one experiment config leaves every other file's id alone,
+        so a workspace pull after a keystroke answers "unchanged" for them without checking."""
         root = ctx.root
+        if ctx.doc is not None:
+            own = f"{ctx.doc.version}.{id(ctx.tree)}"
+        else:
+            f = ctx.ws.files.get(ctx.path) if ctx.ws is not None else None
+            # (a file kept as text rebuilds its tree on demand: the tree's identity is no mark)
+            own = f"disk.{hash(f.text) if f is not None else id(ctx.tree)}"
         return ":".join(
             str(x)
             for x in (
                 self.options_generation,
                 root.generation if root else 0,
                 int(bool(root and root.loaded)),
-                ctx.doc.version if ctx.doc else "disk",
-                id(ctx.tree),
+                own,
             )
         )
 

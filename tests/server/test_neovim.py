@@ -92,6 +92,46 @@ async def test_workspace_diagnostic(client):
     assert {i.uri: i for i in again.items}[exp].kind == "unchanged"
 
 
+async def test_a_workspace_pull_after_typing_in_a_config_rechecks_only_that_config(client):
+    """VS Code pulls the whole workspace every 2 s: after a keystroke in an experiment config,
+    which no other file resolves against, the others answer "unchanged"; after one in
+    definitions/, the configs that resolve against it are checked again."""
+    await wait_for(lambda: _ended(client))
+
+    async def pull_all(previous):
+        report = await client.workspace_diagnostic_async(
+            lsp.WorkspaceDiagnosticParams(
+                previous_result_ids=[lsp.PreviousResultId(uri=u, value=r) for u, r in previous.items()]
+            )
+        )
+        return {i.uri: i for i in report.items}
+
+    first = await pull_all({})
+    ids = {u: i.result_id for u, i in first.items()}
+    config = client.root / "jetstream" / "my-experiment.toml"
+    other = uri_of(client.root / "jetstream" / "other-experiment.toml")
+    definitions = client.root / "definitions" / "firefox_desktop.toml"
+    assert {uri_of(config), other, uri_of(definitions)} <= set(ids)
+
+    doc = Doc(client, config)
+    doc.replace('weekly = ["active_hours"]', 'weekly = ["active_hourz"]')
+    after_config = await pull_all(ids)
+    assert after_config[uri_of(config)].kind == "full"
+    assert any(d.code == "JET201" for d in after_config[uri_of(config)].items)
+    assert {u for u, i in after_config.items() if i.kind == "full"} == {uri_of(config)}
+    ids.update({u: i.result_id for u, i in after_config.items()})
+
+    defs = Doc(client, definitions)
+    defs.replace("[metrics.active_hours]", "[metrics.active_hourz]")
+    defs.replace("[metrics.active_hours.statistics", "[metrics.active_hourz.statistics")
+    after_definitions = await pull_all(ids)
+    assert after_definitions[other].kind == "full"
+    assert any(d.code == "JET201" for d in after_definitions[other].items)  # it uses active_hours
+    assert after_definitions[uri_of(config)].kind == "full"
+    defs.close()
+    doc.close()
+
+
 async def test_configuration_change(client):
     await wait_for(lambda: _ended(client))
     doc = Doc(client, client.root / "jetstream" / "my-experiment.toml", '[metrics]\nweekly = ["active_hourz"]\n')

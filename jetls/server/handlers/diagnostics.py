@@ -50,8 +50,12 @@ def register(server: JetlsServer) -> None:
         for root in list(ls.roots):
             if root.loose or not root.loaded:
                 continue
-            ws = root.ws
+            ws, generation = root.ws, root.generation
             for path in sorted(ws.files):
+                if root.generation != generation:
+                    # A shared file changed under the pass (typing in definitions/): what is left
+                    # would be checked against a stale snapshot; the client's next pull has it.
+                    break
                 uri = uris.from_fs_path(path)
                 if not uri:
                     continue

@@ -201,12 +201,12 @@ def register(server: JetlsServer) -> None:
                 continue
             if change.type == lsp.FileChangeType.Deleted:
                 if path in root.ws.files:
-                    ls.set_snapshot(root, root.ws.without(path))
+                    ls.set_snapshot(root, root.ws.without(path), path)
             else:
                 text = core.read_file(path)
                 if text is None:
                     continue
-                ls.set_snapshot(root, root.ws.with_text(path, text))
+                ls.set_snapshot(root, root.ws.with_text(path, text), path)
             shared = core.is_shared(root.ws, path)
             touched[id(root)] = (root, touched.get(id(root), (root, False))[1] or shared)
         for root, shared in touched.values():

@@ -29,7 +29,7 @@ def _update_snapshot(ls: JetlsServer, doc: OpenDoc) -> None:
     root = doc.root
     if root is None or root.ws is None:
         return
-    ls.set_snapshot(root, root.ws.with_tree(doc.path, doc.tree))
+    ls.set_snapshot(root, root.ws.with_tree(doc.path, doc.tree), doc.path)
 
 
 def _after_change(ls: JetlsServer, doc: OpenDoc) -> None:
@@ -90,12 +90,12 @@ def register(server: JetlsServer) -> None:
             # Back to the disk's content (unsaved edits are dropped).
             text = core.read_file(doc.path)
             if text is None:
-                ls.set_snapshot(root, root.ws.without(doc.path))
+                ls.set_snapshot(root, root.ws.without(doc.path), doc.path)
             elif text != doc.tree.text:
-                ls.set_snapshot(root, root.ws.with_text(doc.path, text))
+                ls.set_snapshot(root, root.ws.with_text(doc.path, text), doc.path)
                 if root.loaded and core.is_shared(root.ws, doc.path):
                     ls.rediagnose_root(root)
         elif root is not None and root.loose and root.ws is not None:
-            ls.set_snapshot(root, root.ws.without(doc.path))
+            ls.set_snapshot(root, root.ws.without(doc.path), doc.path)
         if not ls.client.pull_diagnostics:
             ls.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
