@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -265,33 +266,13 @@ def _compute(catalog, sql: str, from_sql: str, slug: str) -> tuple:
     analysis = analyse_expression(sql, metric_scope(rel), catalog)
     if analysis is None:
         return ()
-    snapshot = f"bigquery-etl snapshot of {catalog.date}" if catalog.date else "bigquery-etl snapshot"
     ds_tables = _names(rel.tables)
-    out = []
-    for u in analysis.unknown:
-        s = suggest(u.name, u.candidates) if u.candidates else None
-        if u.record is not None:
-            where = f"`{'.'.join(u.record.path) or u.record.name}`"
-            msg = (
-                f"`{u.name}` is not a field of {where}"
-                + (f" in {_names(u.tables)}" if u.tables else "")
-                + f" ({snapshot})"
-            )
-        elif u.qualifier:
-            msg = (
-                f"unknown name `{u.name}`: no column or table alias of that name is visible here (the metric "
-                f"reads data source `{slug}` as `ds`; aliases inside its from_expression are not visible) "
-                f"({snapshot})"
-            )
-        else:
-            msg = (
-                f"unknown column `{u.name}`: data source `{slug}` reads {ds_tables}, which has no such column "
-                f"({snapshot})"
-            )
-        if s:
-            msg += f"; did you mean `{s}`?"
-        out.append((u.start, u.end, u.name, msg, s))
-    return tuple(out)
+    return _findings(
+        catalog,
+        analysis.unknown,
+        f" (the metric reads data source `{slug}` as `ds`; aliases inside its from_expression are not visible)",
+        lambda u: f"unknown column `{u.name}`: data source `{slug}` reads {ds_tables}, which has no such column",
+    )
 
 
 def _unknown_in_from(catalog, sql: str) -> tuple:
@@ -309,26 +290,36 @@ def _compute_from(catalog, sql: str) -> tuple:
     analysis = analyse_from(sql, catalog)
     if analysis is None:
         return ()
+    return _findings(
+        catalog,
+        analysis.unknown,
+        "",
+        lambda u: f"unknown column `{u.name}`: {_names(u.tables)} {_have(u.tables)} no such column",
+    )
+
+
+def _findings(catalog, unknown, alias_note: str, no_column: Callable[[Any], str]) -> tuple:
+    """(start, end, name, message, suggestion) of each unknown name of an analysis."""
     snapshot = f"bigquery-etl snapshot of {catalog.date}" if catalog.date else "bigquery-etl snapshot"
     out = []
-    for u in analysis.unknown:
+    for u in unknown:
         s = suggest(u.name, u.candidates) if u.candidates else None
         if u.record is not None:
             where = f"`{'.'.join(u.record.path) or u.record.name}`"
-            msg = (
-                f"`{u.name}` is not a field of {where}"
-                + (f" in {_names(u.tables)}" if u.tables else "")
-                + f" ({snapshot})"
-            )
+            msg = f"`{u.name}` is not a field of {where}" + (f" in {_names(u.tables)}" if u.tables else "")
         elif u.qualifier:
-            msg = f"unknown name `{u.name}`: no column or table alias of that name is visible here ({snapshot})"
+            msg = f"unknown name `{u.name}`: no column or table alias of that name is visible here{alias_note}"
         else:
-            have = "has" if len(u.tables) == 1 else "have"
-            msg = f"unknown column `{u.name}`: {_names(u.tables)} {have} no such column ({snapshot})"
+            msg = no_column(u)
+        msg += f" ({snapshot})"
         if s:
             msg += f"; did you mean `{s}`?"
         out.append((u.start, u.end, u.name, msg, s))
     return tuple(out)
+
+
+def _have(tables) -> str:
+    return "has" if len(tables) == 1 else "have"
 
 
 def _names(tables) -> str:
