@@ -171,6 +171,56 @@ REFERENCE_ARITIES = [
     ("PATH_LENGTH", 1, 1), ("SOURCE_NODE_ID", 1, 1), ("DESTINATION_NODE_ID", 1, 1), ("LABELS", 1, 1),
     # utility, federated query
     ("TYPEOF", 1, 1), ("GENERATE_UUID", 0, 0), ("EXTERNAL_QUERY", 2, 3),
+    # --- second pass (catalog2): BigQuery's pages where a copy was found, else ZetaSQL's docs
+    # aggregate (BigQuery page)
+    ("ANY_VALUE", 1, 1), ("ARRAY_AGG", 1, 1), ("ARRAY_CONCAT_AGG", 1, 1), ("AVG", 1, 1), ("BIT_AND", 1, 1),
+    ("BIT_OR", 1, 1), ("BIT_XOR", 1, 1), ("COUNT", 1, 1), ("COUNTIF", 1, 1), ("GROUPING", 1, 1),
+    ("LOGICAL_AND", 1, 1), ("LOGICAL_OR", 1, 1), ("MAX", 1, 1), ("MIN", 1, 1), ("MAX_BY", 2, 2),
+    ("MIN_BY", 2, 2), ("STRING_AGG", 1, 2), ("SUM", 1, 1),
+    # statistical aggregate (ZetaSQL)
+    ("CORR", 2, 2), ("COVAR_POP", 2, 2), ("COVAR_SAMP", 2, 2), ("STDDEV", 1, 1), ("STDDEV_POP", 1, 1),
+    ("STDDEV_SAMP", 1, 1), ("VAR_POP", 1, 1), ("VAR_SAMP", 1, 1), ("VARIANCE", 1, 1),
+    # numbering, navigation (ZetaSQL)
+    ("CUME_DIST", 0, 0), ("DENSE_RANK", 0, 0), ("NTILE", 1, 1), ("PERCENT_RANK", 0, 0), ("RANK", 0, 0),
+    ("ROW_NUMBER", 0, 0), ("FIRST_VALUE", 1, 1), ("LAST_VALUE", 1, 1), ("LAG", 1, 3), ("LEAD", 1, 3),
+    ("NTH_VALUE", 2, 2), ("PERCENTILE_CONT", 2, 2), ("PERCENTILE_DISC", 2, 2),
+    # hash, bit, interval, debugging (ZetaSQL; ERROR: BigQuery page)
+    ("FARM_FINGERPRINT", 1, 1), ("MD5", 1, 1), ("SHA1", 1, 1), ("SHA256", 1, 1), ("SHA512", 1, 1),
+    ("BIT_COUNT", 1, 1), ("JUSTIFY_DAYS", 1, 1), ("JUSTIFY_HOURS", 1, 1), ("JUSTIFY_INTERVAL", 1, 1),
+    ("MAKE_INTERVAL", 0, 6), ("ERROR", 1, 1),
+    # net (ZetaSQL)
+    ("NET.HOST", 1, 1), ("NET.IP_FROM_STRING", 1, 1), ("NET.IP_NET_MASK", 2, 2), ("NET.IP_TO_STRING", 1, 1),
+    ("NET.IP_TRUNC", 2, 2), ("NET.IPV4_FROM_INT64", 1, 1), ("NET.IPV4_TO_INT64", 1, 1),
+    ("NET.PUBLIC_SUFFIX", 1, 1), ("NET.REG_DOMAIN", 1, 1), ("NET.SAFE_IP_FROM_STRING", 1, 1),
+    # date, time (ZetaSQL)
+    ("CURRENT_DATE", 0, 1), ("DATE", 1, 3), ("DATE_ADD", 2, 2), ("DATE_SUB", 2, 2), ("DATE_DIFF", 3, 3),
+    ("DATE_FROM_UNIX_DATE", 1, 1), ("EXTRACT", 1, 1), ("FORMAT_DATE", 2, 2), ("LAST_DAY", 1, 2),
+    ("PARSE_DATE", 2, 2), ("UNIX_DATE", 1, 1), ("CURRENT_TIME", 0, 1), ("FORMAT_TIME", 2, 2),
+    ("PARSE_TIME", 2, 2), ("TIME", 1, 3), ("TIME_ADD", 2, 2), ("TIME_SUB", 2, 2), ("TIME_DIFF", 3, 3),
+    ("TIME_TRUNC", 2, 2),
+    # datetime, timestamp (ZetaSQL)
+    ("CURRENT_DATETIME", 0, 1), ("DATETIME", 1, 6), ("DATETIME_ADD", 2, 2), ("DATETIME_SUB", 2, 2),
+    ("DATETIME_DIFF", 3, 3), ("CURRENT_TIMESTAMP", 0, 0), ("FORMAT_TIMESTAMP", 2, 3), ("PARSE_TIMESTAMP", 2, 3),
+    ("STRING", 1, 2), ("TIMESTAMP", 1, 2), ("TIMESTAMP_ADD", 2, 2), ("TIMESTAMP_SUB", 2, 2),
+    ("TIMESTAMP_DIFF", 3, 3), ("TIMESTAMP_MICROS", 1, 1), ("TIMESTAMP_MILLIS", 1, 1),
+    ("TIMESTAMP_SECONDS", 1, 1), ("UNIX_MICROS", 1, 1), ("UNIX_MILLIS", 1, 1),
+    # time series (BigQuery page); CHANGES: end_timestamp has no default, 2 leaves room for naming it
+    ("APPENDS", 1, 3), ("CHANGES", 2, 3), ("GAP_FILL", 3, 7), ("DATE_BUCKET", 2, 3), ("DATETIME_BUCKET", 2, 3),
+    ("TIMESTAMP_BUCKET", 2, 3),
+    # string (BigQuery page, every entry)
+    ("ASCII", 1, 1), ("BYTE_LENGTH", 1, 1), ("CHAR_LENGTH", 1, 1), ("CHARACTER_LENGTH", 1, 1),
+    ("CODE_POINTS_TO_STRING", 1, 1), ("FROM_BASE32", 1, 1), ("FROM_BASE64", 1, 1), ("FROM_HEX", 1, 1),
+    ("INITCAP", 1, 2), ("INSTR", 2, 4), ("LEFT", 2, 2), ("LENGTH", 1, 1), ("LOWER", 1, 1), ("LPAD", 2, 3),
+    ("LTRIM", 1, 2), ("NORMALIZE", 1, 2), ("NORMALIZE_AND_CASEFOLD", 1, 2), ("OCTET_LENGTH", 1, 1),
+    ("REGEXP_EXTRACT_ALL", 2, 2), ("REGEXP_INSTR", 2, 5), ("REGEXP_REPLACE", 3, 3), ("REGEXP_SUBSTR", 2, 4),
+    ("REPEAT", 2, 2), ("REPLACE", 3, 3), ("REVERSE", 1, 1), ("RIGHT", 2, 2), ("RPAD", 2, 3), ("RTRIM", 1, 2),
+    ("SAFE_CONVERT_BYTES_TO_STRING", 1, 1), ("SOUNDEX", 1, 1), ("STARTS_WITH", 2, 2), ("STRPOS", 2, 2),
+    ("SUBSTRING", 2, 3), ("TO_BASE32", 1, 1), ("TO_BASE64", 1, 1), ("TO_CODE_POINTS", 1, 1), ("TO_HEX", 1, 1),
+    ("TRIM", 1, 2), ("UNICODE", 1, 1), ("UPPER", 1, 1),
+    # JSON, geography (BigQuery pages, the entries found there)
+    ("JSON_EXTRACT", 2, 2), ("ST_HAUSDORFFDWITHIN", 3, 4), ("ST_REGIONSTATS", 2, 5), ("ST_MAKELINE", 1, 2),
+    ("ST_MAKEPOLYGON", 1, 2), ("ST_MAKEPOLYGONORIENTED", 1, 1), ("ST_MAXDISTANCE", 2, 3), ("ST_NPOINTS", 1, 1),
+    ("ST_NUMGEOMETRIES", 1, 1), ("ST_NUMPOINTS", 1, 1), ("ST_PERIMETER", 1, 2), ("ST_POINTN", 2, 2),
 ]
 
 
