@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from jetls.diagnostics import Diagnostic, TextEdit
-from jetls.document.edits import insert_after_table, section_end
+from jetls.document import build
+from jetls.document.edits import add_table, apply_to_tree
 from jetls.workspace import Workspace
 from jetls.workspace.search import slug_table
 
@@ -45,9 +46,24 @@ def code_actions(
             edits: dict[str, list[TextEdit]] = {}
             for p, file_edits in fix.edits:
                 edits.setdefault(p or sf.path, []).extend(file_edits)
-            out.append(CodeAction(fix.title, "quickfix", edits, (diag,), fix.preferred))
+            if keeps_toml_valid(ws, edits):
+                out.append(CodeAction(fix.title, "quickfix", edits, (diag,), fix.preferred))
     out.extend(_refactors(ws, sf, start))
     return out
+
+
+def keeps_toml_valid(ws: Workspace, edits: dict[str, list[TextEdit]]) -> bool:
+    """Whether the edits leave every file they touch with no more TOML errors than before: a
+    fix that would write a duplicate key (a did-you-mean onto a key the table already has) or
+    extend an inline table is not offered, whatever check attached it."""
+    for path, file_edits in edits.items():
+        sf = ws.file(path)
+        if sf is None:
+            continue
+        before = len(sf.doc.syntax_diagnostics())
+        if len(build(apply_to_tree(sf.tree, file_edits)).syntax_diagnostics()) > before:
+            return False
+    return True
 
 
 def _refactors(ws: Workspace, sf, offset: int) -> list[CodeAction]:
@@ -61,14 +77,9 @@ def _refactors(ws: Workspace, sf, offset: int) -> list[CodeAction]:
             continue
         slug = hit[1]
         stats = sf.doc.lookup(("metrics", slug, "statistics"))
-        table = sf.doc.lookup(("metrics", slug))
-        if (stats is None or not getattr(stats, "items", None)) and getattr(table, "kind", "") in (
-            "header",
-            "implicit",
-        ):
-            end = section_end(sf.tree, ("metrics", slug))
-            if end is not None:
-                edit = insert_after_table(sf.text, end, {"metrics": {slug: {"statistics": {"bootstrap_mean": {}}}}})
+        if stats is None or not getattr(stats, "items", None):
+            edit = add_table(sf.doc, sf.tree, ("metrics", slug, "statistics", "bootstrap_mean"), {})
+            if edit is not None:
                 return [CodeAction(f"Add a statistic (`bootstrap_mean`) to `{slug}`", "refactor", {sf.path: [edit]})]
         break
     return []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import tomllib
 from pathlib import Path
 
 from corpus import find
@@ -387,6 +388,72 @@ def test_define_metric_here_and_add_statistic_and_remove_ignored(fx):
     (e,) = rm.edits[path]
     assert text[e.start : e.end] == 'exposure_basis = ["x"]\n'
     assert any(a.title == "Replace with `analysis_bases`" for a in acts)
+
+
+def _apply_fix(fx, rel, action) -> str:
+    """The file's text after the action's edits (which all land in `rel`)."""
+    path = fx.path(rel)
+    assert set(action.edits) == {path}
+    text = fx.text(rel)
+    for e in sorted(action.edits[path], key=lambda e: e.start, reverse=True):
+        text = text[: e.start] + e.new_text + text[e.end :]
+    tomllib.loads(text)  # still valid TOML
+    return text
+
+
+def test_a_fix_that_would_write_a_duplicate_key_is_not_offered(fx):
+    # JET102's did-you-mean onto a key the table already has: only the removal is left
+    path, off = fx.edit(EXP, "[experiment]\nenrollment_period = 7\nenrolment_peri$0od = 3\n")
+    titles = [a.title for a in _fixes(fx, EXP, off)]
+    assert "Remove `enrolment_period`" in titles
+    assert not any(t.startswith("Replace with") for t in titles)
+    # JET104 `days28` next to `28_day`
+    path, off = fx.edit(EXP, '[metrics]\n28_day = ["active_hours"]\nday$0s28 = ["active_hours"]\n')
+    titles = [a.title for a in _fixes(fx, EXP, off)]
+    assert "Remove `days28`" in titles and "Replace with `28_day`" not in titles
+    # without the clash, the replacement is offered
+    path, off = fx.edit(EXP, "[experiment]\nenrolment_peri$0od = 3\n")
+    assert "Replace with `enrollment_period`" in [a.title for a in _fixes(fx, EXP, off)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # `statistics` written as an inline table
+        'weekly = ["mine"]\n[metrics.mine]\nselect_expression = "SUM(1)"\ndata_source = "clients_daily"\n'
+        "statistics = {}\n",
+        # the whole metric as an inline table
+        '[metrics]\nweekly = ["mine"]\nmine = { select_expression = "SUM(1)", data_source = "clients_daily" }\n',
+    ],
+    ids=["inline-statistics", "inline-metric"],
+)
+def test_add_a_statistic_writes_into_an_inline_table(fx, text):
+    text = text if text.startswith("[metrics]") else "[metrics]\n" + text
+    path, _ = fx.edit(EXP, text.replace('["mine"]', '["mi$0ne"]'))
+    (add,) = [a for a in _fixes(fx, EXP, fx.offset_of(EXP, '"mine"') + 1) if a.title.startswith("Add a statistic")]
+    fixed = _apply_fix(fx, EXP, add)
+    assert "bootstrap_mean = {}" in fixed and "[metrics.mine.statistics" not in fixed
+    fx.edit(EXP, fixed + "$0")
+    codes = {d.code for d in check_file(fx.ws, path).diagnostics}
+    assert "JET312" not in codes and "JET001" not in codes and "JET002" not in codes
+
+
+def test_add_to_a_window_keeps_the_last_items_comment_and_writes_a_missing_metrics_table(fx):
+    path, _ = fx.edit(
+        EXP,
+        '[metrics]\nweekly = [\n  "active_hours",  # the usual\n]\n\n[metrics.unu$0sed]\n'
+        'select_expression = "SUM(1)"\ndata_source = "clients_daily"\n',
+    )
+    add = next(a for a in _fixes(fx, EXP, fx.offset_of(EXP, "unused")) if a.title.startswith("Add `unused` to the `weekly`"))
+    assert '  "active_hours",  # the usual\n  "unused",\n]' in _apply_fix(fx, EXP, add)
+    # no `[metrics]` table at all: one is written above the metric's section
+    path, _ = fx.edit(EXP, '[experiment]\nenrollment_period = 7\n\n[metrics.unu$0sed]\nselect_expression = "SUM(1)"\n'
+                           'data_source = "clients_daily"\n')
+    add = next(a for a in _fixes(fx, EXP, fx.offset_of(EXP, "unused")) if a.title.startswith("Add `unused` to the `weekly`"))
+    fixed = _apply_fix(fx, EXP, add)
+    assert '[metrics]\nweekly = ["unused"]\n\n[metrics.unused]' in fixed
+    fx.edit(EXP, fixed + "$0")
+    assert "JET534" not in {d.code for d in check_file(fx.ws, path).diagnostics}
 
 
 def test_rendered_sql(fx):

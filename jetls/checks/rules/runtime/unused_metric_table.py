@@ -17,7 +17,7 @@ data_source = "clients_daily"
 """
 
 from jetls.diagnostics import Fix
-from jetls.document.edits import append_to_array, insert_entry
+from jetls.document.edits import append_to_array, insert_before_sections, insert_entry
 from jetls.schema import FileKind
 from jetls.workspace import key_span
 from jetls.workspace.index import entry, sub
@@ -47,6 +47,8 @@ def _add_to_window(ctx, slug: str) -> tuple[Fix, ...]:
             edit = append_to_array(ctx.text, e, slug)
         elif metrics is not None and metrics.kind == "header":
             edit = insert_entry(ctx.text, metrics, window, [slug])
+        elif metrics is not None and metrics.kind == "implicit":  # no `[metrics]` yet
+            edit = insert_before_sections(ctx.sf.tree, ("metrics",), {"metrics": {window: [slug]}})
         else:
             edit = None
         if edit is not None:

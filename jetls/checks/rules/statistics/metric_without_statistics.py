@@ -19,10 +19,8 @@ data_source = "clients_daily"
 ```
 """
 
-from typing import Any
-
 from jetls.diagnostics import Fix
-from jetls.document.edits import append_tables, insert_after_table, section_end
+from jetls.document.edits import add_table
 from jetls.schema import FileKind
 from jetls.workspace import key_span
 
@@ -64,8 +62,7 @@ def on_local_metric(ctx, m) -> None:
 
 def add_statistic(ctx, slug: str) -> tuple[Fix, ...]:
     """Add `[metrics.<slug>.statistics.bootstrap_mean]`: after the metric's table when this file
-    has one (in an experiment config, it adds statistics to a predefined metric)."""
-    stat: dict[str, Any] = {"metrics": {slug: {"statistics": {"bootstrap_mean": {}}}}}
-    end = section_end(ctx.sf.tree, ("metrics", slug))
-    edit = insert_after_table(ctx.text, end, stat) if end is not None else append_tables(ctx.text, stat)
-    return (Fix.here(f"Add a statistic (`bootstrap_mean`) to `{slug}`", edit),)
+    has one (in an experiment config, it adds statistics to a predefined metric), inside it when
+    it is an inline table."""
+    edit = add_table(ctx.doc, ctx.sf.tree, ("metrics", slug, "statistics", "bootstrap_mean"), {})
+    return (Fix.here(f"Add a statistic (`bootstrap_mean`) to `{slug}`", edit),) if edit is not None else ()
