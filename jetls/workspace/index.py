@@ -502,6 +502,7 @@ def file_index(sf: IndexedFile) -> FileIndex:
         pop = sub(project, "population", True)
         r_entry("data_source", entry(pop, "data_source"), "population data_source")
         r_entry("dimension", entry(pop, "dimensions"), "population dimensions")
+        r_entry("dimension", entry(pop, "group_by_dimension"), "population group_by_dimension")
         for _group, g in tables(sub(project, "metric_groups", True)):
             r_entry("metric", entry(g, "metrics"), "metric group")
     return FileIndex(tuple(defs), tuple(refs))

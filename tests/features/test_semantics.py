@@ -364,11 +364,29 @@ metrics = []
 [project.population]
 data_source = "main"
 dimensions = ["⟦o$0s⟧"]
+group_by_dimension = "⟦os⟧"
 """)
     got = {(loc.path, loc.start, loc.end) for loc in references(fx.ws, *fx.cursor)}
     assert got == fx.spans()
     assert [(fx.rel(loc.path), loc.start) for loc in definition(fx.ws, *fx.cursor)] == \
         [(fx.rel(p), s) for _, p, s, _ in fx.marks if "definitions" in p]
+
+
+def test_renaming_a_project_dimension_renames_its_group_by(tmp_path):
+    # OpMon: `group_by_dimension` must name one of `dimensions` (spec §3.13)
+    renames(tmp_path, """
+//- opmon/project.toml
+[project]
+platform = "firefox_desktop"
+metrics = []
+[project.population]
+data_source = "main"
+dimensions = ["⟦my_dim⟧", "os"]
+group_by_dimension = "⟦my$0_dim⟧"
+[dimensions.⟦my_dim⟧]
+select_expression = "x"
+data_source = "main"
+""", "dim2", base="")
 
 
 # ------------------------------------------------------------------------------------------------
