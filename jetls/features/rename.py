@@ -50,11 +50,11 @@ def _target(ws: Workspace, path: str, offset: int):
 
 def prepare_rename(ws: Workspace, path: str, offset: int) -> tuple[int, int, str] | None:
     """(start, end, placeholder) of the slug under the cursor; None when there is none.
-    Raises RenameError when there is one that cannot be renamed."""
-    t = _target(ws, path, offset)
+    Raises RenameError when there is one that cannot be renamed, whatever the new name."""
+    t = _renamable(ws, path, offset)
     if t is None:
         return None
-    occ, _res = t
+    occ = t[0]
     return occ.span[0], occ.span[1], occ.slug
 
 
@@ -67,17 +67,12 @@ def rename(ws: Workspace, path: str, offset: int, new_name: str) -> dict[str, li
             f"`{new_name}` is not a valid slug: use only letters, digits and `_` "
             "(the reference silently drops other names)"
         )
-    t = _target(ws, path, offset)
+    t = _renamable(ws, path, offset)
     if t is None:
         raise RenameError("there is no slug here to rename")
-    occ, res = t
+    occ, symbol, found = t
     if new_name == occ.slug:
         return {}
-    symbol = res.symbol
-    found = find_occurrences(ws, symbol)
-    _refuse_split(ws, symbol, found)
-    _refuse_unshadow(ws, symbol, found)
-    _refuse_outcome_partner(ws, symbol, found)
     _refuse_conflict(ws, symbol, found, new_name)
     edits: dict[str, list[TextEdit]] = {}
     for o in found:
@@ -85,6 +80,21 @@ def rename(ws: Workspace, path: str, offset: int, new_name: str) -> dict[str, li
     for path, s, e in _name_keys(ws, symbol, found):
         edits[path].append(TextEdit(s, e, new_name))
     return edits
+
+
+def _renamable(ws: Workspace, path: str, offset: int) -> tuple[Occurrence, Symbol, list[Occurrence]] | None:
+    """The occurrence under the cursor, its symbol and all its occurrences; RenameError when no
+    new name could rename it without changing what some file resolves to."""
+    t = _target(ws, path, offset)
+    if t is None:
+        return None
+    occ, res = t
+    symbol = res.symbol
+    found = find_occurrences(ws, symbol)
+    _refuse_split(ws, symbol, found)
+    _refuse_unshadow(ws, symbol, found)
+    _refuse_outcome_partner(ws, symbol, found)
+    return occ, symbol, found
 
 
 def _name_keys(ws: Workspace, symbol: Symbol, found: list[Occurrence]) -> list[tuple[str, int, int]]:

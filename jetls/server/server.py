@@ -20,6 +20,7 @@ from typing import Any, Callable
 
 from lsprotocol import types as lsp
 from pygls import uris
+from pygls.exceptions import JsonRpcException
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol, lsp_method
 
@@ -30,6 +31,21 @@ from jetls.server import convert, core, framing
 from jetls.syntax import LineIndex, SyntaxTree, parse
 
 log = logging.getLogger(__name__)
+
+
+class RequestFailed(JsonRpcException):
+    """An answer, not a server error: the request cannot be done, and the message says why
+    (a rename that would change what some file resolves to). Not logged as an error."""
+
+    CODE = int(lsp.LSPErrorCodes.RequestFailed)
+
+
+def _not_a_refusal(record: logging.LogRecord) -> bool:
+    return not (record.exc_info and isinstance(record.exc_info[1], RequestFailed))
+
+
+# pygls logs every error response with a traceback; a refusal is an ordinary answer.
+logging.getLogger("pygls.protocol.json_rpc").addFilter(_not_a_refusal)
 
 
 # Diagnostics published for one document at most (a note tells how many more there are).
@@ -161,6 +177,9 @@ class JetlsServer(LanguageServer):
         self.log(f"jetls: error in {where}\n{text}", lsp.MessageType.Error)
 
     def report_server_error(self, error: Exception, source) -> None:
+        if isinstance(error, RequestFailed):
+            log.debug("refused: %s", error)
+            return
         self.log_exception(str(getattr(source, "__name__", source)), error)
 
     # ------------------------------------------------------------------ roots & files
@@ -465,7 +484,7 @@ def guard(default: Any = None, name: str | None = None):
                 try:
                     _injected_fault(where)
                     return await fn(ls, *args, **kwargs)
-                except asyncio.CancelledError:
+                except (asyncio.CancelledError, JsonRpcException):  # (an error answer, e.g. RequestFailed)
                     raise
                 except Exception as exc:
                     ls.log_exception(where, exc)
@@ -478,6 +497,8 @@ def guard(default: Any = None, name: str | None = None):
                 try:
                     _injected_fault(where)
                     return fn(ls, *args, **kwargs)
+                except JsonRpcException:
+                    raise
                 except Exception as exc:
                     ls.log_exception(where, exc)
                     return default() if callable(default) else default

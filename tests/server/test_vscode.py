@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 import pytest_lsp
 from lsprotocol import types as lsp
+from pygls.exceptions import JsonRpcException
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
 from conftest import SERVER_CMD, accept_registrations, Doc, apply_edits, text_at, uri_of, wait_for
@@ -152,6 +155,23 @@ async def test_rename_across_files(client):
     with pytest.raises(Exception):
         await client.text_document_rename_async(lsp.RenameParams(text_document=doc.ident(), position=pos, new_name="not a slug"))
     assert (await client.text_document_prepare_rename_async(lsp.PrepareRenameParams(text_document=doc.ident(), position=pos))).placeholder == "uri_count"
+    doc.close()
+
+
+async def test_a_slug_that_cannot_be_renamed_is_refused_at_prepare_with_the_reason(client):
+    """The editor shows why before asking for a new name; a refusal is an answer, not a server
+    error (nothing is logged as one)."""
+    await wait_for(lambda: _ended(client))
+    errors_before = sum(1 for m in client.log_messages if m.type == lsp.MessageType.Error)
+    doc = Doc(client, client.root / "jetstream" / "my-experiment.toml")
+    doc.replace("enrollment_period = 7", 'enrollment_period = 7\noutcomes = ["spot"]')
+    pos = doc.pos('"spot"', delta=2)
+    with pytest.raises(JsonRpcException, match="an outcome is named by its file"):
+        await client.text_document_prepare_rename_async(lsp.PrepareRenameParams(text_document=doc.ident(), position=pos))
+    with pytest.raises(JsonRpcException, match="an outcome is named by its file"):
+        await client.text_document_rename_async(lsp.RenameParams(text_document=doc.ident(), position=pos, new_name="x"))
+    await asyncio.sleep(0.1)
+    assert sum(1 for m in client.log_messages if m.type == lsp.MessageType.Error) == errors_before
     doc.close()
 
 

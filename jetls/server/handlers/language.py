@@ -10,14 +10,10 @@ from lsprotocol import types as lsp
 from pygls.exceptions import JsonRpcException
 
 from jetls.server import convert, core
-from jetls.server.server import Context, JetlsServer, guard
+from jetls.server.server import Context, JetlsServer, RequestFailed, guard
 from jetls.syntax import LineIndex
 
 TRIGGER_CHARACTERS = ['"', "[", ".", "{", ",", "=", "_"]
-
-
-class RequestFailed(JsonRpcException):
-    CODE = int(lsp.LSPErrorCodes.RequestFailed)
 
 
 COMPLETION_KINDS = {
