@@ -104,7 +104,8 @@ class Resolution:
             return self.local + self.globals
         if self.status == LOCAL:
             return self.local[:1]
-        return self.globals[:1] if self.kind not in ("outcome", "function") else self.globals
+        # (functions: the union of both functions.toml files, the same slug's jetstream one wins)
+        return self.globals[:1] if self.kind != "outcome" else self.globals
 
 
 class Scope:

@@ -349,6 +349,24 @@ data_source = "d"
     assert got == fx.expected()
 
 
+def test_a_function_defined_in_both_functions_files_goes_to_jetstreams(tmp_path):
+    # spec §1.2: functions are the union of both files; for the same slug, jetstream's wins
+    fx = load(tmp_path, """
+//- definitions/functions.toml
+[functions.agg_sum]
+definition = "SUM({select_expr})"
+//- jetstream/definitions/functions.toml
+[functions.⟦agg_sum⟧]
+definition = "COALESCE(SUM({select_expr}), 0)"
+//- jetstream/exp.toml
+[metrics.local]
+select_expression = '{{agg$0_sum("z")}}'
+data_source = "d"
+""")
+    got = [(fx.rel(loc.path), fx.texts[loc.path][loc.start:loc.end]) for loc in definition(fx.ws, *fx.cursor)]
+    assert got == fx.expected()
+
+
 def test_opmon_dimensions(tmp_path):
     fx = load(tmp_path, """
 //- opmon/definitions/firefox_desktop.toml
