@@ -9,6 +9,7 @@ top-level, else the metric-hub checkout root), which is what both resolve paths 
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Callable, Iterator, TextIO
 from urllib.parse import quote
@@ -125,10 +126,17 @@ def platform_summary(results: list[FileResult]) -> str:
 
 
 def display_path(path: Path, cwd: Path) -> str:
+    """Relative to the current directory (`../definitions/x.toml` from inside `jetstream/`),
+    unless the two share nothing but the file system's root."""
     try:
         return path.relative_to(cwd).as_posix()
     except ValueError:
+        pass
+    try:
+        common = os.path.commonpath([path, cwd])
+    except ValueError:
         return str(path)
+    return Path(os.path.relpath(path, cwd)).as_posix() if Path(common).parent != Path(common) else str(path)
 
 
 def repository_path(path: Path, cwd: Path) -> str:

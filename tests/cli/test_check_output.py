@@ -107,6 +107,21 @@ def annotated_paths(proc: subprocess.CompletedProcess) -> set[str]:
     return paths
 
 
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_text_and_json_paths_are_relative_to_the_current_directory_even_above_it(checkout, fmt):
+    # run from inside jetstream/: the checkout's other CI folders are reported as ../<folder>/...
+    defs = checkout / "definitions" / "firefox_desktop.toml"
+    defs.write_text(defs.read_text() + '\n[data_sources.extra]\nfrom_expression = "t"\ndeprecated = true\n')
+    proc = run_jetls("check", "--format", fmt, "--min-severity", "hint", cwd=checkout / "jetstream")
+    if fmt == "json":
+        paths = {d["path"] for d in json.loads(proc.stdout)}
+    else:
+        paths = {m["path"] for m in map(TEXT_LINE.match, proc.stdout.splitlines()) if m}
+    assert "sidebar-redesign.toml" in paths
+    assert any(p.startswith("../definitions/") for p in paths), paths
+    assert all(not p.startswith("/") and (checkout / "jetstream" / p).is_file() for p in paths)
+
+
 @pytest.mark.parametrize("where", [".", "jetstream", "jetstream/outcomes", ".."])
 def test_github_paths_are_relative_to_the_metric_hub_root_outside_git(checkout, where):
     cwd = (checkout / where).resolve()
