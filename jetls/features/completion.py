@@ -113,9 +113,12 @@ class _Completer:
     def quote(self, value: str, quoted: bool) -> str:
         """`value` as it is inserted: bare inside a string, else a TOML string in the quote style
         of the array around it (and after a space when typed right after `=`)."""
-        if not quoted:
-            return value
         ctx = self.ctx
+        if not quoted:
+            # inside a one-line string still being typed (`weekly = ["act`): close it too
+            s = ctx.string
+            open_end = not ctx.string_closed and s is not None and s.style in ("basic", "literal")
+            return value + ('"' if s is not None and s.style == "basic" else "'") if open_end else value
         literal = ctx.in_array and any(getattr(i, "style", None) == "literal" for i in ctx.array_items)
         text = f"'{value}'" if literal and "'" not in value else toml_value(value)
         span = ctx.replace_span
@@ -275,13 +278,19 @@ class _Completer:
             kind = "statistic" if section.entry_reference == "statistic" else "key"
             if parent == ("segments",) and name == "data_sources":
                 kind = "key"
+            insert = name
+            if self._declared_elsewhere(parent + (name,)):
+                # `[metrics]` is there already: a second one would be a TOML error
+                if not any(isinstance(n, Section) for n in node.fields.values()) and node.entries is None:
+                    continue
+                insert = name + "."  # on to a table below it
             self.add(
                 CompletionItem(
                     name,
                     kind,
                     detail=_first_sentence(node.doc) if kind == "key" else "statistic",
                     documentation=node.doc,
-                    insert_text=name,
+                    insert_text=insert,
                     replace_span=span,
                     sort_text=f"0{name}",
                 )
@@ -289,6 +298,13 @@ class _Completer:
         ref = section.entry_reference
         if ref in ("metric", "data_source", "segment", "segment_data_source") and section.entries is not None:
             self.slug_items(ref, False, span)
+
+    def _declared_elsewhere(self, path: tuple[str, ...]) -> bool:
+        """Whether a `[path]` header other than the one at the cursor declares this table."""
+        t = self.file.doc.lookup(path)
+        if not isinstance(t, Table) or t.kind != "header" or t.decl is None:
+            return False
+        return not (t.decl[0] <= self.ctx.offset <= t.decl[1] + 1)
 
     # -- keys -------------------------------------------------------------------------------------
     def keys(self) -> None:

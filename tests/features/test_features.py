@@ -93,7 +93,21 @@ def test_window_completion_offers_platform_metrics_only(fx):
     ah = next(i for i in items if i.label == "active_hours")
     assert "Active hours" in ah.documentation and "clients_daily" in ah.documentation
     assert "definitions/firefox_desktop.toml" in ah.detail
-    assert ah.replace_span == (off, off) and ah.insert_text == "active_hours"
+    # the string is still open (`weekly = ["`): the item closes it, so the file stays valid
+    assert ah.replace_span == (off, off) and ah.insert_text == 'active_hours"'
+    path, off = fx.edit(EXP, "[metrics]\nweekly = ['act$0")
+    ah = next(i for i in complete(fx.ws, path, off) if i.label == "active_hours")
+    assert ah.insert_text == "active_hours'"
+
+
+def test_a_header_that_exists_is_offered_as_the_way_to_a_table_below_it(fx):
+    path, off = fx.edit(EXP, "[experiment]\nenrollment_period = 7\n[metrics]\nweekly = []\n\n[$0")
+    items = {i.label: i for i in complete(fx.ws, path, off)}
+    assert items["metrics"].insert_text == "metrics."  # `[metrics]` exists: on to `[metrics.<slug>]`
+    assert items["segments"].insert_text == "segments"
+    # the header being typed is not "another" one
+    path, off = fx.edit(EXP, "[metrics$0")
+    assert {i.label: i for i in complete(fx.ws, path, off)}["metrics"].insert_text == "metrics"
 
 
 def test_window_completion_includes_local_and_attached_outcome_metrics(fx):
