@@ -299,6 +299,19 @@ class _Completer:
         if ref in ("metric", "data_source", "segment", "segment_data_source") and section.entries is not None:
             self.slug_items(ref, False, span)
 
+    def _unclosed_tail(self) -> str:
+        """What a Jinja call inserted at the end of a tag and a one-line string still being typed
+        (`select_expression = "{{ `) adds so that both are closed: ` }}` and the quote."""
+        ctx, j, s = self.ctx, self.ctx.jinja, self.ctx.string
+        if j is None or s is None or ctx.string_index is None:
+            return ""
+        if j.tag != "{{" or "}}" in s.value[ctx.string_index :]:
+            return ""
+        tail = " }}"
+        if not ctx.string_closed and s.style in ("basic", "literal"):
+            tail += '"' if s.style == "basic" else "'"
+        return tail
+
     def _declared_elsewhere(self, path: tuple[str, ...]) -> bool:
         """Whether a `[path]` header other than the one at the cursor declares this table."""
         t = self.file.doc.lookup(path)
@@ -601,6 +614,7 @@ class _Completer:
             return
         if "functions" in scope and self.scope is not None:
             q = _inner_quote(ctx.string.style if ctx.string is not None else "basic")
+            tail = self._unclosed_tail()
             for slug, defs in sorted(self.scope.visible("function").items()):
                 d = defs[0]
                 where = _docs.rel(self.ws, d.path)
@@ -625,7 +639,7 @@ class _Completer:
                         "function",
                         detail=where,
                         documentation=doc,
-                        insert_text=f"{slug}({q}$1{q})",
+                        insert_text=f"{slug}({q}$1{q}){tail}",
                         is_snippet=True,
                         replace_span=span,
                         sort_text=f"0{slug}",

@@ -228,6 +228,17 @@ def test_accepted_jinja_function_keeps_the_toml_string_valid(fx, q, inserted):
     assert tomllib.loads(after)["metrics"]["x"]["select_expression"].startswith("{{ agg_sum(")
 
 
+@pytest.mark.parametrize("q", ['"', "'", '"""'])
+def test_a_jinja_call_at_the_end_of_an_open_tag_closes_the_tag_and_a_one_line_string(fx, q):
+    path, off = fx.edit(EXP, f"[metrics.x]\nselect_expression = {q}{{{{ agg_$0")
+    item = next(i for i in complete(fx.ws, path, off) if i.label == "agg_sum")
+    after = _accept(fx.text(EXP), item)
+    if q != '"""':  # (a multi-line string may go on below: it is left open)
+        assert tomllib.loads(after)["metrics"]["x"]["select_expression"].endswith(") }}")
+    else:
+        assert after.endswith(") }}")
+
+
 def test_list_completion_follows_the_quote_style_and_a_bare_equals_gets_a_space(fx):
     import tomllib
 
