@@ -314,6 +314,7 @@ class Context:
     # -- facts several rules share (memoised per check) -----------------------------------------
     def shared(self, key: str, make: Callable[["Context"], object]):
         """`make(ctx)`, computed once per check of the file (a rule's own memo)."""
+        self._reads_context = True
         try:
             return self._memo[("shared", key)]
         except KeyError:
@@ -323,6 +324,7 @@ class Context:
     @property
     def window_slugs(self) -> set[str]:
         """Slugs this file lists in an analysis window."""
+        self._reads_context = True  # (a memo hit reads the file as much as the first call)
         slugs = self._memo.get("window_slugs")
         if slugs is None:
             slugs = self._memo["window_slugs"] = {
@@ -335,6 +337,7 @@ class Context:
         """Metrics an analysis of this Jetstream file computes: those in the windows of the file
         and of its layers (not `days28`, which is no window), an outcome's own metrics, and what
         they depend on (closed over local `depends_on`)."""
+        self._reads_context = True
         used = self._memo.get("used_metrics")
         if used is not None:
             return used
@@ -389,6 +392,23 @@ class Context:
                 else set()
             )
         return used
+
+    def data_source_users(self, ds: str) -> list[str]:
+        """What an analysis of this file builds data source `ds` for: the used metrics reading it
+        (as `metric` names) and the exposure signal."""
+        users = [f"metric `{m}`" for m in self.metrics_using(ds)]
+        signal = entry(sub(sub(self.root, "experiment"), "exposure_signal"), "data_source")
+        if signal is not None and signal.to_python() == ds:
+            users.append("the exposure signal")
+        return users
+
+    def unused_data_source_note(self, ds: str) -> str:
+        """For a data source of an experiment config, defaults or outcome that no analysis builds:
+        the note saying why its errors are warnings (the reference validates it only when built);
+        "" when it is used, or the file is another kind."""
+        if self.kind not in (FileKind.EXPERIMENT, FileKind.DEFAULTS, FileKind.OUTCOME) or self.data_source_users(ds):
+            return ""
+        return " (nothing this file analyses uses this data source, so the reference never builds it)"
 
     def metrics_using(self, ds: str) -> list[str]:
         """Used metrics whose (winning) `data_source` is `ds`."""

@@ -31,6 +31,9 @@ from .replay import Replayed
 from .schema_walk import walk
 from .suppressions import finish
 
+#: The note of a problem in a metric no window uses (errors become warnings).
+UNUSED_METRIC = " (this metric is in no window, so the reference never renders it)"
+
 _WILDCARD = re.compile(r"[*?\[]")
 
 
@@ -340,7 +343,7 @@ class Traversal(Context):
             fld: str,
             sql_kind: str,
             context: templates.TemplateContext,
-            downgrade: bool = False,
+            unrendered: str = "",
             owner: tuple[str, Table | None] | None = None,
         ) -> None:
             if e is None or not isinstance(e.value, String):
@@ -354,7 +357,7 @@ class Traversal(Context):
                 else templates.render(src, context).problems
             )
             if problems or (owner is not None and self._handlers["sql_string"]):  # (else: nothing to say)
-                self.string(StringValue(e, context, problems, owner, downgrade))
+                self.string(StringValue(e, context, problems, owner, unrendered))
 
         context = templates.TemplateContext(functions, self.scope.parameter_values(), False, "metric_select")
         for name, t in tables(root.items.get("metrics")):
@@ -363,11 +366,11 @@ class Traversal(Context):
                 "metric_select",
                 "expression",
                 context,
-                downgrade=k is FileKind.EXPERIMENT and name not in used,
+                unrendered=UNUSED_METRIC if k is FileKind.EXPERIMENT and name not in used else "",
                 owner=("metrics", t),
             )
         app_dataset = self.scope.app_dataset()
-        for t in dict(tables(root.items.get("data_sources"))).values():
+        for ds_name, t in dict(tables(root.items.get("data_sources"))).items():
             dd = entry(t, "default_dataset", True)
             named = dd.to_python() if dd is not None else None
             dataset = named if isinstance(named, str) else None
@@ -378,9 +381,18 @@ class Traversal(Context):
                 # (`render_from_expression`): OpMon, Looker and the definitions' CI have none
                 self.view == "jetstream",
                 "data_source_from",
-                app_dataset or dataset,
+                # the parser formats `{dataset}` with `default_dataset` as it builds the data
+                # source (`_check_default_dataset_provided_if_needed`), before any app dataset
+                dataset,
             )
-            check(entry(t, "from_expression", True), "data_source_from", "from", context, owner=("data_sources", t))
+            check(
+                entry(t, "from_expression", True),
+                "data_source_from",
+                "from",
+                context,
+                unrendered=self.unused_data_source_note(ds_name),
+                owner=("data_sources", t),
+            )
         if k is not FileKind.OUTCOME:
             from_context = templates.TemplateContext(functions, None, True, "segment_from", app_dataset)
             select_context = templates.TemplateContext(functions, None, False, "segment_select")

@@ -238,7 +238,9 @@ class StringValue:
     context: object  # jetls.templates.TemplateContext
     problems: tuple[Problem, ...]
     owner: tuple[str, Table | None] | None = None  # (section, table) of a select or from expression
-    downgrade: bool = False  # a metric no window uses: the reference never renders it
+    #: Why the reference never renders it (a metric no window uses, a data source nothing uses):
+    #: its errors are reported as warnings, with this note.
+    unrendered: str = ""
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """A range of the decoded string, in the file."""

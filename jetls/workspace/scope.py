@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 LOCAL = "local"  # resolved by the file's own layers (the file, defaults, attached outcomes)
 GLOBAL = "global"  # resolved by the platform's definitions in the file's view
 PARTIAL = "partial"  # metric tables exist, but none of them (merged) is a full definition
-UNATTACHED = "unattached"  # only an outcome the experiment does not attach defines it (metrics)
+UNATTACHED = "unattached"  # only an outcome the experiment does not attach defines it (metrics, data sources)
 MISSING = "missing"
 
 #: Kinds whose definitions merge attribute by attribute across layers (spec §1.4); the others
@@ -290,7 +290,23 @@ class Scope:
             return Resolution(kind, slug, LOCAL, local, glob, self._anchored(kind, slug, anchor))
         if glob:
             return Resolution(kind, slug, GLOBAL, local, glob, Symbol(kind, slug, self.platform, False))
+        if kind == "data_source":
+            outs = self._in_unattached_outcomes(kind, slug)
+            if outs:
+                return Resolution(kind, slug, UNATTACHED, local, glob, self._unresolved(kind, slug), outs)
         return self._missing(kind, slug, local, glob)
+
+    def _in_unattached_outcomes(self, kind: str, slug: str) -> tuple[Definition, ...]:
+        """An experiment config's slug that only outcomes it does not attach define (full
+        definitions, for metrics): Experimenter may attach one, so it is no plain unknown."""
+        if self.kind is not FileKind.EXPERIMENT:
+            return ()
+        attached = {of.path for _, of in self.attached}
+        return tuple(
+            d
+            for d in self.ws.index.definitions(kind, slug, self.platform, layers=(LAYER_OUTCOME,))
+            if d.path not in attached and (kind != "metric" or is_full_metric((d.table,)))
+        )
 
     def _resolve_metric(
         self, slug: str, local: tuple[Definition, ...], glob: tuple[Definition, ...], upstream: bool
@@ -310,15 +326,9 @@ class Scope:
             return Resolution(kind, slug, LOCAL, local, glob, self._anchored(kind, slug, anchor))
         if glob and is_full_metric(d.table for d in glob):
             return Resolution(kind, slug, GLOBAL, local, glob, global_symbol)
-        if self.kind is FileKind.EXPERIMENT:
-            attached = {of.path for _, of in self.attached}
-            outs = tuple(
-                d
-                for d in self.ws.index.definitions(kind, slug, self.platform, layers=(LAYER_OUTCOME,))
-                if d.path not in attached and is_full_metric((d.table,))
-            )
-            if outs:
-                return Resolution(kind, slug, UNATTACHED, local, glob, self._unresolved(kind, slug), outs)
+        outs = self._in_unattached_outcomes(kind, slug)
+        if outs:
+            return Resolution(kind, slug, UNATTACHED, local, glob, self._unresolved(kind, slug), outs)
         if glob:
             return Resolution(kind, slug, PARTIAL, local, glob, global_symbol)
         if local:

@@ -567,3 +567,108 @@ def test_a_chosen_platform_is_no_conflict(tmp_path):
     """,
         extra=IOS_OUTCOME,
     )
+
+
+# -- data sources the analysis builds (`mcp/data_source.py`, found against the reference) ---------
+
+
+def test_dataset_placeholder_needs_default_dataset_whatever_the_app(tmp_path):
+    # `DataSource._check_default_dataset_provided_if_needed` formats `from_expression` with no
+    # dataset as the data source is built: the app's dataset comes too late to save it.
+    check_fixture(
+        tmp_path,
+        EXP,
+        """
+        [metrics]
+        weekly = ["m"]
+        [metrics.m]
+        select_expression = "SUM(1)"
+        data_source = "qa_ds"
+        statistics = { bootstrap_mean = {} }
+        [data_sources.qa_ds]
+        from_expression = "mozdata.{dataset}.clients_daily"
+        #                          ^^^^^^^^^ error JET406 `default_dataset` is not set
+    """,
+        only={"JET406"},
+    )
+
+
+def test_a_data_source_nothing_uses_is_never_built_so_its_value_errors_are_warnings(tmp_path):
+    # `DataSourceDefinition.resolve` builds only the data sources an analysis reads; the enum and
+    # `{dataset}` validators of `DataSource` run then.
+    check_fixture(
+        tmp_path,
+        EXP,
+        """
+        [data_sources.spare]
+        from_expression = "mozdata.{dataset}.x"
+        #                          ^^^^^^^^^ warning JET406 never builds it
+        experiments_column_type = "glen"
+        #                          ^^^^ warning JET108 never builds it
+    """,
+        only={"JET406", "JET108"},
+    )
+
+
+def test_a_data_source_the_exposure_signal_reads_is_used(tmp_path):
+    # `ExposureSignal.to_mozanalysis_exposure_signal` resolves its data source: without a
+    # `from_expression` it fails like a metric's would.
+    check_fixture(
+        tmp_path,
+        EXP,
+        """
+        [experiment.exposure_signal]
+        name = "x"
+        friendly_name = "X"
+        description = "d"
+        data_source = "sig"
+        select_expression = "TRUE"
+        window_start = 0
+        window_end = "analysis_window_end"
+        [data_sources.sig]
+        #             ^^^ error JET110 requires `from_expression` when it is used
+        from_expresion = "t"
+    """,
+        only={"JET110"},
+    )
+
+
+def test_dates_are_read_by_strptime_which_takes_unpadded_parts(tmp_path):
+    # `mcp/util.py` `parse_date`: `datetime.strptime(value, "%Y-%m-%d")`.
+    check_fixture(
+        tmp_path,
+        EXP,
+        """
+        [experiment]
+        start_date = "2026-2-12"
+        end_date = "2026-02-30"
+        #           ^^^^^^^^^^ error JET109 February 2026 has 28 days
+    """,
+        only={"JET109"},
+    )
+
+
+def test_a_data_source_only_an_unattached_outcome_defines_is_a_note(tmp_path):
+    # Experimenter may attach the outcome (as for its metrics, JET202).
+    check_fixture(
+        tmp_path,
+        EXP,
+        """
+        [metrics]
+        weekly = ["m"]
+        [metrics.m]
+        select_expression = "SUM(1)"
+        data_source = "outcome_only"
+        #              ^^^^^^^^^^^^ information JET205 only defined by the outcome `my-outcome`
+        statistics = { bootstrap_mean = {} }
+    """,
+        extra={
+            OUTCOME: """
+            friendly_name = "O"
+            description = "d"
+            [data_sources.outcome_only]
+            from_expression = "t"
+            """
+        },
+        only={"JET205"},
+    )

@@ -2,6 +2,7 @@
 
 from jetls.checks.suggest import did_you_mean
 from jetls.workspace import KIND_LABELS
+from jetls.workspace.scope import UNATTACHED
 
 _SECTIONS = {
     "metric": ("metrics",),
@@ -13,8 +14,23 @@ _SECTIONS = {
 
 
 def report_unresolved(ctx, code: str, ref, text: str) -> None:
-    """Emit `code` for the `hooks.Ref` when it resolves nowhere; `text`: what then fails."""
+    """Emit `code` for the `hooks.Ref` when it resolves nowhere; `text`: what then fails. A slug
+    that only outcomes the experiment does not attach define is a note: Experimenter may attach
+    one (as for metrics, JET202)."""
     if ctx.resolve_simple(ref.kind, ref.slug) is not None:
+        return
+    res = ctx.scope.resolve(ref.kind, ref.slug)
+    if res.status == UNATTACHED:
+        names = sorted({ctx.ws.file(d.path).stem for d in res.unattached if ctx.ws.file(d.path)})
+        ctx.emit(
+            code,
+            ref.span,
+            f"{KIND_LABELS[ref.kind]} `{ref.slug}` is only defined by the outcome "
+            f"{', '.join(f'`{n}`' for n in names)} on `{ctx.platform}`: it resolves only if Experimenter attaches "
+            f"outcome {names[0]} (or add it to `[experiment].outcomes`); else {text}",
+            related=[ctx.rel(d, f"defined in outcome {ctx.ws.file(d.path).stem}") for d in res.unattached[:3]],
+            severity="information",
+        )
         return
     s = ctx.suggest_slug(ref.kind, ref.slug, _SECTIONS.get(ref.kind))
     ctx.emit(

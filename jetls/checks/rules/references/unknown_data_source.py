@@ -5,6 +5,8 @@ target that no table defines on the file's platform, in the file's tool view.
 
 **Why it matters:** the reference fails to resolve it ("No default definition for data source
 …"): CI fails or the analysis stops; for a definitions file, every experiment using the metric.
+When only an outcome the experiment does not attach defines it, a note (information):
+Experimenter may attach that outcome.
 
 **Fix:** use a defined data source (the quick fix writes the closest), or define
 `[data_sources.<slug>]`.

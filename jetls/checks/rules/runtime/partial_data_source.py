@@ -35,15 +35,11 @@ def on_data_source(ctx, name: str, t) -> None:
     glob = ctx.global_defs("data_source", name)
     if not glob:
         return  # (JET110)
-    users = ctx.metrics_using(name)
+    users = ctx.data_source_users(name)
     msg = (
         f"`[data_sources.{name}]` has no `from_expression`: a local data source replaces the predefined one "
         "entirely (data sources do not support partial overrides), so "
-        + (
-            f"metric{'s' if len(users) > 1 else ''} {', '.join(f'`{u}`' for u in users[:4])} "
-            if users
-            else "every metric using it "
-        )
+        + (f"{', '.join(users[:4])} " if users else "every metric using it ")
         + "fail with \"'from_expression' must be <class 'str'> (got None …)\"; copy the `from_expression` of "
         "the predefined data source"
     )

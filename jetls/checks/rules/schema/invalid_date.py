@@ -3,8 +3,9 @@
 A date written in another format or that does not exist: `start_date = "2024/01/01"`,
 `"2024-02-30"`.
 
-**Why it matters:** the reference parses dates with `%Y-%m-%d` and fails ("time data … does not
-match format"): CI fails or the analysis stops.
+**Why it matters:** the reference parses dates with `strptime("%Y-%m-%d")` and fails ("time data
+… does not match format"): CI fails or the analysis stops. (`strptime` takes unpadded parts:
+`"2026-2-12"` is a date.)
 
 **Fix:** write the date as `"YYYY-MM-DD"` (or as a TOML date, `2024-01-01`).
 
@@ -21,25 +22,26 @@ from datetime import datetime
 CODE = "JET109"
 SEVERITY = "error"
 
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# The shape of a date whose parts may not exist (`2025-02-30`); `strptime` also takes unpadded
+# parts (`2026-2-12`), and so does the reference.
+_DATE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$")
 
 
 def on_string(ctx, s) -> None:
     if s.off_enum or s.field.format != "date":
         return
     val = s.value
+    reason = _reason(val)
+    if not reason:
+        return
     if not _DATE.match(val):
         ctx.emit(
             CODE,
             s.span,
-            f"`{val}` is not a date in `YYYY-MM-DD` format (the reference fails with "
-            f"\"time data {val!r} does not match format '%Y-%m-%d'\")",
+            f'`{val}` is not a date in `YYYY-MM-DD` format (the reference fails with "{reason}")',
         )
         return
-    try:
-        datetime.strptime(val, "%Y-%m-%d")
-    except ValueError:
-        ctx.emit(CODE, s.span, f'`{val}` is not a valid date: {_why(val)} (the reference fails with "{_reason(val)}")')
+    ctx.emit(CODE, s.span, f'`{val}` is not a valid date: {_why(val)} (the reference fails with "{reason}")')
 
 
 def _why(val: str) -> str:

@@ -33,4 +33,10 @@ def on_string(ctx, s) -> None:
     ):
         return
     msg, best = off_enum(s)
-    ctx.emit(CODE, s.span, msg, data={"replacement": best} if best else None)
+    note = ""
+    path = s.entry.path
+    if f.name == "experiments_column_type" and len(path) == 3 and path[0] == "data_sources":
+        note = ctx.unused_data_source_note(path[1])  # (checked only when the data source is built)
+    ctx.emit(
+        CODE, s.span, msg + note, severity="warning" if note else None, data={"replacement": best} if best else None
+    )

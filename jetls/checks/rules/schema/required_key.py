@@ -52,6 +52,6 @@ def on_data_source(ctx, name: str, t: Table) -> None:
         key_span(t),
         f"`[data_sources.{name}]` requires `from_expression` when it is used "
         "(\"'from_expression' must be <class 'str'> (got None …)\")",
-        severity=None if ctx.metrics_using(name) else "warning",
+        severity=None if ctx.data_source_users(name) else "warning",
         data={"missing": "from_expression"},
     )

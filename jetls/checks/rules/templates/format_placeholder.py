@@ -2,7 +2,9 @@
 
 After Jinja, the reference fills `{dataset}` in from expressions (and `{select_expr}` in
 functions.toml definitions) with Python's `str.format`: another placeholder, a single `{` or
-`}`, or `{dataset}` without a value (no `default_dataset`, no app dataset) fails.
+`}`, or `{dataset}` without `default_dataset` fails (the parser formats it as it builds the data
+source, before Jetstream supplies the app's dataset). In a data source nothing uses (never
+built), a warning.
 
 **Why it matters:** the format call raises (`KeyError`, "Single '}' encountered"): the data
 source or function cannot be used.
