@@ -6,7 +6,7 @@ from __future__ import annotations
 from jetls.diagnostics import Problem
 from jetls.lru import weighed_lru
 
-from .lexer import lex
+from .lexer import lex, mask_raw_bytes
 from .syntax import FROM_PREFIX, KINDS, MAX_SQL, hint, parse_problems, strict_problems
 
 __all__ = ["KINDS", "check_sql", "clear_caches"]
@@ -39,7 +39,7 @@ def _check_cached(sql: str, kind: str, routines) -> tuple[Problem, ...]:
         what = {"expression": "a select expression", "from": "a table or subquery", "query": "a query"}[kind]
         return (Problem(0, len(sql), "JET450", "error", f"empty SQL: expected {what}"),)
     prefix = FROM_PREFIX if kind == "from" else ""
-    text = prefix + sql
+    text = prefix + mask_raw_bytes(sql)
     lx = lex(text)
     problems = parse_problems(text, kind, lx)
     if lx is not None:

@@ -8,6 +8,7 @@ inclusive).
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass
 
 
@@ -17,6 +18,29 @@ def _dialect():
     from sqlglot.dialects.dialect import Dialect
 
     return Dialect.get_or_raise("bigquery")
+
+
+_RAW_BYTES = re.compile(r"""(?i)(?<![\w.])(?:rb|br)('\'\'|\"\"\"|'|\")""")
+
+
+def mask_raw_bytes(text: str) -> str:
+    """`rb'...'` and `br'...'` (raw bytes: valid BigQuery that sqlglot's tokenizer does not know)
+    written as `b'...'` of the same length (offsets stay): the `r` a space, and the content's
+    backslashes, which escape nothing in a raw literal, `x`."""
+    if not _RAW_BYTES.search(text):
+        return text
+    out, pos = [], 0
+    for m in _RAW_BYTES.finditer(text):
+        if m.start() < pos:
+            continue
+        quote = m.group(1)
+        end = text.find(quote, m.end())
+        if end < 0:
+            break
+        out.append(text[pos : m.start()] + " b" + quote + text[m.end() : end].replace("\\", "x") + quote)
+        pos = end + len(quote)
+    out.append(text[pos:])
+    return "".join(out)
 
 
 def tokenize(text: str) -> list | None:
@@ -159,7 +183,8 @@ _NOT_CALLS = {
 }
 # Tokens after which a `name (` is a type with parameters (`CAST(x AS NUMERIC(10, 2))`), a
 # declaration (`FUNCTION f(x INT64)`), or a column/alias list, not a call.
-_NOT_CALL_AFTER = {"ALIAS", "FUNCTION", "TABLE", "PROCEDURE", "INTO"}
+# (`TABLESAMPLE SYSTEM (10 PERCENT)`: a sampling method, not a call)
+_NOT_CALL_AFTER = {"ALIAS", "FUNCTION", "TABLE", "PROCEDURE", "INTO", "TABLE_SAMPLE"}
 _NAME_TYPES = {"VAR", "IDENTIFIER"}
 # After `*` (or `t.*`): `EXCEPT (a, b)` / `REPLACE (x AS y)` are column lists.
 _STAR_MODIFIERS = {"EXCEPT", "REPLACE"}
@@ -235,6 +260,8 @@ def find_calls(lx: Lexed) -> list[Call]:
                 continue
         if pname in _NOT_CALL_AFTER:
             continue
+        if tname == "FILTER" and pname == "R_PAREN":
+            continue  # `COUNT(*) FILTER (WHERE ...)`: a clause BigQuery lacks (the strict checks say so)
         if tname not in _NAME_TYPES and not tok.text[:1].isalpha():
             continue  # punctuation, literals
         if tname in ("STRING", "NUMBER") or tname.endswith("_STRING"):

@@ -425,19 +425,36 @@ def strict_problems(text: str, kind: str, lx: Lexed) -> list[Problem]:
     # per bracket level: the clause being read ("select" while in a SELECT list)
     clause: list[str | None] = [None]
     cases: list[list] = []  # open CASE expressions: [state, index of the last WHEN]
+    opened: list[int] = []  # indices of the brackets open at this point
     for i in [k for k, nm in enumerate(names) if nm in _STRICT_TOKENS]:
         t = toks[i]
         tt = names[i]
         nx = name(i + 1)
         if tt in ("L_PAREN", "L_BRACKET"):
             clause.append(None)
+            opened.append(i)
             if nx == "COMMA" and i + 1 not in angles:
                 err(i + 1, i + 1, "an item is missing before this `,`")
             continue
         if tt in ("R_PAREN", "R_BRACKET"):
             if len(clause) > 1:
                 clause.pop()
+            if opened:
+                opened.pop()
             continue
+        if tt in _OTHER_DIALECTS:
+            err(i, i, _OTHER_DIALECTS[tt])
+            continue
+        if tt == "FILTER" and name(i - 1) == "R_PAREN" and nx == "L_PAREN":
+            err(i, i, _FILTER)
+            continue
+        if tt == "ALIAS" and opened and i + 1 < n and toks[i + 1].text.upper() in _OTHER_TYPES:
+            o = opened[-1]
+            if o and toks[o - 1].text.upper() in ("CAST", "SAFE_CAST"):
+                typ = toks[i + 1].text
+                good = _OTHER_TYPES[typ.upper()]
+                err(i + 1, i + 1, f"`{typ}` is not a BigQuery type: write `{good}`", {"replacement": good})
+                continue
         if tt == "SELECT":
             clause[-1] = "select"
         elif tt in _SELECT_CLAUSES or tt == "EXCEPT" and name(i - 1) != "STAR":
@@ -503,6 +520,32 @@ def strict_problems(text: str, kind: str, lx: Lexed) -> list[Problem]:
     return out
 
 
+# Other dialects' syntax that sqlglot's BigQuery parser accepts (and rewrites) but BigQuery rejects.
+_OTHER_DIALECTS = {
+    "DCOLON": "`::` is not a BigQuery cast: write `CAST(<value> AS <type>)`",
+    "ILIKE": "BigQuery has no `ILIKE`: write `LOWER(<value>) LIKE LOWER(<pattern>)`",
+}
+_FILTER = (
+    "BigQuery has no `FILTER (WHERE ...)` clause on aggregates: write `COUNTIF(<condition>)`, or the "
+    "aggregate of `IF(<condition>, <value>, NULL)`"
+)
+# Type names of other dialects in `CAST(x AS <type>)`, and BigQuery's.
+_OTHER_TYPES = {
+    "VARCHAR": "STRING",
+    "NVARCHAR": "STRING",
+    "CHAR": "STRING",
+    "NCHAR": "STRING",
+    "CHARACTER": "STRING",
+    "TEXT": "STRING",
+    "DOUBLE": "FLOAT64",
+    "REAL": "FLOAT64",
+    "FLOAT4": "FLOAT64",
+    "FLOAT8": "FLOAT64",
+    "INT2": "INT64",
+    "INT4": "INT64",
+    "INT8": "INT64",
+}
+
 # The tokens the loop of `strict_problems` looks at (the others only sit between them).
 _STRICT_TOKENS = (
     frozenset(
@@ -529,8 +572,10 @@ _STRICT_TOKENS = (
             "END",
             "INTERVAL",
             "JOIN",
+            "FILTER",
         }
     )
+    | set(_OTHER_DIALECTS)
     | _SELECT_CLAUSES
     | set(_NEEDS_OPERAND)
 )

@@ -111,6 +111,12 @@ STRICT = [
     ("SELECT * FROM a ⟦JOIN⟧ b WHERE x", "query", "`JOIN` without a condition"),
     ("SELECT * FROM a LEFT ⟦JOIN⟧ `p.d.t` AS b GROUP BY 1", "query", "`JOIN` without a condition"),
     ("COUNT(⟦DISTINCT⟧)", "expression", "`DISTINCT` has no expression"),
+    # other dialects' syntax that sqlglot rewrites into BigQuery's (found by QA)
+    ("SUM(x⟦::⟧INT64)", "expression", "`::` is not a BigQuery cast"),
+    ("COUNTIF(country ⟦ILIKE⟧ 'u%')", "expression", "BigQuery has no `ILIKE`"),
+    ("COUNTIF(CAST(country AS ⟦VARCHAR⟧) = 'US')", "expression", "write `STRING`"),
+    ("SAFE_CAST(x AS ⟦double⟧)", "expression", "write `FLOAT64`"),
+    ("COUNT(*) ⟦FILTER⟧ (WHERE x > 1)", "expression", "no `FILTER (WHERE ...)`"),
 ]
 
 
@@ -156,6 +162,10 @@ LIBERTIES = [
     ("STRUCT(1 AS a, 'x' AS b)", "expression"),
     ("[1, 2, 3][OFFSET(0)]", "expression"),
     ("WITH x AS (SELECT 1 AS a) SELECT a, FROM x", "query"),
+    ("COUNTIF(b'abc' = rb'abc')", "expression"),  # raw bytes, either prefix order
+    ("COUNTIF(b'abc' = BR'a\\d')", "expression"),
+    ("SELECT * FROM t TABLESAMPLE SYSTEM (10 PERCENT)", "query"),
+    ("STRUCT(1 AS text, 2 AS char)", "expression"),  # type-like names as aliases
 ]
 
 
