@@ -273,6 +273,8 @@ class Traversal(Context):
             )
         for name, t in tables(root.items.get("data_sources")):
             self.fire("slug", "data_source", name, t)
+            if not _WILDCARD.search(name):
+                self.fire("data_source", name, t)
             for jname, j in tables(sub(t, "joins", True)):
                 if jname not in local_ds:
                     self.fire("reference", Ref("data_source", jname, key_span(j), "join"))

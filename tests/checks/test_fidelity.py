@@ -672,3 +672,24 @@ def test_a_data_source_only_an_unattached_outcome_defines_is_a_note(tmp_path):
         },
         only={"JET205"},
     )
+
+
+def test_a_joins_table_left_behind_makes_a_definitions_data_source_without_from_expression(tmp_path):
+    # metric-hub's definitions CI resolves each metric's data source (`DataSourceDefinition.resolve`):
+    # `[data_sources.x.joins.y]` alone defines `x` with no `from_expression`.
+    check_fixture(
+        tmp_path,
+        "definitions/fenix.toml",
+        """
+        [metrics.ads]
+        select_expression = "SUM(1)"
+        data_source = "ads_daily"
+        [data_sources.ads_daily.joins.countries]
+        #             ^^^^^^^^^ error JET110 metric `ads` and every experiment using it fail
+        relationship = "many_to_one"
+        on_expression = "ads_daily.country = countries.code"
+        [data_sources.countries]
+        from_expression = "t"
+    """,
+        only={"JET110"},
+    )

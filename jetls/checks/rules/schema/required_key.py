@@ -24,7 +24,8 @@ from jetls.checks.hooks import In
 from jetls.document import Table
 from jetls.schema import FileKind
 from jetls.workspace import key_span
-from jetls.workspace.index import entry
+from jetls.workspace.index import entry, tables
+from jetls.workspace.scope import merged_value
 
 CODE = "JET110"
 SEVERITY = "error"
@@ -41,7 +42,11 @@ def on_missing_key(ctx, t, key: str) -> None:
 
 def on_data_source(ctx, name: str, t: Table) -> None:
     """A local data source needs a `from_expression` when nothing predefined has its name (else:
-    JET505)."""
+    JET505); a definitions file's, when no layer of its view gives one (a `[...joins.x]` table
+    left behind makes one)."""
+    if ctx.kind is FileKind.DEFINITIONS:
+        _definitions_data_source(ctx, name, t)
+        return
     if ctx.kind not in (FileKind.EXPERIMENT, FileKind.DEFAULTS, FileKind.OUTCOME):
         return
     fe = entry(t, "from_expression", True)
@@ -55,3 +60,23 @@ def on_data_source(ctx, name: str, t: Table) -> None:
         severity=None if ctx.data_source_users(name) else "warning",
         data={"missing": "from_expression"},
     )
+
+
+def _definitions_data_source(ctx, name: str, t: Table) -> None:
+    fe, _ = merged_value(ctx.scope.resolve("data_source", name).targets, "from_expression")
+    if fe:
+        return
+    users = [m for m, mt in tables(ctx.root.items.get("metrics")) if _data_source_of(mt) == name]
+    ctx.emit(
+        CODE,
+        key_span(t),
+        f"`[data_sources.{name}]` has no `from_expression` (\"'from_expression' must be <class 'str'> (got None …)\")"
+        + (f": metric `{users[0]}` and every experiment using it fail" if users else ""),
+        severity=None if users else "warning",
+        data={"missing": "from_expression"},
+    )
+
+
+def _data_source_of(metric: Table) -> object:
+    e = entry(metric, "data_source", True)
+    return e.to_python() if e is not None else None
