@@ -12,14 +12,13 @@ definitions/firefox_desktop.toml (medians of `-n` rounds).
 from __future__ import annotations
 
 import argparse
-import os
 import shlex
 import sys
 import time
 from pathlib import Path
 
-from _common import REPO, corpus_root, stats
-from lsp_bench import CAPS, DEFINITIONS, EXPERIMENT, Server, position, tomllib_ms
+from _common import corpus_root, stats
+from lsp_bench import CAPS, DEFINITIONS, EXPERIMENT, position, start_indexed, tomllib_ms
 
 PULL_CAPS = {
     **CAPS,
@@ -39,15 +38,7 @@ def main() -> int:
         print(f"no metric-hub checkout at {root}", file=sys.stderr)
         return 2
     calib = tomllib_ms(root / DEFINITIONS)
-    srv = Server(shlex.split(args.server), str(REPO))
-    srv.request(
-        "initialize",
-        {"processId": os.getpid(), "rootUri": root.as_uri(), "capabilities": PULL_CAPS,
-         "workspaceFolders": [{"uri": root.as_uri(), "name": root.name}],
-         "initializationOptions": {"platform": "firefox_desktop"}},
-    )
-    srv.notify("initialized", {})
-    srv.wait(lambda m: m.get("method") == "$/progress" and m["params"]["value"].get("kind") == "end")
+    srv, _, _ = start_indexed(args.server, root, PULL_CAPS, {"platform": "firefox_desktop"}, timeout=300)
 
     ids: dict[str, str] = {}
 

@@ -15,7 +15,6 @@ trees of those that define the slug themselves.)
 from __future__ import annotations
 
 import argparse
-import os
 import shlex
 import shutil
 import statistics
@@ -23,8 +22,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from _common import REPO, corpus_root
-from lsp_bench import CAPS, Server, import_floor_ms, position
+from _common import corpus_root
+from lsp_bench import Server, import_floor_ms, position, start_indexed
 
 DEFINITIONS = "definitions/firefox_desktop.toml"
 NEEDLE = "[metrics.active_hours]"
@@ -56,12 +55,7 @@ def references(srv: Server, root: Path, n: int = 7) -> tuple[int, float, float]:
 
 
 def measure(root: Path, python: str) -> tuple[float, float, float, tuple[int, float, float], float]:
-    srv = Server(shlex.split(f"{shlex.quote(python)} -m jetls.server"), str(REPO))
-    srv.request("initialize", {"processId": os.getpid(), "rootUri": root.as_uri(), "capabilities": CAPS,
-                               "workspaceFolders": [{"uri": root.as_uri(), "name": root.name}]})
-    srv.notify("initialized", {})
-    t_end, _ = srv.wait(lambda m: m.get("method") == "$/progress" and m["params"]["value"].get("kind") == "end", 300)
-    indexed = t_end - srv.t0
+    srv, _, indexed = start_indexed(f"{shlex.quote(python)} -m jetls.server", root, timeout=300)
     rss_indexed = (srv.vmhwm_kb() or 0) / 1024
     exp = next(iter(sorted((root / "jetstream").glob("*.toml"))))
     uri = exp.as_uri()

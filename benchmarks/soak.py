@@ -21,14 +21,13 @@ from __future__ import annotations
 
 import argparse
 import itertools
-import os
 import shlex
 import sys
 import time
 from pathlib import Path
 
-from _common import REPO, corpus_root, stats
-from lsp_bench import CAPS, DEFINITIONS, EXPERIMENT, Server, position
+from _common import corpus_root, stats
+from lsp_bench import DEFINITIONS, EXPERIMENT, Server, position, start_indexed
 
 WINDOW = 500  # keystrokes in the "start" and "end" latency samples
 
@@ -167,12 +166,7 @@ def main() -> int:
         print(f"no metric-hub checkout at {root}", file=sys.stderr)
         return 2
 
-    srv = Server(shlex.split(args.server), str(REPO))
-    srv.request("initialize", {"processId": os.getpid(), "rootUri": root.as_uri(), "capabilities": CAPS,
-                               "workspaceFolders": [{"uri": root.as_uri(), "name": root.name}],
-                               "initializationOptions": {"platform": "firefox_desktop"}})
-    srv.notify("initialized", {})
-    srv.wait(lambda m: m.get("method") == "$/progress" and m["params"]["value"].get("kind") == "end")
+    srv, _, _ = start_indexed(args.server, root, options={"platform": "firefox_desktop"})
     session = Session(srv, args.features)
     defs, exp = Doc(session, root, DEFINITIONS), Doc(session, root, EXPERIMENT)
     print(f"jetls soak on {root}: {DEFINITIONS} and {EXPERIMENT}" + (" (+ editor feature requests)" if args.features else ""))
