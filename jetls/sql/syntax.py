@@ -268,12 +268,7 @@ def _unterminated(text: str) -> tuple[int, str] | None:
 # Strict checks: what BigQuery rejects and sqlglot's parser lets through
 # --------------------------------------------------------------------------------------
 
-# Tokens that end a clause: a keyword that needs something after it is incomplete before them.
-_CLAUSE_END = {
-    "R_PAREN",
-    "R_BRACKET",
-    "SEMICOLON",
-    "COMMA",
+_SELECT_CLAUSES = {
     "FROM",
     "WHERE",
     "GROUP_BY",
@@ -284,6 +279,13 @@ _CLAUSE_END = {
     "LIMIT",
     "UNION",
     "INTERSECT",
+}
+# Tokens that end a clause: a keyword that needs something after it is incomplete before them.
+_CLAUSE_END = _SELECT_CLAUSES | {
+    "R_PAREN",
+    "R_BRACKET",
+    "SEMICOLON",
+    "COMMA",
     "EXCEPT",
     "JOIN",
     "LEFT",
@@ -310,33 +312,12 @@ _NEEDS_OPERAND = {
     "HAVING": "`HAVING` has no condition after it",
     "QUALIFY": "`QUALIFY` has no condition after it",
 }
-_SELECT_CLAUSES = {
-    "FROM",
-    "WHERE",
-    "GROUP_BY",
-    "HAVING",
-    "QUALIFY",
-    "WINDOW",
-    "ORDER_BY",
-    "LIMIT",
-    "UNION",
-    "INTERSECT",
-}
-_ALIAS_MISSING_BEFORE = {
+# `AS` before one of these has no alias.
+_ALIAS_MISSING_BEFORE = _SELECT_CLAUSES | {
     "COMMA",
     "R_PAREN",
     "R_BRACKET",
     "SEMICOLON",
-    "FROM",
-    "WHERE",
-    "GROUP_BY",
-    "HAVING",
-    "QUALIFY",
-    "WINDOW",
-    "ORDER_BY",
-    "LIMIT",
-    "UNION",
-    "INTERSECT",
     "JOIN",
     "LEFT",
     "RIGHT",
