@@ -149,6 +149,8 @@ class JetlsServer(LanguageServer):
         super().__init__("jetls", __version__, protocol_cls=JetlsProtocol)
         self.options = Options()
         self.options_generation = 0
+        # (result ids of an earlier server process, perhaps another jetls, must never match)
+        self._process_mark = os.urandom(4).hex()
         self.encoding = "utf-16"
         self.client = ClientFeatures()
         self.roots: list[Root] = []
@@ -448,6 +450,7 @@ class JetlsServer(LanguageServer):
         return ":".join(
             str(x)
             for x in (
+                self._process_mark,
                 self.options_generation,
                 root.generation if root else 0,
                 int(bool(root and root.loaded)),
