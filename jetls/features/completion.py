@@ -115,10 +115,7 @@ class _Completer:
         of the array around it (and after a space when typed right after `=`)."""
         ctx = self.ctx
         if not quoted:
-            # inside a one-line string still being typed (`weekly = ["act`): close it too
-            s = ctx.string
-            open_end = not ctx.string_closed and s is not None and s.style in ("basic", "literal")
-            return value + ('"' if s is not None and s.style == "basic" else "'") if open_end else value
+            return value + self._string_closer()  # (`weekly = ["act`: close the string too)
         literal = ctx.in_array and any(getattr(i, "style", None) == "literal" for i in ctx.array_items)
         text = f"'{value}'" if literal and "'" not in value else toml_value(value)
         span = ctx.replace_span
@@ -307,10 +304,14 @@ class _Completer:
             return ""
         if j.tag != "{{" or "}}" in s.value[ctx.string_index :]:
             return ""
-        tail = " }}"
-        if not ctx.string_closed and s.style in ("basic", "literal"):
-            tail += '"' if s.style == "basic" else "'"
-        return tail
+        return " }}" + self._string_closer()
+
+    def _string_closer(self) -> str:
+        """The quote that ends the one-line string still being typed at the cursor, else ""."""
+        s = self.ctx.string
+        if s is None or self.ctx.string_closed or s.style not in ("basic", "literal"):
+            return ""
+        return '"' if s.style == "basic" else "'"
 
     def _declared_elsewhere(self, path: tuple[str, ...]) -> bool:
         """Whether a `[path]` header other than the one at the cursor declares this table."""
