@@ -403,9 +403,20 @@ class Context:
         return users
 
     def unused_data_source_note(self, ds: str) -> str:
-        """For a data source of an experiment config, defaults or outcome that no analysis builds:
-        the note saying why its errors are warnings (the reference validates it only when built);
-        "" when it is used, or the file is another kind."""
+        """For a data source that nothing builds — in an experiment config, defaults or outcome:
+        no analysis; in `definitions/<platform>.toml`: no metric of the file (the definitions CI
+        builds each metric's) — the note saying why its errors are warnings (the reference validates a data
+        source only when it builds it); "" when it is used, or the file is another kind."""
+        if self.kind is FileKind.DEFINITIONS:
+            # metric-hub's definitions CI (`definitions/`); OpMon validates its definitions whole
+            if self.sf.info.layer != LAYER_DEFINITIONS or any(
+                data_source_of(t) == ds for _, t in tables(self.root.items.get("metrics"))
+            ):
+                return ""
+            return (
+                " (no metric of this file reads this data source, so the definitions CI never builds it; "
+                "an experiment that uses it fails)"
+            )
         if self.kind not in (FileKind.EXPERIMENT, FileKind.DEFAULTS, FileKind.OUTCOME) or self.data_source_users(ds):
             return ""
         return " (nothing this file analyses uses this data source, so the reference never builds it)"
@@ -422,6 +433,12 @@ class Context:
                         out.append(m)
                     break
         return out
+
+
+def data_source_of(metric: Table) -> object:
+    """A metric table's own `data_source` value (None without one)."""
+    e = entry(metric, "data_source", True)
+    return e.to_python() if e is not None else None
 
 
 def strings(e: Entry | None):

@@ -693,3 +693,26 @@ def test_a_joins_table_left_behind_makes_a_definitions_data_source_without_from_
     """,
         only={"JET110"},
     )
+
+
+def test_metric_hubs_definitions_ci_builds_only_its_metrics_data_sources(tmp_path):
+    # metric-hub `.script/validate.py`: each metric's `get_data_source_definition(...).resolve`;
+    # a data source no metric of the file reads is never built, so its validators never run.
+    check_fixture(
+        tmp_path,
+        "definitions/fenix.toml",
+        """
+        [metrics.m]
+        select_expression = "SUM(1)"
+        data_source = "read"
+        [data_sources.read]
+        from_expression = "t"
+        experiments_column_type = "glen"
+        #                          ^^^^ error JET108 not a valid
+        [data_sources.unread]
+        from_expression = "t"
+        experiments_column_type = "glen"
+        #                          ^^^^ warning JET108 the definitions CI never builds it
+    """,
+        only={"JET108"},
+    )

@@ -20,6 +20,7 @@ window_end = 7
 ```
 """
 
+from jetls.checks.context import data_source_of
 from jetls.checks.hooks import In
 from jetls.document import Table
 from jetls.schema import FileKind
@@ -66,7 +67,7 @@ def _definitions_data_source(ctx, name: str, t: Table) -> None:
     fe, _ = merged_value(ctx.scope.resolve("data_source", name).targets, "from_expression")
     if fe:
         return
-    users = [m for m, mt in tables(ctx.root.items.get("metrics")) if _data_source_of(mt) == name]
+    users = [m for m, mt in tables(ctx.root.items.get("metrics")) if data_source_of(mt) == name]
     ctx.emit(
         CODE,
         key_span(t),
@@ -75,8 +76,3 @@ def _definitions_data_source(ctx, name: str, t: Table) -> None:
         severity=None if users else "warning",
         data={"missing": "from_expression"},
     )
-
-
-def _data_source_of(metric: Table) -> object:
-    e = entry(metric, "data_source", True)
-    return e.to_python() if e is not None else None
