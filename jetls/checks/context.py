@@ -404,19 +404,15 @@ class Context:
 
     def unused_data_source_note(self, ds: str) -> str:
         """For a data source that nothing builds — in an experiment config, defaults or outcome:
-        no analysis; in `definitions/<platform>.toml`: no metric of the file (the definitions CI
-        builds each metric's) — the note saying why its errors are warnings (the reference validates a data
-        source only when it builds it); "" when it is used, or the file is another kind."""
+        no analysis of the file; in `definitions/<platform>.toml`: no file of the platform — the
+        note saying why its errors are warnings (the reference validates a data source only when
+        it builds it); "" when it is used, or the file is another kind."""
         if self.kind is FileKind.DEFINITIONS:
-            # metric-hub's definitions CI (`definitions/`); OpMon validates its definitions whole
-            if self.sf.info.layer != LAYER_DEFINITIONS or any(
-                data_source_of(t) == ds for _, t in tables(self.root.items.get("metrics"))
-            ):
+            # metric-hub's definitions (`definitions/`; OpMon validates its definitions whole): built
+            # for a metric, outcome or config of the platform that reads it
+            if self.sf.info.layer != LAYER_DEFINITIONS or self.idx.references("data_source", ds, self.platform):
                 return ""
-            return (
-                " (no metric of this file reads this data source, so the definitions CI never builds it; "
-                "an experiment that uses it fails)"
-            )
+            return f" (nothing on `{self.platform}` reads this data source, so the reference never builds it)"
         if self.kind not in (FileKind.EXPERIMENT, FileKind.DEFAULTS, FileKind.OUTCOME) or self.data_source_users(ds):
             return ""
         return " (nothing this file analyses uses this data source, so the reference never builds it)"

@@ -8,6 +8,7 @@ and the relations rules declare between codes (`SUPERSEDES`) apply.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 
@@ -345,7 +346,7 @@ class Traversal(Context):
             fld: str,
             sql_kind: str,
             context: templates.TemplateContext,
-            unrendered: str = "",
+            unrendered: str | Callable[[], str] = "",
             owner: tuple[str, Table | None] | None = None,
         ) -> None:
             if e is None or not isinstance(e.value, String):
@@ -359,6 +360,8 @@ class Traversal(Context):
                 else templates.render(src, context).problems
             )
             if problems or (owner is not None and self._handlers["sql_string"]):  # (else: nothing to say)
+                if callable(unrendered):  # (asked only when there is something to lower)
+                    unrendered = unrendered() if any(p.severity == "error" for p in problems) else ""
                 self.string(StringValue(e, context, problems, owner, unrendered))
 
         context = templates.TemplateContext(functions, self.scope.parameter_values(), False, "metric_select")
@@ -392,7 +395,7 @@ class Traversal(Context):
                 "data_source_from",
                 "from",
                 context,
-                unrendered=self.unused_data_source_note(ds_name),
+                unrendered=partial(self.unused_data_source_note, ds_name),
                 owner=("data_sources", t),
             )
         if k is not FileKind.OUTCOME:

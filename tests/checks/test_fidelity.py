@@ -695,9 +695,10 @@ def test_a_joins_table_left_behind_makes_a_definitions_data_source_without_from_
     )
 
 
-def test_metric_hubs_definitions_ci_builds_only_its_metrics_data_sources(tmp_path):
-    # metric-hub `.script/validate.py`: each metric's `get_data_source_definition(...).resolve`;
-    # a data source no metric of the file reads is never built, so its validators never run.
+def test_a_definitions_data_source_nothing_on_the_platform_reads_is_never_built(tmp_path):
+    # metric-hub `.script/validate.py` builds each metric's data source
+    # (`get_data_source_definition(...).resolve`), Jetstream each config's and outcome's: one
+    # that nothing reads is never built, so its validators never run.
     check_fixture(
         tmp_path,
         "definitions/fenix.toml",
@@ -709,10 +710,24 @@ def test_metric_hubs_definitions_ci_builds_only_its_metrics_data_sources(tmp_pat
         from_expression = "t"
         experiments_column_type = "glen"
         #                          ^^^^ error JET108 not a valid
+        [data_sources.read_by_an_outcome]
+        from_expression = "t"
+        experiments_column_type = "glen"
+        #                          ^^^^ error JET108 not a valid
         [data_sources.unread]
         from_expression = "t"
         experiments_column_type = "glen"
-        #                          ^^^^ warning JET108 the definitions CI never builds it
+        #                          ^^^^ warning JET108 the reference never builds it
     """,
+        extra={
+            "jetstream/outcomes/fenix/o.toml": """
+            friendly_name = "O"
+            description = "d"
+            [metrics.x]
+            select_expression = "SUM(1)"
+            data_source = "read_by_an_outcome"
+            statistics = { bootstrap_mean = {} }
+            """
+        },
         only={"JET108"},
     )
