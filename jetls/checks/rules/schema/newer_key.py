@@ -32,18 +32,6 @@ from jetls.workspace.index import entry
 CODE = "JET117"
 SEVERITY = "error"
 
-_AGGREGATION_KEYS = (
-    "aggregation",
-    "column",
-    "where",
-    "within_days",
-    "threshold",
-    "scale",
-    "cumulative_window",
-    "incremental_window",
-    "repeat_windows",
-)
-
 
 def on_newer_key(ctx, k, since: str) -> None:
     in_use = f"metric-config-parser {ctx.version} ({ctx.parser.reason})"
