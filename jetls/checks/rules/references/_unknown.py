@@ -21,16 +21,7 @@ def report_unresolved(ctx, code: str, ref, text: str) -> None:
         return
     res = ctx.scope.resolve(ref.kind, ref.slug)
     if res.status == UNATTACHED:
-        names = sorted({ctx.ws.file(d.path).stem for d in res.unattached if ctx.ws.file(d.path)})
-        ctx.emit(
-            code,
-            ref.span,
-            f"{KIND_LABELS[ref.kind]} `{ref.slug}` is only defined by the outcome "
-            f"{', '.join(f'`{n}`' for n in names)} on `{ctx.platform}`: it resolves only if Experimenter attaches "
-            f"outcome {names[0]} (or add it to `[experiment].outcomes`); else {text}",
-            related=[ctx.rel(d, f"defined in outcome {ctx.ws.file(d.path).stem}") for d in res.unattached[:3]],
-            severity="information",
-        )
+        report_unattached(ctx, code, ref.span, res, f"; else {text}")
         return
     s = ctx.suggest_slug(ref.kind, ref.slug, _SECTIONS.get(ref.kind))
     ctx.emit(
@@ -40,4 +31,20 @@ def report_unresolved(ctx, code: str, ref, text: str) -> None:
         f"{ctx.elsewhere(ref.kind, ref.slug)}{did_you_mean(s)}{ref.note}",
         data={"replacement": s} if s else None,
         severity=ref.severity,
+    )
+
+
+def report_unattached(ctx, code: str, span: tuple[int, int], res, tail: str = "") -> None:
+    """A note for a slug of an experiment config that only outcomes it does not attach define
+    (`Resolution.unattached`): it resolves only if Experimenter attaches one."""
+    names = sorted({ctx.ws.file(d.path).stem for d in res.unattached if ctx.ws.file(d.path)})
+    ctx.emit(
+        code,
+        span,
+        f"{KIND_LABELS[res.kind]} `{res.slug}` is only defined by the outcome "
+        f"{', '.join(f'`{n}`' for n in names)} on `{ctx.platform}`: it resolves only if Experimenter attaches "
+        f"outcome {names[0]} (or add it to `[experiment].outcomes`){tail}",
+        related=[ctx.rel(d, f"defined in outcome {ctx.ws.file(d.path).stem}") for d in res.unattached[:3]],
+        data={"outcomes": names},
+        severity="information",
     )

@@ -17,6 +17,8 @@ weekly = ["tab_opens"]
 
 from jetls.workspace.scope import UNATTACHED
 
+from ._unknown import report_unattached
+
 CODE = "JET202"
 SEVERITY = "information"
 
@@ -38,14 +40,4 @@ def on_metric_reference(ctx, ref) -> None:
                 data={"outcomes": names},
             )
     elif res.status == UNATTACHED:
-        outs = list(res.unattached)
-        names = sorted({ctx.ws.file(d.path).stem for d in outs if ctx.ws.file(d.path)})
-        ctx.emit(
-            CODE,
-            ref.span,
-            f"metric `{slug}` is only defined by the outcome "
-            f"{', '.join(f'`{n}`' for n in names)} on `{ctx.platform}`: it resolves only if Experimenter attaches "
-            f"outcome {names[0]} (or add it to `[experiment].outcomes`)",
-            related=[ctx.rel(d, f"defined in outcome {ctx.ws.file(d.path).stem}") for d in outs[:3]],
-            data={"outcomes": names},
-        )
+        report_unattached(ctx, CODE, ref.span, res)
